@@ -1,0 +1,104 @@
+/**
+ * Typed events. Every payload passes through `redact` before listeners see it, so an event
+ * can never carry a credential out of the library.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { redact } from './redact.js';
+import type { VM, VMState } from './types.js';
+
+/** A VM was created (or adopted by an idempotent retry: `reused: true`). */
+export interface VMCreatedEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** The VM as the provider reported it. */
+  readonly vm: VM;
+  /** The idempotency key returned an existing VM instead of creating one. */
+  readonly reused: boolean;
+}
+
+/** A VM was deleted. */
+export interface VMDeletedEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** VM id. */
+  readonly vmId: string;
+}
+
+/** A VM changed state. */
+export interface VMStateChangedEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** VM id. */
+  readonly vmId: string;
+  /** Previous normalized state. */
+  readonly from: VMState;
+  /** New normalized state. */
+  readonly to: VMState;
+  /** Why, when the cloud said (e.g. a spot interruption). */
+  readonly reason?: string | undefined;
+}
+
+/** An operation failed with a retryable error and will be tried again. */
+export interface OperationRetriedEvent {
+  /** Provider name, when the operation targets one. */
+  readonly provider: string | undefined;
+  /** Operation name, e.g. `createVM`. */
+  readonly operation: string;
+  /** Attempt that failed (1 for the first). */
+  readonly attempt: number;
+  /** Delay before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Code of the error that caused the retry. */
+  readonly errorCode: string;
+  /** Message of that error (redacted). */
+  readonly message: string;
+}
+
+/** An operation failed for good. */
+export interface OperationFailedEvent {
+  /** Provider name, when the operation targets one. */
+  readonly provider: string | undefined;
+  /** Operation name. */
+  readonly operation: string;
+  /** Error code. */
+  readonly errorCode: string;
+  /** Error message (redacted). */
+  readonly message: string;
+}
+
+/** Every event novacron emits, by name. */
+export interface NovacronEventMap {
+  /** A VM was created. */
+  'vm.created': VMCreatedEvent;
+  /** A VM was deleted. */
+  'vm.deleted': VMDeletedEvent;
+  /** A VM changed state. */
+  'vm.state-changed': VMStateChangedEvent;
+  /** A retryable failure will be retried. */
+  'operation.retried': OperationRetriedEvent;
+  /** An operation failed for good. */
+  'operation.failed': OperationFailedEvent;
+}
+
+/** Names of {@link NovacronEventMap} events. */
+export type NovacronEventName = keyof NovacronEventMap;
+
+type Listeners = { [K in NovacronEventName]: (event: NovacronEventMap[K]) => void };
+
+/**
+ * An event emitter whose payloads are redacted on the way out. Pass one instance to several
+ * providers and managers to observe them all in one place.
+ */
+export class EventBus extends EventEmitter<Listeners> {
+  /** Emits `event` with a redacted copy of `payload`; returns whether anyone listened. */
+  publish<K extends NovacronEventName>(event: K, payload: NovacronEventMap[K]): boolean {
+    if (this.listenerCount(event) === 0) return false;
+    const safe = redact(payload) as NovacronEventMap[K];
+    return (this.emit as (e: K, p: NovacronEventMap[K]) => boolean)(event, safe);
+  }
+}
+
+/** Creates an {@link EventBus}. */
+export function createEventBus(): EventBus {
+  return new EventBus();
+}

@@ -1,0 +1,113 @@
+/**
+ * The one interface every cloud adapter implements, version 1.
+ *
+ * Small on purpose: portable logic (instance-type selection, retries, waiting policy,
+ * placement) lives above it, so a third party can write an adapter in an afternoon and prove
+ * it with `describeProviderConformance` from `novacron/testing`.
+ */
+import type {
+  CostEstimate,
+  ImageArtifact,
+  Offer,
+  ProviderCapabilities,
+  ProviderKind,
+  Region,
+  VM,
+  VMSpec,
+  VMSpecInput,
+  VMState,
+} from './types.js';
+
+/** Options every I/O call accepts. */
+export interface CallOptions {
+  /** Cancels the call; it then rejects with the signal's reason (an `AbortError`). */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of `createVM`. */
+export interface CreateVMOptions extends CallOptions {
+  /**
+   * Makes the create safe to repeat: the same key with the same spec returns the same VM and
+   * creates nothing new, across process restarts; the same key with a different spec is a
+   * `ConflictError`. Adapters map it to their cloud's own mechanism (EC2 ClientToken, GCE
+   * requestId, deterministic Azure names, OpenStack metadata).
+   */
+  idempotencyKey?: string | undefined;
+  /** Wait until the VM is `running` (default `true`); `false` returns it as soon as the cloud has accepted it. */
+  wait?: boolean | undefined;
+  /** Longest wait for `running`, in milliseconds; then `TimeoutError` naming the VM id. */
+  waitTimeoutMs?: number | undefined;
+  /**
+   * Called once the cloud has assigned the VM's id and before any wait, so the caller can
+   * record it (invariant: no VM is ever lost). A rejection aborts the wait, not the VM.
+   */
+  onProvisioned?: ((vm: VM) => void | Promise<void>) | undefined;
+}
+
+/** Options of `stopVM`. */
+export interface StopVMOptions extends CallOptions {
+  /** Release the hardware (and its billing) where the cloud distinguishes; default `false`. */
+  deallocate?: boolean | undefined;
+  /** Wait until stopped (default `true`). */
+  wait?: boolean | undefined;
+}
+
+/** Options of calls that change a VM's power state. */
+export interface PowerOptions extends CallOptions {
+  /** Wait until the VM reaches its resting state (default `true`). */
+  wait?: boolean | undefined;
+}
+
+/** Filters for `listVMs`; adapters push them down to the cloud's API where it can filter. */
+export interface ListVMsFilter {
+  /** Only VMs carrying all these labels with these values. */
+  labels?: Readonly<Record<string, string>> | undefined;
+  /** Only VMs in one of these states. */
+  states?: readonly VMState[] | undefined;
+  /** Only VMs in this region. */
+  region?: string | undefined;
+  /** Include terminated VMs (skipped by default). */
+  includeTerminated?: boolean | undefined;
+}
+
+/** Options of `importVM`. */
+export interface ImportVMOptions extends CreateVMOptions {}
+
+/** The Provider specification, version 1. */
+export interface ProviderV1 {
+  /** Version of this specification the adapter implements. */
+  readonly specificationVersion: 'v1';
+  /** Name of this provider instance (`aws-us-east`), unique within a federation. */
+  readonly name: string;
+  /** Kind of cloud. */
+  readonly kind: ProviderKind;
+  /** Optional features this adapter offers. */
+  readonly capabilities: ProviderCapabilities;
+
+  /** Creates a VM. Validates the spec first: a malformed spec throws `InvalidSpecError` and creates nothing. */
+  createVM(spec: VMSpecInput | VMSpec, options?: CreateVMOptions): Promise<VM>;
+  /** Reads one VM; `NotFoundError` when the id is unknown. */
+  getVM(id: string, options?: CallOptions): Promise<VM>;
+  /** Streams VMs, paging through the cloud's API as needed. */
+  listVMs(filter?: ListVMsFilter, options?: CallOptions): AsyncIterable<VM>;
+  /** Deletes (terminates) a VM; deleting an already deleted VM succeeds. */
+  deleteVM(id: string, options?: PowerOptions): Promise<void>;
+  /** Starts a stopped VM. */
+  startVM(id: string, options?: PowerOptions): Promise<VM>;
+  /** Stops a running VM. */
+  stopVM(id: string, options?: StopVMOptions): Promise<VM>;
+  /** Reboots a running VM. */
+  rebootVM(id: string, options?: PowerOptions): Promise<VM>;
+
+  /** The regions this provider can place VMs in. */
+  regions(options?: CallOptions): AsyncIterable<Region>;
+  /** Instance types with prices, in one region or all. */
+  offers(region?: string, options?: CallOptions): AsyncIterable<Offer>;
+  /** Prices a spec: compute, storage and egress, with source and date. */
+  estimateCost(spec: VMSpecInput | VMSpec, options?: CallOptions): Promise<CostEstimate>;
+
+  /** Produces a portable image of a VM's disk. `UnsupportedError` when `capabilities.exportFormats` is empty. */
+  exportVM(id: string, options?: CallOptions): Promise<ImageArtifact>;
+  /** Creates a VM from an image artifact. `UnsupportedError` when the format is not in `capabilities.importFormats`. */
+  importVM(artifact: ImageArtifact, spec: VMSpecInput | VMSpec, options?: ImportVMOptions): Promise<VM>;
+}

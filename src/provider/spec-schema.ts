@@ -1,0 +1,253 @@
+/**
+ * Validation of VM requests. Every adapter calls {@link parseVMSpec} before it talks to its
+ * cloud, so a malformed spec fails with an `InvalidSpecError` naming the field and nothing
+ * is created. The rules for names and labels are the strictest of the supported clouds
+ * (GCE's), so a spec that passes here is accepted wherever placement sends it.
+ */
+import * as v from 'valibot';
+import { InvalidSpecError, type SpecIssue } from './errors.js';
+import { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES } from './images.js';
+import { quantityHint, toCores, toGiB } from './quantity.js';
+import { DISK_TYPES, type DiskType, type VMSpec, type VMSpecInput } from './types.js';
+
+/** Limits a spec must stay within. */
+const LIMITS = {
+  maxCpu: 896,
+  minMemoryGiB: 0.5,
+  maxMemoryGiB: 32 * 1024,
+  minDiskGiB: 1,
+  maxDiskGiB: 64 * 1024,
+  maxGpus: 16,
+  maxLabels: 64,
+  maxUserDataBytes: 16 * 1024,
+} as const;
+
+const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+function quantitySchema(field: string, min: number, max: number, unit: 'GiB') {
+  return v.pipe(
+    v.union([v.number(), v.string()], `${field} must be a number of ${unit} or a quantity such as "8Gi"`),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const raw = dataset.value;
+      const gib = toGiB(raw);
+      if (gib === undefined) {
+        const hint = typeof raw === 'string' ? quantityHint(raw) : undefined;
+        addIssue({
+          message: `expected a number of GiB or a quantity such as "8Gi" or "512Mi", got ${JSON.stringify(raw)}${hint ? `; ${hint}` : ''}`,
+        });
+        return NEVER;
+      }
+      if (gib < min || gib > max) {
+        addIssue({ message: `must be between ${min} and ${max} GiB, got ${formatGiB(gib)}${typeof raw === 'string' && /^\s*[0-9.]+\s*$/.test(raw) ? ' (a bare number in a string is bytes; write "8Gi" or the number 8)' : ''}` });
+        return NEVER;
+      }
+      return gib;
+    }),
+  );
+}
+
+function formatGiB(gib: number): string {
+  return gib >= 0.01 ? `${Number(gib.toPrecision(6))} GiB` : `${gib * 1024 ** 3} bytes`;
+}
+
+const cpuSchema = v.pipe(
+  v.union([v.number(), v.string()], 'must be a number of vCPUs'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const cores = toCores(dataset.value);
+    if (cores === undefined) {
+      addIssue({ message: `expected a number of vCPUs such as 4 or "500m", got ${JSON.stringify(dataset.value)}` });
+      return NEVER;
+    }
+    if (!(cores > 0) || cores > LIMITS.maxCpu) {
+      addIssue({ message: `must be greater than 0 and at most ${LIMITS.maxCpu}, got ${cores}` });
+      return NEVER;
+    }
+    return cores;
+  }),
+);
+
+const diskTypeSchema = v.picklist(DISK_TYPES as DiskType[], `must be one of ${DISK_TYPES.join(', ')}`);
+const diskObjectSchema = v.strictObject({
+  size: quantitySchema('disk.size', LIMITS.minDiskGiB, LIMITS.maxDiskGiB, 'GiB'),
+  type: v.optional(diskTypeSchema),
+  encrypted: v.optional(v.boolean('must be true or false')),
+});
+const diskSchema = v.union([v.number(), v.string(), diskObjectSchema]);
+
+const labelsSchema = v.pipe(
+  v.record(
+    v.pipe(
+      v.string(),
+      v.regex(LABEL_KEY, 'label keys must start with a lower-case letter and hold only lower-case letters, digits, "_" and "-" (at most 63 characters)'),
+    ),
+    v.pipe(
+      v.string('label values must be strings'),
+      v.regex(LABEL_VALUE, 'label values may hold only lower-case letters, digits, "_" and "-" (at most 63 characters)'),
+    ),
+  ),
+  v.check((labels) => Object.keys(labels).length <= LIMITS.maxLabels, `at most ${LIMITS.maxLabels} labels`),
+);
+
+const specSchema = v.strictObject({
+  name: v.pipe(
+    v.string('must be a string'),
+    v.regex(NAME, 'must start with a lower-case letter and hold only lower-case letters, digits and "-" (at most 63 characters, not ending with "-")'),
+  ),
+  cpu: cpuSchema,
+  memory: quantitySchema('memory', LIMITS.minMemoryGiB, LIMITS.maxMemoryGiB, 'GiB'),
+  disk: v.optional(diskSchema),
+  gpu: v.optional(
+    v.strictObject({
+      count: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(LIMITS.maxGpus, `must be at most ${LIMITS.maxGpus}`)),
+      type: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$/, 'must be a GPU model such as "a100" or "t4"'))),
+    }),
+  ),
+  image: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(512, 'is too long'))),
+  network: v.optional(
+    v.strictObject({
+      subnet: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+      publicIp: v.optional(v.boolean('must be true or false')),
+      securityGroups: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty')), 'must be a list of names or ids')),
+      network: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+    }),
+  ),
+  labels: v.optional(labelsSchema),
+  userData: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.check((s) => Buffer.byteLength(s, 'utf8') <= LIMITS.maxUserDataBytes, `must be at most ${LIMITS.maxUserDataBytes} bytes`),
+    ),
+  ),
+  spot: v.optional(v.boolean('must be true or false')),
+  spotMaxPrice: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.gtValue(0, 'must be greater than 0'))),
+  iamRole: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  region: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a region name such as "us-east-1"'))),
+  zone: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a zone name such as "us-east-1a"'))),
+  instanceType: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/, 'must be an instance type name'))),
+  egressGBPerMonth: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(0, 'must not be negative'))),
+});
+
+/** Turns schema issues into field-named {@link SpecIssue}s. */
+export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[]): SpecIssue[] {
+  return issues.map((issue) => {
+    const path = (issue.path ?? [])
+      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : String(p.key)))
+      .join('.')
+      .replace(/\.\[/g, '[');
+    let message = issue.message;
+    // Unknown keys: name the key itself and say so plainly.
+    if (issue.type === 'strict_object') message = `unknown field (typo?)`;
+    return { field: path || '(root)', message };
+  });
+}
+
+function isNormalized(spec: VMSpecInput | VMSpec): spec is VMSpec {
+  return typeof (spec as VMSpec).memoryGiB === 'number' && typeof (spec as VMSpec).disk === 'object' && 'sizeGiB' in (spec as VMSpec).disk;
+}
+
+function toInput(spec: VMSpec): VMSpecInput {
+  return {
+    name: spec.name,
+    cpu: spec.cpu,
+    memory: spec.memoryGiB,
+    disk: { size: spec.disk.sizeGiB, type: spec.disk.type, encrypted: spec.disk.encrypted },
+    gpu: spec.gpu,
+    image: spec.image,
+    network: {
+      subnet: spec.network.subnet,
+      publicIp: spec.network.publicIp,
+      securityGroups: spec.network.securityGroups,
+      network: spec.network.network,
+    },
+    labels: spec.labels,
+    userData: spec.userData,
+    spot: spec.spot,
+    spotMaxPrice: spec.spotMaxPrice,
+    iamRole: spec.iamRole,
+    region: spec.region,
+    zone: spec.zone,
+    instanceType: spec.instanceType,
+    egressGBPerMonth: spec.egressGBPerMonth,
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Validates and normalizes a VM request. Accepts a {@link VMSpecInput} or an already
+ * normalized {@link VMSpec}; throws `InvalidSpecError` listing every problem, first one
+ * first, with its field path.
+ */
+export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: string } = {}): VMSpec {
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidSpecError({ provider: options.provider, issues: [{ field: '(root)', message: 'expected a VM spec object' }] });
+  }
+  const raw = dropUndefined(isNormalized(input) ? toInput(input) : input);
+  if (raw.network) (raw as { network: object }).network = dropUndefined(raw.network);
+  if (raw.gpu) (raw as { gpu: object }).gpu = dropUndefined(raw.gpu);
+  if (typeof raw.disk === 'object') (raw as { disk: object }).disk = dropUndefined(raw.disk);
+  const result = v.safeParse(specSchema, raw);
+  if (!result.success) {
+    throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(result.issues) });
+  }
+  const s = result.output;
+  const issues: SpecIssue[] = [];
+  const image = s.image ?? DEFAULT_IMAGE;
+  if (looksLikeAlias(image) && !findPortableImage(image)) {
+    issues.push({ field: 'image', message: `unknown image alias "${image}"; known aliases: ${PORTABLE_IMAGES.map((i) => i.alias).join(', ')}` });
+  }
+  if (s.spotMaxPrice !== undefined && !s.spot) {
+    issues.push({ field: 'spotMaxPrice', message: 'is only meaningful with spot: true' });
+  }
+  if (s.zone !== undefined && s.region !== undefined && !s.zone.startsWith(s.region)) {
+    // Zones are named after their region on AWS and GCP; Azure zones are numbers and are given without a region prefix.
+    if (!/^[0-9]$/.test(s.zone)) issues.push({ field: 'zone', message: `zone "${s.zone}" is not in region "${s.region}"` });
+  }
+  if (issues.length > 0) throw new InvalidSpecError({ provider: options.provider, issues });
+
+  const disk =
+    s.disk === undefined
+      ? { sizeGiB: 20, type: 'ssd' as DiskType, encrypted: true }
+      : typeof s.disk === 'object'
+        ? { sizeGiB: s.disk.size, type: s.disk.type ?? 'ssd', encrypted: s.disk.encrypted ?? true }
+        : { sizeGiB: diskSize(s.disk, options.provider), type: 'ssd' as DiskType, encrypted: true };
+  return {
+    name: s.name,
+    cpu: s.cpu,
+    memoryGiB: s.memory,
+    disk,
+    gpu: s.gpu ? { count: s.gpu.count, type: s.gpu.type?.toLowerCase() } : undefined,
+    image,
+    network: {
+      subnet: s.network?.subnet,
+      publicIp: s.network?.publicIp ?? false,
+      securityGroups: s.network?.securityGroups ?? [],
+      network: s.network?.network,
+    },
+    labels: s.labels ?? {},
+    userData: s.userData,
+    spot: s.spot ?? false,
+    spotMaxPrice: s.spotMaxPrice,
+    iamRole: s.iamRole,
+    region: s.region,
+    zone: s.zone,
+    instanceType: s.instanceType,
+    egressGBPerMonth: s.egressGBPerMonth ?? 0,
+  };
+}
+
+function diskSize(value: number | string, provider: string | undefined): number {
+  const gib = toGiB(value);
+  if (gib === undefined || gib < LIMITS.minDiskGiB || gib > LIMITS.maxDiskGiB) {
+    const hint = typeof value === 'string' ? quantityHint(value) : undefined;
+    throw new InvalidSpecError({
+      provider,
+      issues: [{ field: 'disk', message: `expected ${LIMITS.minDiskGiB}–${LIMITS.maxDiskGiB} GiB as a number or a quantity such as "100Gi", got ${JSON.stringify(value)}${hint ? `; ${hint}` : ''}` }],
+    });
+  }
+  return gib;
+}
