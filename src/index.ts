@@ -9,3 +9,4 @@
  * @packageDocumentation
  */
 export * from './provider/index.js';
+export * from './providers/memory/index.js';

@@ -338,3 +338,31 @@ export class TimeoutError extends NovacronError {
 export function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
+
+const FENCED_MARKER = Symbol.for('novacron.error.FENCED');
+/**
+ * A write guarded by a lease's fencing token was refused because that token is no longer the
+ * lease's current one: another holder has taken the lease since (or the token was never issued).
+ * A subclass of {@link ConflictError}, so code that handles conflicts handles this too.
+ */
+export class FencedError extends ConflictError {
+  /** Name of the lease that guarded the write. */
+  readonly lease: string;
+  /** The token the write carried. */
+  readonly token: number;
+  /** The lease's current token, when the lease exists. */
+  readonly currentToken: number | undefined;
+  /** Creates a fenced-write error. */
+  constructor(options: NovacronErrorOptions & { lease: string; token: number; currentToken?: number | undefined }) {
+    super(options);
+    this.name = 'FencedError';
+    this.lease = options.lease;
+    this.token = options.token;
+    this.currentToken = options.currentToken;
+    Object.defineProperty(this, FENCED_MARKER, { value: true });
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is FencedError {
+    return hasMarker(value, FENCED_MARKER);
+  }
+}

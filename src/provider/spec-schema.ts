@@ -74,7 +74,8 @@ const diskObjectSchema = v.strictObject({
   type: v.optional(diskTypeSchema),
   encrypted: v.optional(v.boolean('must be true or false')),
 });
-const diskSchema = v.union([v.number(), v.string(), diskObjectSchema]);
+// Objects are checked with diskObjectSchema afterwards, so their issues name `disk.<field>`.
+const diskSchema = v.union([v.number(), v.string(), v.record(v.string(), v.unknown())], 'must be a number of GiB, a quantity such as "100Gi", or { size, type, encrypted }');
 
 const labelsSchema = v.pipe(
   v.record(
@@ -131,7 +132,7 @@ const specSchema = v.strictObject({
 
 /** Turns schema issues into field-named {@link SpecIssue}s. */
 export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[]): SpecIssue[] {
-  return issues.map((issue) => {
+  return issues.flatMap(specific).map((issue) => {
     const path = (issue.path ?? [])
       .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : String(p.key)))
       .join('.')
@@ -141,6 +142,18 @@ export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[]): SpecIssue
     if (issue.type === 'strict_object') message = `unknown field (typo?)`;
     return { field: path || '(root)', message };
   });
+}
+
+/**
+ * A union (`disk: number | string | {...}`) that fails reports one issue at its own path; the
+ * branch that got furthest names the real field (`disk.type`), so prefer its issues.
+ */
+function specific(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
+  if (issue.type !== 'union' || !issue.issues || issue.issues.length === 0) return [issue];
+  const depth = (i: v.BaseIssue<unknown>): number => i.path?.length ?? 0;
+  const deepest = Math.max(...issue.issues.map(depth));
+  if (deepest <= depth(issue)) return [issue];
+  return issue.issues.filter((i) => depth(i) === deepest).flatMap(specific);
 }
 
 function isNormalized(spec: VMSpecInput | VMSpec): spec is VMSpec {
@@ -194,8 +207,16 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   if (!result.success) {
     throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(result.issues) });
   }
-  const s = result.output;
   const issues: SpecIssue[] = [];
+  let diskObject: v.InferOutput<typeof diskObjectSchema> | undefined;
+  if (typeof result.output.disk === 'object') {
+    const disk = v.safeParse(diskObjectSchema, result.output.disk);
+    if (!disk.success) {
+      throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(disk.issues).map((i) => ({ ...i, field: `disk.${i.field}` })) });
+    }
+    diskObject = disk.output;
+  }
+  const s = result.output;
   const image = s.image ?? DEFAULT_IMAGE;
   if (looksLikeAlias(image) && !findPortableImage(image)) {
     issues.push({ field: 'image', message: `unknown image alias "${image}"; known aliases: ${PORTABLE_IMAGES.map((i) => i.alias).join(', ')}` });
@@ -212,9 +233,9 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   const disk =
     s.disk === undefined
       ? { sizeGiB: 20, type: 'ssd' as DiskType, encrypted: true }
-      : typeof s.disk === 'object'
-        ? { sizeGiB: s.disk.size, type: s.disk.type ?? 'ssd', encrypted: s.disk.encrypted ?? true }
-        : { sizeGiB: diskSize(s.disk, options.provider), type: 'ssd' as DiskType, encrypted: true };
+      : diskObject
+        ? { sizeGiB: diskObject.size, type: diskObject.type ?? 'ssd', encrypted: diskObject.encrypted ?? true }
+        : { sizeGiB: diskSize(s.disk as number | string, options.provider), type: 'ssd' as DiskType, encrypted: true };
   return {
     name: s.name,
     cpu: s.cpu,
