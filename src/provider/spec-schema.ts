@@ -134,7 +134,7 @@ const specSchema = v.strictObject({
 export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[]): SpecIssue[] {
   return issues.flatMap(specific).map((issue) => {
     const path = (issue.path ?? [])
-      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : String(p.key)))
+      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : /^[A-Za-z_$][\w$-]*$/.test(String(p.key)) ? String(p.key) : `[${JSON.stringify(String(p.key))}]`))
       .join('.')
       .replace(/\.\[/g, '[');
     let message = issue.message;

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Offer } from '../../src/provider/types.js';
+import { OfferIndex } from '../../src/optimizer/offer-index.js';
+import type { OfferQuery } from '../../src/optimizer/offer-query.js';
+import { referenceQuery } from '../../src/optimizer/reference-query.js';
+import { bundledOffers } from '../../src/catalog/bundled-snapshot.js';
+
+// Small domains on purpose: they make equal prices, shapes and names frequent, so the
+// tie-breaking rules are exercised, not just the price order.
+const price = fc.oneof(
+  fc.constantFrom(0, 0.01, 0.05, 0.1, 0.1, 0.2, 1, 2.5),
+  fc.double({ min: 0, max: 50, noNaN: true }),
+);
+const optionalPrice = fc.option(fc.oneof(price, fc.constant(Number.NaN), fc.constant(-1)), { nil: undefined });
+const offerArb: fc.Arbitrary<Offer> = fc.record({
+  provider: fc.constantFrom('aws', 'azure', 'gcp', 'openstack'),
+  region: fc.constantFrom('r1', 'r2', 'r3', 'us-east-1', 'eastus'),
+  zone: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+  instanceType: fc.constantFrom('t1', 't2', 'm5.large', 'n2-standard-4', 'Standard_D2s_v5'),
+  vcpus: fc.constantFrom(0.25, 0.5, 1, 2, 3, 4, 8, 16, 64, 96, 200, 70000),
+  memoryGiB: fc.constantFrom(0.5, 0.6, 1, 2, 3.75, 4, 8, 16, 61, 768, 2048),
+  gpu: fc.option(
+    fc.record({ model: fc.constantFrom('t4', 'a100', 'A100', 'l4'), count: fc.constantFrom(0, 1, 2, 4, 8) }),
+    { nil: undefined },
+  ),
+  arch: fc.constantFrom('x86_64' as const, 'arm64' as const),
+  onDemandHourly: fc.oneof(price, fc.constant(Number.NaN)),
+  spotHourly: optionalPrice,
+  reserved1yHourly: optionalPrice,
+  reserved3yHourly: optionalPrice,
+  currency: fc.constant('USD'),
+  source: fc.constant('test'),
+  asOf: fc.constant('2026-01-01'),
+});
+
+const queryArb: fc.Arbitrary<OfferQuery> = fc.record(
+  {
+    minVcpus: fc.constantFrom(0, 0.3, 1, 2, 3, 4, 5, 16, 100, 1000),
+    minMemoryGiB: fc.constantFrom(0, 0.55, 1, 3.75, 4, 8, 100, 4096),
+    gpu: fc.record(
+      { count: fc.constantFrom(0, 1, 2, 8), model: fc.option(fc.constantFrom('t4', 'A100', 'a100', 'h100'), { nil: undefined }) },
+      { requiredKeys: ['count'] },
+    ),
+    providers: fc.uniqueArray(fc.constantFrom('aws', 'azure', 'gcp', 'openstack', 'nope'), { maxLength: 3 }),
+    regions: fc.uniqueArray(fc.constantFrom('r1', 'r2', 'r3', 'us-east-1', 'eastus', 'unknown'), { maxLength: 3 }),
+    arch: fc.constantFrom('x86_64' as const, 'arm64' as const),
+    basis: fc.constantFrom('onDemand' as const, 'spot' as const, 'reserved1y' as const, 'reserved3y' as const),
+    maxHourly: fc.constantFrom(0, 0.05, 0.1, 1, 10, Infinity),
+  },
+  { requiredKeys: [] },
+);
+
+describe('OfferIndex', () => {
+  it('gives the same answers as the filter-and-sort reference, in the same order (random catalogs and queries)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(offerArb, { maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 400 }),
+        (unique, copies, queries, limit) => {
+        // Exact copies at other positions: only the last tie-break (catalog position) orders them.
+        const offers = unique.length === 0 ? unique : [...unique, ...copies.map((c) => ({ ...unique[c % unique.length]! }))];
+        const index = OfferIndex.build(offers);
+        const out = new Uint32Array(limit);
+        for (const q of queries) {
+          const n = index.query(q, out, limit);
+          expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, q, limit));
+        }
+      },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('agrees with the reference on the bundled snapshot for every basis', () => {
+    const offers = bundledOffers();
+    const index = OfferIndex.build(offers);
+    const out = new Uint32Array(50);
+    for (const basis of ['onDemand', 'spot', 'reserved1y', 'reserved3y'] as const) {
+      for (const q of [
+        { minVcpus: 4, minMemoryGiB: 8 },
+        { minVcpus: 8, minMemoryGiB: 32, providers: ['aws', 'gcp'], regions: ['us-east-1', 'us-central1'] },
+        { minVcpus: 4, gpu: { count: 1, model: 'a100' } },
+        { gpu: { count: 4 }, maxHourly: 10 },
+        { minVcpus: 2, arch: 'arm64' as const },
+      ]) {
+        const n = index.query({ ...q, basis }, out);
+        expect(n).toBeGreaterThan(0);
+        expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, { ...q, basis }, 50));
+      }
+    }
+  });
+
+  it('returns the cheapest fitting offer first and respects the limit and the buffer size', () => {
+    const offers = bundledOffers({ provider: 'aws', regions: ['us-east-1'] });
+    const index = OfferIndex.build(offers);
+    const out = new Uint32Array(3);
+    expect(index.query({ minVcpus: 2, minMemoryGiB: 8 }, out)).toBe(3);
+    expect(index.offer(out[0]!).instanceType).toBe('m6g.large');
+    expect(index.query({ minVcpus: 2, minMemoryGiB: 8 }, out, 1)).toBe(1);
+    expect(index.query({ minVcpus: 2 }, new Uint32Array(0))).toBe(0);
+    expect(index.query({ minVcpus: 1_000_000 }, out)).toBe(0);
+    expect(index.query({ gpu: { count: 1, model: 'h100' } }, out)).toBe(0);
+  });
+
+  it('leaves no state behind between queries (region and provider masks are reset)', () => {
+    const offers = bundledOffers();
+    const index = OfferIndex.build(offers);
+    const out = new Uint32Array(20);
+    index.query({ regions: ['eastus'], providers: ['azure'] }, out);
+    const n = index.query({ minVcpus: 2 }, out);
+    expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, { minVcpus: 2 }, 20));
+  });
+
+  it('rejects offers with non-finite sizes instead of ranking them arbitrarily', () => {
+    const bad = { ...bundledOffers({ provider: 'aws', regions: ['us-east-1'] })[0]!, vcpus: Number.NaN };
+    expect(() => OfferIndex.build([bad])).toThrow(/non-finite/);
+  });
+
+  it('reports its shape', () => {
+    const stats = OfferIndex.build(bundledOffers()).stats();
+    expect(stats.providers).toBe(3);
+    expect(stats.gpuModels).toBeGreaterThanOrEqual(5);
+    expect(stats.partitions).toBeGreaterThan(10);
+    expect(stats.columnBytes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from 'tsup';
+
+/** One entry per subpath export; each appears when its code lands. */
+export const entries: Record<string, string> = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  target: 'node20',
+  platform: 'node',
+  // Optional peers and test tooling stay external: they load only where an adapter needs them.
+  external: [/^@aws-sdk\//, /^@azure\//, /^@google-cloud\//, 'google-gax', 'better-sqlite3', 'pg', 'prom-client', /^@opentelemetry\//, 'vitest'],
+});
