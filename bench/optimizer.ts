@@ -1,0 +1,207 @@
+/**
+ * Offer-index benchmark at SkyPilot's catalog scale.
+ *
+ *   node --expose-gc --import tsx bench/optimizer.ts
+ *
+ * Generates AWS (~55k rows: per availability zone), GCP (~30k: per zone) and Azure (~7k: per
+ * region) catalogs with realistic shapes (families × sizes × regions × zones, GPU families in a
+ * subset of regions), then measures the columnar OfferIndex against the straightforward
+ * filter-and-sort reference on the same offers and the same queries, in the same run.
+ * The anchor is SkyPilot's optimizer: about 1 s per decision over catalogs of this size.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Offer, ProviderKind } from '../src/provider/types.js';
+import { OfferIndex } from '../src/optimizer/offer-index.js';
+import type { OfferQuery, PriceBasis } from '../src/optimizer/offer-query.js';
+import { referenceQuery } from '../src/optimizer/reference-query.js';
+
+// ---------- deterministic generator ----------
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = mulberry32(20261127);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+interface Family {
+  readonly name: string;
+  readonly memPerVcpu: number;
+  readonly perVcpu: number;
+  readonly arch: 'x86_64' | 'arm64';
+  readonly gpu?: { model: string; memoryGiB: number; perGpu: number };
+}
+
+const BUCKETS = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
+
+function generate(provider: ProviderKind, options: {
+  regions: number;
+  zonesPerRegion: number; // 0: region-level rows
+  families: Family[];
+  sizes: readonly number[];
+  availability: number; // share of (type, zone) pairs that exist
+  gpuRegionShare: number;
+  name: (f: Family, vcpus: number) => string;
+}): Offer[] {
+  const out: Offer[] = [];
+  for (let r = 0; r < options.regions; r++) {
+    const region = `${provider}-region-${r}`;
+    const multiplier = 1 + rand() * 0.6;
+    const gpuRegion = rand() < options.gpuRegionShare;
+    const zones = options.zonesPerRegion === 0 ? [undefined] : Array.from({ length: options.zonesPerRegion }, (_, z) => `${region}${String.fromCharCode(97 + z)}`);
+    for (const zone of zones) {
+      for (const f of options.families) {
+        if (f.gpu && !gpuRegion) continue;
+        for (const vcpus of options.sizes) {
+          if (rand() > options.availability) continue;
+          const gpuCount = f.gpu ? Math.max(1, Math.floor(vcpus / 12)) : 0;
+          const onDemand = Math.round((vcpus * f.perVcpu + (f.gpu ? gpuCount * f.gpu.perGpu : 0)) * multiplier * 1e4) / 1e4;
+          const spot = rand() < 0.9 ? Math.round(onDemand * (0.2 + rand() * 0.5) * 1e4) / 1e4 : undefined;
+          out.push({
+            provider,
+            region,
+            zone,
+            instanceType: options.name(f, vcpus),
+            vcpus,
+            memoryGiB: vcpus * f.memPerVcpu,
+            gpu: f.gpu ? { model: f.gpu.model, count: gpuCount, memoryGiB: f.gpu.memoryGiB } : undefined,
+            arch: f.arch,
+            onDemandHourly: onDemand,
+            spotHourly: spot,
+            spotInterruption: spot === undefined ? undefined : pick(BUCKETS),
+            reserved1yHourly: Math.round(onDemand * 0.6 * 1e4) / 1e4,
+            reserved3yHourly: Math.round(onDemand * 0.4 * 1e4) / 1e4,
+            currency: 'USD',
+            source: 'bench-generated',
+            asOf: '2026-11-27',
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function families(prefixes: string[], gpus: Array<[string, number, number]>): Family[] {
+  const fs: Family[] = [];
+  for (const p of prefixes) {
+    for (const [kind, mem, price] of [['gp', 4, 0.048], ['c', 2, 0.0425], ['r', 8, 0.063]] as const) {
+      fs.push({ name: `${kind}${p}`, memPerVcpu: mem, perVcpu: price * (0.85 + rand() * 0.3), arch: rand() < 0.25 ? 'arm64' : 'x86_64' });
+    }
+  }
+  for (const [model, memoryGiB, perGpu] of gpus) fs.push({ name: `g-${model}`, memPerVcpu: 8, perVcpu: 0.03, arch: 'x86_64', gpu: { model, memoryGiB, perGpu } });
+  return fs;
+}
+
+const gpuModels: Array<[string, number, number]> = [
+  ['t4', 16, 0.35], ['a10g', 24, 0.75], ['l4', 24, 0.56], ['v100', 16, 2.48], ['a100', 40, 2.93], ['a100-80gb', 80, 3.9], ['h100', 80, 6.9], ['k80', 12, 0.45],
+];
+const SIZES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192];
+
+console.log('generating catalog ...');
+const aws = generate('aws', { regions: 28, zonesPerRegion: 4, families: families(Array.from({ length: 14 }, (_, i) => `${i + 3}`), gpuModels), sizes: SIZES, availability: 0.82, gpuRegionShare: 0.6, name: (f, v) => `${f.name}.${v}x` });
+const gcp = generate('gcp', { regions: 37, zonesPerRegion: 3, families: families(Array.from({ length: 8 }, (_, i) => `n${i + 1}`), gpuModels.slice(0, 6)), sizes: SIZES, availability: 0.78, gpuRegionShare: 0.5, name: (f, v) => `${f.name}-standard-${v}` });
+const azure = generate('azure', { regions: 60, zonesPerRegion: 0, families: families(Array.from({ length: 3 }, (_, i) => `v${i + 3}`), gpuModels.slice(0, 5)), sizes: SIZES, availability: 0.8, gpuRegionShare: 0.4, name: (f, v) => `Standard_${f.name}_${v}` });
+const offers: Offer[] = [...aws, ...gcp, ...azure];
+console.log(`catalog: aws ${aws.length} rows, gcp ${gcp.length}, azure ${azure.length}, total ${offers.length}`);
+
+// ---------- queries ----------
+const allRegions = [...new Set(offers.map((o) => o.region))];
+const PROVIDERS: ProviderKind[] = ['aws', 'gcp', 'azure'];
+function mixedQuery(): OfferQuery {
+  const vcpus = pick([1, 2, 2, 4, 4, 8, 16, 32, 64]);
+  const r = rand();
+  const basis: PriceBasis = r < 0.6 ? 'onDemand' : r < 0.85 ? 'spot' : r < 0.95 ? 'reserved1y' : 'reserved3y';
+  return {
+    minVcpus: vcpus,
+    minMemoryGiB: vcpus * pick([1, 2, 4, 8]),
+    gpu: rand() < 0.15 ? { count: pick([1, 1, 2, 4, 8]), model: rand() < 0.7 ? pick(gpuModels)[0] : undefined } : undefined,
+    providers: rand() < 0.5 ? PROVIDERS.filter(() => rand() < 0.7) : undefined,
+    regions: rand() < 0.3 ? Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(allRegions)) : undefined,
+    basis,
+    maxHourly: rand() < 0.2 ? pick([0.5, 1, 5, 20]) : undefined,
+  };
+}
+const headline: OfferQuery = { minVcpus: 4, minMemoryGiB: 8, providers: ['aws', 'azure', 'gcp'] };
+const K = 10;
+
+// ---------- measurement helpers ----------
+const gc = (globalThis as { gc?: () => void }).gc;
+/** JS heap plus the typed arrays' backing stores (which live outside the JS heap proper). */
+function heapMB(): number {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+}
+function percentiles(samples: Float64Array): { p50: number; p99: number } {
+  const s = Float64Array.from(samples).sort();
+  return { p50: s[Math.floor(s.length * 0.5)]!, p99: s[Math.floor(s.length * 0.99)]! };
+}
+function timeEach(n: number, fn: () => void): Float64Array {
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = performance.now();
+    fn();
+    t[i] = (performance.now() - a) * 1000; // µs
+  }
+  return t;
+}
+
+// ---------- index ----------
+const heapBefore = heapMB();
+let t0 = performance.now();
+const index = OfferIndex.build(offers);
+const buildMs = performance.now() - t0;
+const heapAfter = heapMB();
+const stats = index.stats();
+console.log(`index: ${stats.partitions} partitions, ${(stats.columnBytes / 2 ** 20).toFixed(1)} MiB of columns`);
+
+const out = new Uint32Array(K);
+timeEach(20_000, () => index.query(headline, out)); // warm-up
+const headIdx = percentiles(timeEach(50_000, () => index.query(headline, out)));
+
+const queries = Array.from({ length: 100_000 }, mixedQuery);
+for (let i = 0; i < 10_000; i++) index.query(queries[i]!, out); // warm-up
+t0 = performance.now();
+let answered = 0;
+for (const q of queries) answered += index.query(q, out) > 0 ? 1 : 0;
+const mixedIdxMs = performance.now() - t0;
+const mixedIdxPct = percentiles(timeEach(queries.length, (() => { let i = 0; return () => index.query(queries[i++]!, out); })()));
+
+// ---------- reference (same offers, same queries) ----------
+const REF_HEAD = 60;
+const REF_MIXED = 300;
+const headRef = percentiles(timeEach(REF_HEAD, () => referenceQuery(offers, headline, K)));
+t0 = performance.now();
+for (let i = 0; i < REF_MIXED; i++) referenceQuery(offers, queries[i]!, K);
+const mixedRefPerQueryMs = (performance.now() - t0) / REF_MIXED;
+
+// Cross-check on the sampled queries: the index must give the reference's answers.
+let mismatches = 0;
+for (let i = 0; i < REF_MIXED; i++) {
+  const n = index.query(queries[i]!, out);
+  const ref = referenceQuery(offers, queries[i]!, K);
+  if (n !== ref.length || ref.some((v, j) => v !== out[j])) mismatches++;
+}
+
+const fmt = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
+console.log('');
+console.log(`catalog rows: ${offers.length} (aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length}); node ${process.version}; gc exposed: ${gc !== undefined}`);
+console.log(`index build: ${buildMs.toFixed(1)} ms (goal < 500 ms)`);
+console.log(`heap used (JS heap + array buffers): ${heapAfter.toFixed(1)} MB after build (catalog objects + index + bench code), index alone ${(heapAfter - heapBefore).toFixed(1)} MB (goal < 150 MB)`);
+console.log(`query "4+ vCPU, 8+ GiB, any of 3 clouds", top ${K}:`);
+console.log(`  index     p50 ${fmt(headIdx.p50)}  p99 ${fmt(headIdx.p99)}   (goal p50 < 20 µs, p99 < 200 µs)`);
+console.log(`  reference p50 ${fmt(headRef.p50)}  p99 ${fmt(headRef.p99)}   (${REF_HEAD} runs)`);
+console.log(`  ratio     p50 ${(headRef.p50 / headIdx.p50).toFixed(0)}×  p99 ${(headRef.p99 / headIdx.p99).toFixed(0)}×`);
+console.log(`100,000 mixed queries (${answered} with answers):`);
+console.log(`  index     ${mixedIdxMs.toFixed(1)} ms total (goal < 2 s); per query p50 ${fmt(mixedIdxPct.p50)} p99 ${fmt(mixedIdxPct.p99)}`);
+console.log(`  reference ${(mixedRefPerQueryMs * 100_000 / 1000).toFixed(1)} s total, extrapolated from ${REF_MIXED} of the same queries (${fmt(mixedRefPerQueryMs * 1000)} each)`);
+console.log(`  ratio     ${((mixedRefPerQueryMs * 100_000) / mixedIdxMs).toFixed(0)}×`);
+console.log(`  vs SkyPilot's ~1 s per decision: ${(1000 / (mixedIdxMs / 100_000)).toFixed(0)}× faster per decision (mean)`);
+console.log(`cross-check: ${mismatches} of ${REF_MIXED} sampled queries differ from the reference`);
