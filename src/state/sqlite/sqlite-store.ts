@@ -1,0 +1,357 @@
+/**
+ * The SQLite state store: one file, embedded, the default durable store for a single host.
+ *
+ * Durability: the file runs in WAL mode and every write is one SQLite transaction (a single
+ * statement, or `BEGIN IMMEDIATE ... COMMIT` when a write reads first), so a process killed in
+ * the middle of a write leaves the previous committed state, never a torn record.
+ *
+ * better-sqlite3 is synchronous: each call blocks the event loop for the duration of one small
+ * statement (microseconds), which is why `list` reads in pages rather than in one query.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { throwIfAborted } from '../../provider/abort.js';
+import { ProviderUnavailableError } from '../../provider/errors.js';
+import type { CallOptions } from '../../provider/provider-v1.js';
+import { decodeValue, encodeValue } from '../json-value.js';
+import { assertValidKey, normalizePrefix, prefixUpperBound } from '../key-path.js';
+import { planAcquire, planRelease, planRenew, type LeaseRow } from '../lease-rules.js';
+import type {
+  DeleteOptions,
+  FencingGuard,
+  Lease,
+  LeaseRef,
+  ListOptions,
+  PutOptions,
+  StateStore,
+  StoredRecord,
+  TransactionOp,
+  TransactionOpResult,
+  TransactionOptions,
+  WatchEvent,
+} from '../state-store.js';
+import { storeClosedError } from '../store-closed.js';
+import { WatchHub } from '../watch-hub.js';
+import {
+  assertExpectedVersion,
+  assertFencingGuard,
+  assertTtl,
+  assertValidHolder,
+  assertValidLeaseName,
+  assertValidOps,
+  assertVersion,
+  fencedWrite,
+  versionConflict,
+} from '../write-conditions.js';
+
+/** The better-sqlite3 `Database` class (the module's default export). */
+export type SqliteDatabaseConstructor = typeof BetterSqlite3;
+/** An open better-sqlite3 database. */
+export type SqliteDatabase = BetterSqlite3.Database;
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file (created if missing). Required unless `database` is given. */
+  path?: string | undefined;
+  /** A better-sqlite3 `Database` class to use instead of importing `better-sqlite3`. */
+  driver?: SqliteDatabaseConstructor | undefined;
+  /**
+   * An already open database to use (its schema is created if missing). The store does not
+   * close a database it was given.
+   */
+  database?: SqliteDatabase | undefined;
+  /**
+   * `'normal'` (default) syncs the WAL at checkpoints: a crash of the process loses nothing
+   * committed, a power failure may lose the last transactions but never corrupts the file.
+   * `'full'` syncs on every commit: survives power loss, at a fraction of the write rate.
+   */
+  synchronous?: 'normal' | 'full' | undefined;
+  /** How long a write waits for another process's write lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number | undefined;
+  /** Clock for lease expiry, in epoch milliseconds; defaults to `Date.now`. Processes sharing a file must share a clock (one host). */
+  now?: (() => number) | undefined;
+  /** Rows per `list` page (default 1000). */
+  pageSize?: number | undefined;
+  /** Events a slow watcher may have queued before it gets a `gap` event instead (default 100,000). */
+  maxQueuedWatchEvents?: number | undefined;
+}
+
+/** Schema changes in order; `PRAGMA user_version` records how many have been applied. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS novacron_kv (
+     key TEXT PRIMARY KEY NOT NULL,
+     value TEXT NOT NULL,
+     version INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS novacron_leases (
+     name TEXT PRIMARY KEY NOT NULL,
+     holder TEXT,
+     fencing_token INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
+];
+
+interface KvRow {
+  key: string;
+  value: string;
+  version: number;
+}
+interface LeaseDbRow {
+  holder: string | null;
+  fencing_token: number;
+  expires_at: number;
+}
+
+/** Applies pending migrations under one write lock, so that processes opening the file together migrate it once. */
+function migrate(db: SqliteDatabase): void {
+  db.transaction(() => {
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    for (let i = applied; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+    if (applied < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+async function openDatabase(options: SqliteStoreOptions): Promise<{ db: SqliteDatabase; owned: boolean }> {
+  if (options.database !== undefined) return { db: options.database, owned: false };
+  if (options.path === undefined || options.path === '') throw new TypeError('[novacron] [sqlite] createSqliteStore needs a path or a database');
+  const Driver = options.driver ?? ((await import('better-sqlite3')).default as SqliteDatabaseConstructor);
+  return { db: new Driver(options.path, { timeout: options.busyTimeoutMs ?? 5000 }), owned: true };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Opens (creating if needed) a SQLite {@link StateStore}. Loads `better-sqlite3` on first use
+ * unless a `driver` or `database` is given.
+ *
+ * `watch` sees only the writes made through this store object: SQLite has no change
+ * notification between processes, and between connections of one process only through
+ * polling, which this store does not do.
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
+  const { db, owned } = await openDatabase(options);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  migrate(db);
+
+  const now = options.now ?? Date.now;
+  const pageSize = options.pageSize ?? 1000;
+  const hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
+  let closed = false;
+
+  const sql = {
+    get: db.prepare<[string], { value: string; version: number }>('SELECT value, version FROM novacron_kv WHERE key = ?'),
+    version: db.prepare<[string], { version: number }>('SELECT version FROM novacron_kv WHERE key = ?'),
+    create: db.prepare<[string, string]>('INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO NOTHING'),
+    swap: db.prepare<[string, string, number]>('UPDATE novacron_kv SET value = ?, version = version + 1 WHERE key = ? AND version = ?'),
+    upsert: db.prepare<[string, string], { version: number }>(
+      'INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = novacron_kv.version + 1 RETURNING version',
+    ),
+    remove: db.prepare<[string], { version: number }>('DELETE FROM novacron_kv WHERE key = ? RETURNING version'),
+    removeAt: db.prepare<[string, number]>('DELETE FROM novacron_kv WHERE key = ? AND version = ?'),
+    pageFirst: db.prepare<[string, string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?'),
+    pageNext: db.prepare<[string, string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key > ? AND key < ? ORDER BY key LIMIT ?'),
+    pageAllFirst: db.prepare<[number], KvRow>('SELECT key, value, version FROM novacron_kv ORDER BY key LIMIT ?'),
+    pageAllNext: db.prepare<[string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key > ? ORDER BY key LIMIT ?'),
+    lease: db.prepare<[string], LeaseDbRow>('SELECT holder, fencing_token, expires_at FROM novacron_leases WHERE name = ?'),
+    setLease: db.prepare<[string, string | null, number, number]>(
+      'INSERT INTO novacron_leases (name, holder, fencing_token, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, fencing_token = excluded.fencing_token, expires_at = excluded.expires_at',
+    ),
+  };
+
+  function enter(signal: AbortSignal | undefined): void {
+    if (closed) throw storeClosedError('sqlite');
+    throwIfAborted(signal);
+  }
+
+  // Runs a synchronous database step, turning lock timeouts into a retryable error.
+  function run<R>(step: () => R): R {
+    try {
+      return step();
+    } catch (error) {
+      if (isBusy(error)) {
+        throw new ProviderUnavailableError({ message: '[state] [sqlite] the database stayed locked by another writer', cause: error });
+      }
+      throw error;
+    }
+  }
+
+  function readLease(name: string): LeaseRow | undefined {
+    const row = sql.lease.get(name);
+    return row === undefined ? undefined : { holder: row.holder, fencingToken: row.fencing_token, expiresAtMs: row.expires_at };
+  }
+
+  function checkFencing(guard: FencingGuard | undefined): void {
+    if (guard === undefined) return;
+    const token = sql.lease.get(guard.lease)?.fencing_token;
+    if (token !== guard.token) throw fencedWrite(guard, token);
+  }
+
+  // One put, inside or outside a transaction; throws on a failed condition.
+  function writeOne(key: string, text: string, expected: number | null | undefined): number {
+    if (expected === undefined) return sql.upsert.get(key, text)!.version;
+    if (expected === null) {
+      if (sql.create.run(key, text).changes === 1) return 1;
+      throw versionConflict(key, null, sql.version.get(key)?.version);
+    }
+    if (sql.swap.run(text, key, expected).changes === 1) return expected + 1;
+    throw versionConflict(key, expected, sql.version.get(key)?.version);
+  }
+
+  // One delete; returns the deleted version, or undefined when there was nothing to delete.
+  function deleteOne(key: string, expected: number | undefined): number | undefined {
+    if (expected === undefined) return sql.remove.get(key)?.version;
+    if (sql.removeAt.run(key, expected).changes === 1) return expected;
+    throw versionConflict(key, expected, sql.version.get(key)?.version);
+  }
+
+  const fencedPut = db.transaction((guard: FencingGuard, key: string, text: string, expected: number | null | undefined) => {
+    checkFencing(guard);
+    return writeOne(key, text, expected);
+  });
+  const fencedDelete = db.transaction((guard: FencingGuard, key: string, expected: number | undefined) => {
+    checkFencing(guard);
+    return deleteOne(key, expected);
+  });
+  const applyOps = db.transaction((ops: readonly TransactionOp[], texts: readonly string[], guard: FencingGuard | undefined) => {
+    checkFencing(guard);
+    // A throw inside rolls the whole SQLite transaction back: all or nothing.
+    return ops.map((op, i): number | undefined => {
+      if (op.type === 'put') return writeOne(op.key, texts[i]!, op.expectedVersion);
+      if (op.type === 'delete') return deleteOne(op.key, op.expectedVersion);
+      const current = sql.version.get(op.key)?.version;
+      if (current !== op.expectedVersion) throw versionConflict(op.key, op.expectedVersion, current);
+      return current;
+    });
+  });
+  const changeLease = db.transaction((name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => {
+    const next = plan(readLease(name));
+    if (next !== null) sql.setLease.run(name, next.holder, next.fencingToken, next.expiresAtMs);
+    return next;
+  });
+
+  function publishPut(key: string, version: number, text: string): void {
+    if (hub.size > 0) hub.publish({ type: 'put', key, version, value: decodeValue(text) });
+  }
+  function publishDelete(key: string, version: number | undefined): void {
+    if (version !== undefined && hub.size > 0) hub.publish({ type: 'delete', key, version });
+  }
+  function toLease(name: string, row: LeaseRow): Lease {
+    return { name, holder: row.holder ?? '', fencingToken: row.fencingToken, expiresAt: new Date(row.expiresAtMs) };
+  }
+
+  return {
+    async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
+      enter(opts.signal);
+      assertValidKey(key);
+      const row = run(() => sql.get.get(key));
+      return row === undefined ? undefined : { key, value: decodeValue<T>(row.value), version: row.version };
+    },
+
+    async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
+      enter(opts.signal);
+      assertValidKey(key);
+      assertExpectedVersion(opts.expectedVersion);
+      assertFencingGuard(opts.fencing);
+      const text = encodeValue(value);
+      const guard = opts.fencing;
+      const version = run(() => (guard === undefined ? writeOne(key, text, opts.expectedVersion) : fencedPut.immediate(guard, key, text, opts.expectedVersion)));
+      publishPut(key, version, text);
+      return version;
+    },
+
+    async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
+      enter(opts.signal);
+      assertValidKey(key);
+      if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
+      assertFencingGuard(opts.fencing);
+      const guard = opts.fencing;
+      const version = run(() => (guard === undefined ? deleteOne(key, opts.expectedVersion) : fencedDelete.immediate(guard, key, opts.expectedVersion)));
+      publishDelete(key, version);
+      return version !== undefined;
+    },
+
+    async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
+      const from = normalizePrefix(prefix);
+      const upper = prefixUpperBound(from);
+      let cursor: string | undefined;
+      for (;;) {
+        enter(opts.signal);
+        const after = cursor;
+        // Keyset pagination: each page is one short query, so no read transaction stays open
+        // across the caller's awaits (which would hold back WAL checkpoints).
+        const rows = run(() =>
+          upper === undefined
+            ? after === undefined
+              ? sql.pageAllFirst.all(pageSize)
+              : sql.pageAllNext.all(after, pageSize)
+            : after === undefined
+              ? sql.pageFirst.all(from, upper, pageSize)
+              : sql.pageNext.all(after, upper, pageSize),
+        );
+        for (const row of rows) yield { key: row.key, value: decodeValue<T>(row.value), version: row.version };
+        if (rows.length < pageSize) return;
+        cursor = rows[rows.length - 1]!.key;
+      }
+    },
+
+    async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
+      enter(opts.signal);
+      assertValidOps(ops);
+      assertFencingGuard(opts.fencing);
+      const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
+      const versions = run(() => applyOps.immediate(ops, texts, opts.fencing));
+      return ops.map((op, i) => {
+        const version = versions[i];
+        if (op.type === 'put') publishPut(op.key, version!, texts[i]!);
+        else if (op.type === 'delete') publishDelete(op.key, version);
+        return { key: op.key, version: op.type === 'delete' ? null : version! };
+      });
+    },
+
+    async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+      enter(opts.signal);
+      assertValidLeaseName(name);
+      assertValidHolder(holder);
+      assertTtl(ttlMs);
+      const next = run(() => changeLease.immediate(name, (row) => planAcquire(row, holder, now(), ttlMs)));
+      return next === null ? null : toLease(name, next);
+    },
+
+    async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+      enter(opts.signal);
+      assertValidLeaseName(lease.name, 'lease.name');
+      assertTtl(ttlMs);
+      const next = run(() => changeLease.immediate(lease.name, (row) => planRenew(row, lease.holder, lease.fencingToken, now(), ttlMs)));
+      return next === null ? null : toLease(lease.name, next);
+    },
+
+    async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
+      enter(opts.signal);
+      assertValidLeaseName(lease.name, 'lease.name');
+      return run(() => changeLease.immediate(lease.name, (row) => planRelease(row, lease.holder, lease.fencingToken, now()))) !== null;
+    },
+
+    async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
+      enter(opts.signal);
+      assertValidLeaseName(name);
+      const row = run(() => readLease(name));
+      return row === undefined || row.holder === null ? undefined : toLease(name, row);
+    },
+
+    watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
+      if (closed) throw storeClosedError('sqlite');
+      return hub.subscribe(normalizePrefix(prefix), opts.signal);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      if (owned) db.close();
+    },
+  };
+}
