@@ -98,6 +98,7 @@ export class NovacronError extends Error {
   readonly retryable: boolean;
   /** The provider that raised it, if any. */
   readonly provider: string | undefined;
+  /** The underlying error, reduced to fields that carry no secret (see {@link ErrorCause}). */
   declare readonly cause: Error | undefined;
 
   /** @internal */

@@ -83,13 +83,14 @@ export interface NovacronEventMap {
 /** Names of {@link NovacronEventMap} events. */
 export type NovacronEventName = keyof NovacronEventMap;
 
-type Listeners = { [K in NovacronEventName]: (event: NovacronEventMap[K]) => void };
+/** Listener signatures of an {@link EventBus}, one per event. */
+export type NovacronListeners = { [K in NovacronEventName]: (event: NovacronEventMap[K]) => void };
 
 /**
  * An event emitter whose payloads are redacted on the way out. Pass one instance to several
  * providers and managers to observe them all in one place.
  */
-export class EventBus extends EventEmitter<Listeners> {
+export class EventBus extends EventEmitter<NovacronListeners> {
   /** Emits `event` with a redacted copy of `payload`; returns whether anyone listened. */
   publish<K extends NovacronEventName>(event: K, payload: NovacronEventMap[K]): boolean {
     if (this.listenerCount(event) === 0) return false;

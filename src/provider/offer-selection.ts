@@ -3,7 +3,7 @@
  * spec in a region. Adapters never write their own.
  */
 import { createHash } from 'node:crypto';
-import type { Offer, VMSpec } from './types.js';
+import type { GpuRequest, Offer, VMSpec } from './types.js';
 
 /** What an offer must satisfy. */
 export interface OfferRequirement {
@@ -12,7 +12,7 @@ export interface OfferRequirement {
   /** Minimum memory in GiB. */
   readonly memoryGiB: number;
   /** GPUs required (count and optional model). */
-  readonly gpu?: { readonly count: number; readonly type?: string | undefined } | undefined;
+  readonly gpu?: GpuRequest | undefined;
   /** Priced at spot. */
   readonly spot?: boolean | undefined;
   /** Region the offer must be in. */

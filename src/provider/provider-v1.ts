@@ -71,7 +71,7 @@ export interface ListVMsFilter {
 }
 
 /** Options of `importVM`. */
-export interface ImportVMOptions extends CreateVMOptions {}
+export type ImportVMOptions = CreateVMOptions;
 
 /** The Provider specification, version 1. */
 export interface ProviderV1 {

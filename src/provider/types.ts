@@ -170,6 +170,36 @@ export interface VMSpecInput {
   egressGBPerMonth?: number | undefined;
 }
 
+/** A normalized boot disk request. */
+export interface DiskSpec {
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** Disk class. */
+  readonly type: DiskType;
+  /** Encrypted at rest. */
+  readonly encrypted: boolean;
+}
+
+/** A normalized GPU request. */
+export interface GpuRequest {
+  /** Number of GPUs. */
+  readonly count: number;
+  /** Model in lower case; any model when `undefined`. */
+  readonly type: string | undefined;
+}
+
+/** A normalized network request. */
+export interface NetworkSpec {
+  /** Subnet id or name. */
+  readonly subnet: string | undefined;
+  /** Give the VM a public IP address. */
+  readonly publicIp: boolean;
+  /** Security groups to attach. */
+  readonly securityGroups: readonly string[];
+  /** Network (VPC/VNet) name or id. */
+  readonly network: string | undefined;
+}
+
 /** A validated, normalized VM request: every default filled in, every quantity in GiB. */
 export interface VMSpec {
   /** VM name. */
@@ -179,18 +209,13 @@ export interface VMSpec {
   /** Memory in GiB. */
   readonly memoryGiB: number;
   /** Boot disk. */
-  readonly disk: { readonly sizeGiB: number; readonly type: DiskType; readonly encrypted: boolean };
+  readonly disk: DiskSpec;
   /** GPUs, when asked for. */
-  readonly gpu: { readonly count: number; readonly type: string | undefined } | undefined;
+  readonly gpu: GpuRequest | undefined;
   /** Image alias or native id. */
   readonly image: string;
   /** Network placement. */
-  readonly network: {
-    readonly subnet: string | undefined;
-    readonly publicIp: boolean;
-    readonly securityGroups: readonly string[];
-    readonly network: string | undefined;
-  };
+  readonly network: NetworkSpec;
   /** Labels. */
   readonly labels: Readonly<Record<string, string>>;
   /** cloud-init user data. */
@@ -322,6 +347,16 @@ export interface Offer extends Provenance {
   readonly currency: string;
 }
 
+/** Cost per month by component, in the estimate's currency. */
+export interface CostBreakdown {
+  /** The instance (on-demand or spot rate). */
+  readonly compute: number;
+  /** Block storage. */
+  readonly storage: number;
+  /** Network egress. */
+  readonly network: number;
+}
+
 /** A cost estimate for running one VM. */
 export interface CostEstimate extends Provenance {
   /** Total per hour. */
@@ -329,7 +364,7 @@ export interface CostEstimate extends Provenance {
   /** Total per month (730 hours). */
   readonly monthly: number;
   /** Per-month cost by component. */
-  readonly breakdown: { readonly compute: number; readonly storage: number; readonly network: number };
+  readonly breakdown: CostBreakdown;
   /** ISO 4217 currency code. */
   readonly currency: string;
   /** Instance type the estimate priced. */
@@ -346,6 +381,14 @@ export const HOURS_PER_MONTH = 730;
 /** Disk image formats that export and import paths produce and accept. */
 export type ImageFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vhdx' | 'ova' | 'ami' | 'gce-image' | 'azure-image';
 
+/** A content checksum. */
+export interface Checksum {
+  /** Hash algorithm. */
+  readonly algorithm: 'sha256' | 'md5';
+  /** Hex digest. */
+  readonly value: string;
+}
+
 /** A portable image of a VM's disk, produced by `exportVM` and consumed by `importVM`. */
 export interface ImageArtifact {
   /** Disk format. */
@@ -355,7 +398,7 @@ export interface ImageArtifact {
   /** Size in bytes. */
   readonly sizeBytes: number;
   /** Content checksum, verified on import. */
-  readonly checksum: { readonly algorithm: 'sha256' | 'md5'; readonly value: string };
+  readonly checksum: Checksum;
   /** Provider the VM was exported from. */
   readonly sourceProvider: string;
   /** Kind of that provider. */

@@ -8,7 +8,7 @@ import {
   createMemoryProvider,
   InvalidSpecError,
   NotFoundError,
-  NovacronError,
+  type NovacronError,
   ProviderUnavailableError,
   QuotaError,
   redact,

@@ -72,6 +72,22 @@ export type MemoryOperation =
   | 'exportVM'
   | 'importVM';
 
+/** Account limits of an in-memory provider, per region. */
+export interface MemoryQuotas {
+  /** vCPUs of running and pending VMs. */
+  vcpusPerRegion?: number | undefined;
+  /** Running and pending VMs. */
+  instancesPerRegion?: number | undefined;
+}
+
+/** Throttling of an in-memory provider's API calls. */
+export interface MemoryThrottle {
+  /** Fraction of calls refused with `ThrottledError` (0–1). */
+  rate: number;
+  /** Retry-after the refusals carry, in ms (default 10). */
+  retryAfterMs?: number | undefined;
+}
+
 /** Options of {@link createMemoryProvider}. */
 export interface MemoryProviderOptions {
   /** Provider name (default `memory`). */
@@ -94,9 +110,9 @@ export interface MemoryProviderOptions {
    */
   capacity?: Readonly<Record<string, number | Readonly<Record<string, number>>>> | undefined;
   /** Account limits per region. */
-  quotas?: { vcpusPerRegion?: number | undefined; instancesPerRegion?: number | undefined } | undefined;
-  /** Fraction of calls refused with `ThrottledError` (0–1), and the retry-after they carry. */
-  throttle?: { rate: number; retryAfterMs?: number | undefined } | undefined;
+  quotas?: MemoryQuotas | undefined;
+  /** Throttling of API calls. */
+  throttle?: MemoryThrottle | undefined;
   /** Retries of throttled calls inside the provider, as cloud SDKs do (default 3 attempts, 5 ms base). */
   retry?: RetryPolicy | undefined;
   /** VMs per page of the internal list API (default 100). */
@@ -196,24 +212,26 @@ const ALL_OPERATIONS: readonly MemoryOperation[] = [
 
 const BUNDLED_KINDS = new Set(['aws', 'azure', 'gcp']);
 
-function normalizeRegion(region: string | Region): Region {
-  return typeof region === 'string' ? { name: region, zones: ['a', 'b', 'c'].map((z) => `${region}${z}`) } : region;
+/** A region given by name takes its zones from the snapshot when it knows the region, else gets `a`–`c`. */
+function normalizeRegion(region: string | Region, known: readonly Region[] = []): Region {
+  if (typeof region !== 'string') return region;
+  return known.find((r) => r.name === region) ?? { name: region, zones: ['a', 'b', 'c'].map((z) => `${region}${z}`) };
 }
 
 async function loadCatalog(kind: ProviderKind, options: MemoryProviderOptions): Promise<Catalog> {
-  const given = options.regions?.map(normalizeRegion);
   if (options.offers) {
-    const regions = given ?? regionsOfOffers(options.offers);
+    const regions = options.regions?.map((r) => normalizeRegion(r)) ?? regionsOfOffers(options.offers);
     return { regions, offers: [...options.offers] };
   }
   if (BUNDLED_KINDS.has(kind)) {
     // The list-price snapshot is loaded only when a provider needs it, to keep the root import light.
     const snapshot = await import('../../catalog/bundled-snapshot.js');
-    const regions = given ?? snapshot.bundledRegions(kind).map((r) => ({ ...r, zones: [...r.zones] }));
+    const known = snapshot.bundledRegions(kind).map((r) => ({ ...r, zones: [...r.zones] }));
+    const regions = options.regions?.map((r) => normalizeRegion(r, known)) ?? known;
     const offers = snapshot.bundledOffers({ provider: kind, regions: regions.map((r) => r.name) });
     return { regions, offers };
   }
-  const regions = given ?? DEFAULT_MEMORY_REGIONS.map((r) => ({ ...r, zones: [...r.zones] }));
+  const regions = options.regions?.map((r) => normalizeRegion(r)) ?? DEFAULT_MEMORY_REGIONS.map((r) => ({ ...r, zones: [...r.zones] }));
   return { regions, offers: syntheticOffers(kind, regions) };
 }
 

@@ -4,7 +4,7 @@ import {
   CapacityError,
   createEventBus,
   createMemoryProvider,
-  InvalidSpecError,
+  type InvalidSpecError,
   ProviderUnavailableError,
   QuotaError,
   ThrottledError,

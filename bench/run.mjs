@@ -1,0 +1,21 @@
+// Runs every benchmark in turn and prints its figures. Not part of `npm test`.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const only = process.argv.slice(2);
+const benches = [
+  ['import time', ['bench/import-time.mjs']],
+  ['state stores', ['--import', 'tsx', 'bench/state-stores.ts']],
+  ['cost optimizer', ['--import', 'tsx', 'bench/optimizer.ts']],
+  ['aws adapter', ['--import', 'tsx', 'bench/aws-adapter.ts']],
+];
+
+for (const [name, args] of benches) {
+  const file = args.at(-1);
+  if (!existsSync(`${root}${file}`)) continue;
+  if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
+  console.log(`\n=== ${name} (${file}) ===`);
+  execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+}
