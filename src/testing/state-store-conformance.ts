@@ -201,16 +201,15 @@ export function describeStateStoreConformance(
         const controller = new AbortController();
         controller.abort();
         const signal = controller.signal;
-        for (const call of [
-          store.get(`${prefix}/a`, { signal }),
-          store.put(`${prefix}/a`, 1, { signal }),
-          store.delete(`${prefix}/a`, { signal }),
-          store.transaction([{ type: 'put', key: `${prefix}/a`, value: 1 }], { signal }),
-          store.acquireLease(`${prefix}/lease`, 'me', ttl, { signal }),
-          collect(store.list(prefix, { signal })),
-        ]) {
-          expect((await rejection(call) as Error).name).toBe('AbortError');
-        }
+        const calls = [
+          () => store.get(`${prefix}/a`, { signal }),
+          () => store.put(`${prefix}/a`, 1, { signal }),
+          () => store.delete(`${prefix}/a`, { signal }),
+          () => store.transaction([{ type: 'put', key: `${prefix}/a`, value: 1 }], { signal }),
+          () => store.acquireLease(`${prefix}/lease`, 'me', ttl, { signal }),
+          () => collect(store.list(prefix, { signal })),
+        ];
+        for (const call of calls) expect(((await rejection(call())) as Error).name).toBe('AbortError');
         expect(await store.get(`${prefix}/a`)).toBeUndefined();
       });
     });
@@ -429,14 +428,14 @@ export function describeStateStoreConformance(
         expect(b.fencingToken).toBeGreaterThan(a.fencingToken);
         expect(await store.renewLease(a, ttl)).toBeNull();
         const stale = [
-          store.put(key, 'a2', { fencing: aGuard }),
-          store.put(key, 'a2', { fencing: aGuard, expectedVersion: 1 }),
-          store.delete(key, { fencing: aGuard }),
-          store.transaction([{ type: 'put', key: `${prefix}/other`, value: 1 }], { fencing: aGuard }),
-          store.put(key, 'never issued', { fencing: { lease: name, token: b.fencingToken + 1 } }),
-          store.put(key, 'no such lease', { fencing: { lease: `${prefix}/nope`, token: 1 } }),
+          () => store.put(key, 'a2', { fencing: aGuard }),
+          () => store.put(key, 'a2', { fencing: aGuard, expectedVersion: 1 }),
+          () => store.delete(key, { fencing: aGuard }),
+          () => store.transaction([{ type: 'put', key: `${prefix}/other`, value: 1 }], { fencing: aGuard }),
+          () => store.put(key, 'never issued', { fencing: { lease: name, token: b.fencingToken + 1 } }),
+          () => store.put(key, 'no such lease', { fencing: { lease: `${prefix}/nope`, token: 1 } }),
         ];
-        for (const call of stale) expect(FencedError.isInstance(await rejection(call))).toBe(true);
+        for (const [i, call] of stale.entries()) expect(FencedError.isInstance(await rejection(call())), `stale write ${i}`).toBe(true);
         expect(await store.get(key)).toEqual({ key, value: 'a1', version: 1 });
         expect(await store.get(`${prefix}/other`)).toBeUndefined();
         const bGuard = { lease: name, token: b.fencingToken };

@@ -1,0 +1,431 @@
+/**
+ * The PostgreSQL state store: the store for several replicas of a control plane.
+ *
+ * - Compare-and-swap by row version, in single statements (`UPDATE ... WHERE version = $n`),
+ *   so an unfenced write is one round trip.
+ * - Leases are rows whose expiry is computed with the server's clock (`clock_timestamp()`), so
+ *   replicas with skewed clocks still agree on who holds what.
+ * - Fenced writes and transactions run in one database transaction that first locks the
+ *   lease row `FOR SHARE`: a newer tenure cannot be granted between the token check and the
+ *   commit.
+ * - `watch` is LISTEN/NOTIFY on a dedicated connection, fed by a trigger, so it sees writes
+ *   from every replica.
+ */
+import type { Client, ClientConfig, Pool, PoolClient, PoolConfig, QueryConfig, QueryResultRow } from 'pg';
+import { throwIfAborted, sleep } from '../../provider/abort.js';
+import { ConflictError, InvalidSpecError, UnsupportedError } from '../../provider/errors.js';
+import type { CallOptions } from '../../provider/provider-v1.js';
+import { encodeValue } from '../json-value.js';
+import { assertValidKey, normalizePrefix, prefixUpperBound } from '../key-path.js';
+import type {
+  DeleteOptions,
+  FencingGuard,
+  Lease,
+  LeaseRef,
+  ListOptions,
+  PutOptions,
+  StateStore,
+  StoredRecord,
+  TransactionOp,
+  TransactionOpResult,
+  TransactionOptions,
+  WatchEvent,
+} from '../state-store.js';
+import { storeClosedError } from '../store-closed.js';
+import { WatchHub } from '../watch-hub.js';
+import {
+  assertExpectedVersion,
+  assertFencingGuard,
+  assertTtl,
+  assertValidHolder,
+  assertValidLeaseName,
+  assertValidOps,
+  assertVersion,
+  fencedWrite,
+  versionConflict,
+} from '../write-conditions.js';
+import { connectionSecrets, toStoreError } from './postgres-errors.js';
+import { ChangeListener } from './postgres-listener.js';
+import { channelName, migrateSchema, quoteSchema } from './postgres-schema.js';
+
+/** The parts of the `pg` module the store uses (inject your own copy as `driver`). */
+export interface PostgresDriver {
+  /** `pg.Pool`. */
+  Pool: new (config?: PoolConfig) => Pool;
+  /** `pg.Client`. */
+  Client: new (config?: string | ClientConfig) => Client;
+}
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/db`. Required unless `pool` is given. Never logged or put in errors. */
+  connectionString?: string | undefined;
+  /** Schema holding the store's tables (created if missing); default `novacron`. Lowercase letters, digits, `_`. */
+  schema?: string | undefined;
+  /**
+   * An existing pool to use; the store does not end it. The listening connection is opened
+   * with the pool's own settings.
+   */
+  pool?: Pool | undefined;
+  /** The `pg` module to use instead of importing `pg`. */
+  driver?: PostgresDriver | undefined;
+  /** Size of the pool the store creates (default 10). */
+  maxConnections?: number | undefined;
+  /** Open the LISTEN connection that `watch` needs (default `true`); without it `watch` throws `UnsupportedError`. */
+  listen?: boolean | undefined;
+  /** Rows per `list` page (default 1000). */
+  pageSize?: number | undefined;
+  /** Events a slow watcher may have queued before it gets a `gap` event instead (default 100,000). */
+  maxQueuedWatchEvents?: number | undefined;
+  /** How many times a transaction that lost a deadlock is retried (default 5). */
+  deadlockRetries?: number | undefined;
+}
+
+interface KvRow extends QueryResultRow {
+  key: string;
+  value: unknown;
+  version: string;
+}
+interface LeaseRow extends QueryResultRow {
+  holder: string;
+  fencing_token: string;
+  expires_at: Date;
+}
+
+// A failed condition inside a transaction: rolls back, then is thrown to the caller.
+class ConditionFailed {
+  constructor(readonly error: ConflictError) {}
+}
+
+/**
+ * Connects to PostgreSQL, creates or migrates the schema, starts listening for changes, and
+ * returns a {@link StateStore}. Loads `pg` on first use unless a `driver` or `pool` is given.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<StateStore> {
+  const schema = options.schema ?? 'novacron';
+  const s = quoteSchema(schema);
+  const secrets = connectionSecrets(options.connectionString);
+  if (options.pool === undefined && (options.connectionString === undefined || options.connectionString === '')) {
+    throw new InvalidSpecError({ issues: [{ field: 'connectionString', message: 'is required unless a pool is given' }] });
+  }
+  const driver = options.driver ?? ((await import('pg')).default as unknown as PostgresDriver);
+  const owned = options.pool === undefined;
+  const pool = options.pool ?? new driver.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // An idle pooled connection that dies emits 'error' on the pool; unhandled, it would crash the host.
+  if (owned) pool.on('error', () => undefined);
+  const pageSize = options.pageSize ?? 1000;
+  const deadlockRetries = options.deadlockRetries ?? 5;
+  const hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
+  let closed = false;
+  let listener: ChangeListener | undefined;
+
+  const fail = (error: unknown, what: string): Error => toStoreError(error, what, secrets);
+
+  try {
+    const client = await pool.connect();
+    try {
+      await migrateSchema(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    if (owned) await pool.end().catch(() => undefined);
+    throw fail(error, `could not open schema "${schema}"`);
+  }
+
+  const kv = `${s}.novacron_kv`;
+  const leases = `${s}.novacron_leases`;
+  // Named statements are prepared once per connection; the schema is part of the name because it is part of the text.
+  const statement = (name: string, text: string): ((values: unknown[]) => QueryConfig) => {
+    const fullName = `novacron_${schema}_${name}`;
+    return (values) => ({ name: fullName, text, values });
+  };
+  const q = {
+    get: statement('get', `SELECT value, version FROM ${kv} WHERE key = $1`),
+    version: statement('version', `SELECT version FROM ${kv} WHERE key = $1`),
+    lockVersion: statement('lock_version', `SELECT version FROM ${kv} WHERE key = $1 FOR SHARE`),
+    create: statement('create', `INSERT INTO ${kv} (key, value, version) VALUES ($1, $2::json, 1) ON CONFLICT (key) DO NOTHING RETURNING version`),
+    swap: statement('swap', `UPDATE ${kv} SET value = $2::json, version = version + 1 WHERE key = $1 AND version = $3 RETURNING version`),
+    upsert: statement(
+      'upsert',
+      `INSERT INTO ${kv} AS r (key, value, version) VALUES ($1, $2::json, 1) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = r.version + 1 RETURNING version`,
+    ),
+    remove: statement('remove', `DELETE FROM ${kv} WHERE key = $1 RETURNING version`),
+    removeAt: statement('remove_at', `DELETE FROM ${kv} WHERE key = $1 AND version = $2 RETURNING version`),
+    pageFirst: statement('page_first', `SELECT key, value, version FROM ${kv} WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3`),
+    pageNext: statement('page_next', `SELECT key, value, version FROM ${kv} WHERE key > $1 AND key < $2 ORDER BY key LIMIT $3`),
+    pageAllFirst: statement('page_all_first', `SELECT key, value, version FROM ${kv} ORDER BY key LIMIT $1`),
+    pageAllNext: statement('page_all_next', `SELECT key, value, version FROM ${kv} WHERE key > $1 ORDER BY key LIMIT $2`),
+    fence: statement('fence', `SELECT fencing_token FROM ${leases} WHERE name = $1 FOR SHARE`),
+    acquire: statement(
+      'acquire',
+      `INSERT INTO ${leases} AS l (name, holder, fencing_token, expires_at)
+       VALUES ($1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET
+         holder = excluded.holder,
+         fencing_token = CASE WHEN l.holder = excluded.holder AND l.expires_at > clock_timestamp()
+                              THEN l.fencing_token ELSE l.fencing_token + 1 END,
+         expires_at = excluded.expires_at
+       WHERE l.holder IS NULL OR l.expires_at <= clock_timestamp() OR l.holder = excluded.holder
+       RETURNING holder, fencing_token, expires_at`,
+    ),
+    renew: statement(
+      'renew',
+      `UPDATE ${leases} SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+       WHERE name = $1 AND holder = $2 AND fencing_token = $3 AND expires_at > clock_timestamp()
+       RETURNING holder, fencing_token, expires_at`,
+    ),
+    release: statement(
+      'release',
+      `UPDATE ${leases} SET holder = NULL, expires_at = LEAST(expires_at, clock_timestamp())
+       WHERE name = $1 AND holder = $2 AND fencing_token = $3 RETURNING fencing_token`,
+    ),
+    lease: statement('lease', `SELECT holder, fencing_token, expires_at FROM ${leases} WHERE name = $1 AND holder IS NOT NULL`),
+  };
+
+  async function query<R extends QueryResultRow>(config: QueryConfig, what: string, on: Pool | PoolClient = pool): Promise<R[]> {
+    try {
+      return (await on.query<R>(config)).rows;
+    } catch (error) {
+      throw fail(error, what);
+    }
+  }
+
+  function enter(signal: AbortSignal | undefined): void {
+    if (closed) throw storeClosedError('postgres');
+    throwIfAborted(signal);
+  }
+
+  async function currentVersion(key: string, on: Pool | PoolClient = pool): Promise<number | undefined> {
+    const rows = await query<{ version: string }>(q.version([key]), 'read failed', on);
+    return rows[0] === undefined ? undefined : Number(rows[0].version);
+  }
+
+  // One put; throws ConditionFailed when its condition does not hold.
+  async function writeOne(key: string, text: string, expected: number | null | undefined, on: Pool | PoolClient): Promise<number> {
+    let rows: { version: string }[];
+    if (expected === undefined) rows = await query(q.upsert([key, text]), 'write failed', on);
+    else if (expected === null) rows = await query(q.create([key, text]), 'write failed', on);
+    else rows = await query(q.swap([key, text, expected]), 'write failed', on);
+    if (rows[0] !== undefined) return Number(rows[0].version);
+    throw new ConditionFailed(versionConflict(key, expected ?? null, await currentVersion(key, on)));
+  }
+
+  // One delete; returns the deleted version, or undefined when there was nothing to delete.
+  async function deleteOne(key: string, expected: number | undefined, on: Pool | PoolClient): Promise<number | undefined> {
+    if (expected === undefined) {
+      const rows = await query<{ version: string }>(q.remove([key]), 'delete failed', on);
+      return rows[0] === undefined ? undefined : Number(rows[0].version);
+    }
+    const rows = await query<{ version: string }>(q.removeAt([key, expected]), 'delete failed', on);
+    if (rows[0] !== undefined) return expected;
+    throw new ConditionFailed(versionConflict(key, expected, await currentVersion(key, on)));
+  }
+
+  async function checkOne(key: string, expected: number, on: PoolClient): Promise<number> {
+    const rows = await query<{ version: string }>(q.lockVersion([key]), 'read failed', on);
+    const current = rows[0] === undefined ? undefined : Number(rows[0].version);
+    if (current !== expected) throw new ConditionFailed(versionConflict(key, expected, current));
+    return current;
+  }
+
+  /**
+   * Runs `ops` in one database transaction, after checking the fencing guard under a share lock
+   * on the lease row. Retries the whole transaction when PostgreSQL aborts it as a deadlock
+   * victim, which is safe because nothing of it was committed.
+   */
+  async function runTransaction(
+    ops: readonly TransactionOp[],
+    texts: readonly string[],
+    guard: FencingGuard | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<(number | undefined)[]> {
+    for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal);
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw fail(error, 'could not get a connection');
+      }
+      let broken = false;
+      try {
+        await query({ text: 'BEGIN' }, 'transaction failed', client);
+        if (guard !== undefined) {
+          const rows = await query<{ fencing_token: string }>(q.fence([guard.lease]), 'fencing check failed', client);
+          const token = rows[0] === undefined ? undefined : Number(rows[0].fencing_token);
+          if (token !== guard.token) throw new ConditionFailed(fencedWrite(guard, token));
+        }
+        const versions: (number | undefined)[] = [];
+        for (const [i, op] of ops.entries()) {
+          if (op.type === 'put') versions.push(await writeOne(op.key, texts[i]!, op.expectedVersion, client));
+          else if (op.type === 'delete') versions.push(await deleteOne(op.key, op.expectedVersion, client));
+          else versions.push(await checkOne(op.key, op.expectedVersion, client));
+        }
+        await query({ text: 'COMMIT' }, 'commit failed', client);
+        return versions;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        if (error instanceof ConditionFailed) throw error.error;
+        const code = (error as { cause?: { code?: unknown } }).cause?.code;
+        if ((code === '40P01' || code === '40001') && attempt < deadlockRetries) {
+          await sleep(5 * 2 ** attempt * Math.random(), signal);
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  function toLease(name: string, row: LeaseRow): Lease {
+    return { name, holder: row.holder, fencingToken: Number(row.fencing_token), expiresAt: row.expires_at };
+  }
+
+  function toRecord<T>(row: KvRow): StoredRecord<T> {
+    return { key: row.key, value: row.value as T, version: Number(row.version) };
+  }
+
+  if (options.listen ?? true) {
+    const clientConfig: ClientConfig = options.connectionString !== undefined ? { connectionString: options.connectionString } : { ...pool.options };
+    listener = new ChangeListener({
+      createClient: () => new driver.Client(clientConfig),
+      channel: channelName(schema),
+      fetch: async (key) => {
+        const rows = await query<KvRow>(q.get([key]), 'read failed');
+        return rows[0] === undefined ? undefined : { value: rows[0].value, version: Number(rows[0].version) };
+      },
+      onChange: (event) => hub.publish(event),
+      onGap: (reason) => hub.gap(reason),
+    });
+    try {
+      await listener.start();
+    } catch (error) {
+      if (owned) await pool.end().catch(() => undefined);
+      throw fail(error, 'could not start listening for changes');
+    }
+  }
+
+  return {
+    async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
+      enter(opts.signal);
+      assertValidKey(key);
+      const rows = await query<KvRow>(q.get([key]), 'read failed');
+      return rows[0] === undefined ? undefined : { key, value: rows[0].value as T, version: Number(rows[0].version) };
+    },
+
+    async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
+      enter(opts.signal);
+      assertValidKey(key);
+      assertExpectedVersion(opts.expectedVersion);
+      assertFencingGuard(opts.fencing);
+      const text = encodeValue(value);
+      if (opts.fencing !== undefined) {
+        const [version] = await runTransaction([{ type: 'put', key, value, expectedVersion: opts.expectedVersion }], [text], opts.fencing, opts.signal);
+        return version!;
+      }
+      try {
+        return await writeOne(key, text, opts.expectedVersion, pool);
+      } catch (error) {
+        throw error instanceof ConditionFailed ? error.error : error;
+      }
+    },
+
+    async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
+      enter(opts.signal);
+      assertValidKey(key);
+      if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
+      assertFencingGuard(opts.fencing);
+      if (opts.fencing !== undefined) {
+        const [version] = await runTransaction([{ type: 'delete', key, expectedVersion: opts.expectedVersion }], [''], opts.fencing, opts.signal);
+        return version !== undefined;
+      }
+      try {
+        return (await deleteOne(key, opts.expectedVersion, pool)) !== undefined;
+      } catch (error) {
+        throw error instanceof ConditionFailed ? error.error : error;
+      }
+    },
+
+    async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
+      const from = normalizePrefix(prefix);
+      const upper = prefixUpperBound(from);
+      let cursor: string | undefined;
+      for (;;) {
+        enter(opts.signal);
+        // Keyset pagination on the primary key: each page is one indexed range scan, and no
+        // transaction or cursor stays open while the caller processes records.
+        const config =
+          upper === undefined
+            ? cursor === undefined
+              ? q.pageAllFirst([pageSize])
+              : q.pageAllNext([cursor, pageSize])
+            : cursor === undefined
+              ? q.pageFirst([from, upper, pageSize])
+              : q.pageNext([cursor, upper, pageSize]);
+        const rows = await query<KvRow>(config, 'list failed');
+        for (const row of rows) yield toRecord<T>(row);
+        if (rows.length < pageSize) return;
+        cursor = rows[rows.length - 1]!.key;
+      }
+    },
+
+    async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
+      enter(opts.signal);
+      assertValidOps(ops);
+      assertFencingGuard(opts.fencing);
+      const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
+      const versions = await runTransaction(ops, texts, opts.fencing, opts.signal);
+      return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
+    },
+
+    async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+      enter(opts.signal);
+      assertValidLeaseName(name);
+      assertValidHolder(holder);
+      assertTtl(ttlMs);
+      const rows = await query<LeaseRow>(q.acquire([name, holder, ttlMs]), 'lease acquisition failed');
+      return rows[0] === undefined ? null : toLease(name, rows[0]);
+    },
+
+    async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+      enter(opts.signal);
+      assertValidLeaseName(lease.name, 'lease.name');
+      assertTtl(ttlMs);
+      const rows = await query<LeaseRow>(q.renew([lease.name, lease.holder, lease.fencingToken, ttlMs]), 'lease renewal failed');
+      return rows[0] === undefined ? null : toLease(lease.name, rows[0]);
+    },
+
+    async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
+      enter(opts.signal);
+      assertValidLeaseName(lease.name, 'lease.name');
+      const rows = await query(q.release([lease.name, lease.holder, lease.fencingToken]), 'lease release failed');
+      return rows.length === 1;
+    },
+
+    async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
+      enter(opts.signal);
+      assertValidLeaseName(name);
+      const rows = await query<LeaseRow>(q.lease([name]), 'lease read failed');
+      return rows[0] === undefined ? undefined : toLease(name, rows[0]);
+    },
+
+    watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
+      if (closed) throw storeClosedError('postgres');
+      if (listener === undefined) throw new UnsupportedError({ message: '[state] [postgres] watch needs the store to be created with listen: true', capability: 'watch' });
+      return hub.subscribe(normalizePrefix(prefix), opts.signal);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await listener?.stop();
+      hub.close();
+      if (owned) await pool.end().catch(() => undefined);
+    },
+  };
+}
+
