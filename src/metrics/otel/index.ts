@@ -1,0 +1,6 @@
+/**
+ * `novacron/otel`: a MetricsSink over an OpenTelemetry Meter.
+ *
+ * @packageDocumentation
+ */
+export { createOtelSink, type OtelSinkOptions } from './otel-sink.js';

@@ -1,0 +1,6 @@
+/**
+ * `novacron/prometheus`: a MetricsSink over prom-client.
+ *
+ * @packageDocumentation
+ */
+export { createPrometheusSink, type PrometheusSinkOptions, type PromClientModule } from './prometheus-sink.js';
