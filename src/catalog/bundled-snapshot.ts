@@ -296,13 +296,15 @@ const GCP_FIXED: readonly FixedRow[] = [
  * amortized over the term.
  * - AWS: Standard RI, all upfront: m5.large $493/1 y and $1,003/3 y in us-east-1 (read 2025) →
  *   0.586 and 0.398 of on-demand; applied to every family (approximation).
- * - Azure: Reserved VM Instances for Dv5 in eastus, 1 y ≈ 40% off, 3 y ≈ 61% off (read 2025).
+ * - Azure: Reserved VM Instances, D2s_v5 in eastus: $496 for 1 y and $933 for 3 y prepaid (Azure
+ *   Retail Prices API `type: 'Reservation'` items as quoted in ahmadabdalla/azure-cost-calculator
+ *   issue #239, 2026-02-25) → $0.0566/h and $0.0355/h, i.e. 0.59 and 0.37 of $0.096.
  * - GCP: resource-based committed use discounts, 37% (1 y) and 55% (3 y) for general-purpose
  *   machine types (cloud.google.com/compute/docs/instances/committed-use-discounts-overview, read 2025).
  */
 const RESERVED: Readonly<Record<BundledProvider, { readonly y1: number; readonly y3: number }>> = {
   aws: { y1: 0.586, y3: 0.398 },
-  azure: { y1: 0.6, y3: 0.39 },
+  azure: { y1: 0.59, y3: 0.37 },
   gcp: { y1: 0.63, y3: 0.45 },
 };
 
