@@ -1,0 +1,154 @@
+/**
+ * The adapter's only door to AWS: lazily loaded SDK modules, one EC2 client per region, one
+ * Price List client, and a `run` wrapper that passes the caller's signal and maps every
+ * failure onto the novacron taxonomy. Importing this file loads no SDK: the modules are
+ * `import()`ed on the first call (measured cold import of @aws-sdk/client-ec2: ~0.8 s).
+ */
+import type { EC2Client, EC2ClientConfig } from '@aws-sdk/client-ec2';
+import type { PricingClient } from '@aws-sdk/client-pricing';
+import { throwIfAborted } from '../../provider/abort.js';
+import { ProviderUnavailableError } from '../../provider/errors.js';
+import { toNovacronError, type AwsErrorContext } from './error-mapping.js';
+import { createSdkRetryStrategy } from './sdk-retry-strategy.js';
+
+/** The `@aws-sdk/client-ec2` module. */
+export type Ec2Module = typeof import('@aws-sdk/client-ec2');
+/** The `@aws-sdk/client-pricing` module. */
+export type PricingModule = typeof import('@aws-sdk/client-pricing');
+
+/** How the adapter reaches AWS. */
+export interface AwsApiOptions {
+  /** Provider name, for errors. */
+  readonly providerName: string;
+  /** Default region (and the region of an injected `ec2Client`). */
+  readonly region: string;
+  /** Credentials or a credential provider; the SDK's default chain when absent. */
+  readonly credentials?: EC2ClientConfig['credentials'] | undefined;
+  /** EC2 endpoint override (e.g. an emulator or a VPC endpoint). */
+  readonly endpoint?: string | undefined;
+  /** Price List endpoint override. */
+  readonly pricingEndpoint?: string | undefined;
+  /** Price List region (the API is served from us-east-1, eu-central-1 and ap-south-1). */
+  readonly pricingRegion?: string | undefined;
+  /** A ready EC2 client for the default region. */
+  readonly ec2Client?: EC2Client | undefined;
+  /** A ready Price List client. */
+  readonly pricingClient?: PricingClient | undefined;
+  /** SDK attempts per call, the first included. */
+  readonly maxAttempts?: number | undefined;
+  /** SDK retry backoff base in milliseconds. */
+  readonly retryBaseDelayMs?: number | undefined;
+}
+
+/** Lazily built AWS clients with error mapping. */
+export class AwsApi {
+  private ec2ModulePromise: Promise<Ec2Module> | undefined;
+  private pricingModulePromise: Promise<PricingModule> | undefined;
+  private readonly ec2Clients = new Map<string, Promise<EC2Client>>();
+  private pricingClientPromise: Promise<PricingClient> | undefined;
+  private readonly retryStrategy;
+  private readonly maxAttempts: number;
+
+  /** Keeps the options; nothing is loaded yet. */
+  constructor(private readonly options: AwsApiOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryStrategy = createSdkRetryStrategy({ maxAttempts: this.maxAttempts, baseDelayMs: options.retryBaseDelayMs });
+    if (options.ec2Client) this.ec2Clients.set(options.region, Promise.resolve(options.ec2Client));
+  }
+
+  /** The EC2 SDK module, imported on first use. */
+  ec2Module(): Promise<Ec2Module> {
+    this.ec2ModulePromise ??= import('@aws-sdk/client-ec2').catch((error: unknown) => {
+      this.ec2ModulePromise = undefined;
+      throw new ProviderUnavailableError({
+        provider: this.options.providerName,
+        message: 'cannot load @aws-sdk/client-ec2; install it (npm i @aws-sdk/client-ec2) to use novacron/aws',
+        cause: error,
+        retryable: false,
+      });
+    });
+    return this.ec2ModulePromise;
+  }
+
+  private pricingModule(): Promise<PricingModule> {
+    this.pricingModulePromise ??= import('@aws-sdk/client-pricing').catch((error: unknown) => {
+      this.pricingModulePromise = undefined;
+      throw new ProviderUnavailableError({
+        provider: this.options.providerName,
+        message: 'cannot load @aws-sdk/client-pricing; install it (npm i @aws-sdk/client-pricing) for AWS prices',
+        cause: error,
+        retryable: false,
+      });
+    });
+    return this.pricingModulePromise;
+  }
+
+  /** The EC2 client of a region. */
+  ec2(region: string): Promise<EC2Client> {
+    let client = this.ec2Clients.get(region);
+    if (!client) {
+      client = this.ec2Module().then(
+        (m) =>
+          new m.EC2Client({
+            region,
+            ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
+            ...(this.options.endpoint !== undefined ? { endpoint: this.options.endpoint } : {}),
+            maxAttempts: this.maxAttempts,
+            retryStrategy: this.retryStrategy,
+          }),
+      );
+      this.ec2Clients.set(region, client);
+    }
+    return client;
+  }
+
+  /** The Price List client. */
+  pricing(): Promise<PricingClient> {
+    this.pricingClientPromise ??=
+      this.options.pricingClient !== undefined
+        ? Promise.resolve(this.options.pricingClient)
+        : this.pricingModule().then(
+            (m) =>
+              new m.PricingClient({
+                region: this.options.pricingRegion ?? 'us-east-1',
+                ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
+                ...(this.options.pricingEndpoint !== undefined ? { endpoint: this.options.pricingEndpoint } : {}),
+                maxAttempts: this.maxAttempts,
+                retryStrategy: this.retryStrategy,
+              }),
+          );
+    return this.pricingClientPromise;
+  }
+
+  /**
+   * Runs one EC2 call in `region`: aborts with the caller's signal, maps failures. `fn`
+   * receives the client and the SDK module to build its command.
+   */
+  async run<T>(
+    region: string,
+    ctx: Omit<AwsErrorContext, 'provider' | 'region'>,
+    signal: AbortSignal | undefined,
+    fn: (client: EC2Client, sdk: Ec2Module) => Promise<T>,
+  ): Promise<T> {
+    throwIfAborted(signal);
+    const [client, sdk] = await Promise.all([this.ec2(region), this.ec2Module()]);
+    try {
+      return await fn(client, sdk);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw toNovacronError(error, { ...ctx, provider: this.options.providerName, region });
+    }
+  }
+
+  /** Runs one Price List call, like {@link run}. */
+  async runPricing<T>(ctx: Omit<AwsErrorContext, 'provider'>, signal: AbortSignal | undefined, fn: (client: PricingClient, sdk: PricingModule) => Promise<T>): Promise<T> {
+    throwIfAborted(signal);
+    const [client, sdk] = await Promise.all([this.pricing(), this.pricingModule()]);
+    try {
+      return await fn(client, sdk);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw toNovacronError(error, { ...ctx, provider: this.options.providerName });
+    }
+  }
+}

@@ -1,0 +1,840 @@
+/**
+ * The AWS adapter: `ProviderV1` over EC2 (`@aws-sdk/client-ec2`) and the Price List API
+ * (`@aws-sdk/client-pricing`). The SDKs load on first use, never on import.
+ *
+ * Export and import paths, and the formats they produce:
+ * - within AWS (region moves): `exportVM` → CreateImage → an `ami` artifact
+ *   (`ec2://<region>/<ami-id>`); `importVM` of an `ami` artifact → CopyImage into the target
+ *   region when it differs, then RunInstances.
+ * - across clouds: with `export.bucket` set, `exportVM` → CreateImage → ExportImage to S3 in
+ *   `vmdk` (default, stream-optimized VMDK), `vhd` or `raw`; `importVM` of a `vmdk`, `vhd`,
+ *   `vhdx`, `raw` or `ova` artifact at an `s3://` location → ImportImage → RunInstances.
+ */
+import type { EC2Client, EC2ClientConfig, Instance } from '@aws-sdk/client-ec2';
+import type { PricingClient } from '@aws-sdk/client-pricing';
+import { createHash } from 'node:crypto';
+import { sleep, throwIfAborted } from '../../provider/abort.js';
+import {
+  ConflictError,
+  ErrorCause,
+  InvalidSpecError,
+  NotFoundError,
+  ProviderUnavailableError,
+  CapacityError,
+  TimeoutError,
+  UnsupportedError,
+} from '../../provider/errors.js';
+import type { EventBus } from '../../provider/events.js';
+import { findPortableImage } from '../../provider/images.js';
+import { requirementOf, selectOffer, specFingerprint } from '../../provider/offer-selection.js';
+import type { CallOptions, CreateVMOptions, ImportVMOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../../provider/provider-v1.js';
+import { parseVMSpec } from '../../provider/spec-schema.js';
+import {
+  HOURS_PER_MONTH,
+  type CostEstimate,
+  type HourlyPrice,
+  type ImageArtifact,
+  type ImageFormat,
+  type Offer,
+  type ProviderCapabilities,
+  type Region,
+  type VM,
+  type VMSpec,
+  type VMSpecInput,
+} from '../../provider/types.js';
+import { AwsApi } from './aws-api.js';
+import { AwsCatalog, PRICE_SOURCES, withSignal, type RegionCatalog } from './offer-catalog.js';
+import { toNovacronError } from './error-mapping.js';
+import { AMI_SOURCES, isAmiId, newestImage, toResolvedImage, type ResolvedImage } from './image-resolution.js';
+import { tieredCost } from './pricing.js';
+import { regionGeo } from './region-geo.js';
+import { clientTokenFor, ebsVolumeTypeOf, launchTags, NOVACRON_TAG, toRunInstancesInput } from './run-instances-mapping.js';
+import { ec2StateNamesOf, instanceToVM, isSpotInterruption } from './state-mapping.js';
+
+/**
+ * The part of a state store the adapter writes to (structural, so any `StateStore` fits):
+ * the instance id of each keyed create, before any wait.
+ */
+export interface AwsStateStoreLike {
+  /** Writes `value` at `key`. */
+  put(key: string, value: unknown, opts?: { expectedVersion?: number | null }): Promise<unknown>;
+}
+
+/** Provider-wide defaults applied where a spec is silent. */
+export interface AwsProviderDefaults {
+  /** Instance families selection may choose from (`['t3', 'm5']`); all when absent. */
+  readonly instanceFamilies?: readonly string[] | undefined;
+  /** Subnet id for specs that name none (the default VPC's subnet otherwise). */
+  readonly subnetId?: string | undefined;
+  /** Security group ids for specs that name none. */
+  readonly securityGroupIds?: readonly string[] | undefined;
+  /** Ask for spot capacity when a spec does not say (default `false`). */
+  readonly spot?: boolean | undefined;
+  /** KMS key for encrypted root volumes (the account's default EBS key otherwise). */
+  readonly kmsKeyId?: string | undefined;
+}
+
+/** Where `exportVM` writes disk images for other clouds. */
+export interface AwsExportOptions {
+  /** S3 bucket; without it `exportVM` produces AMIs only. */
+  readonly bucket?: string | undefined;
+  /** Key prefix inside the bucket (default `novacron-exports/`). */
+  readonly prefix?: string | undefined;
+  /** IAM role VM Import/Export assumes (default `vmimport`). */
+  readonly roleName?: string | undefined;
+  /** Disk format of S3 exports (default `vmdk`). */
+  readonly format?: 'vmdk' | 'vhd' | 'raw' | undefined;
+  /**
+   * Reads the size and SHA-256 of an exported object (e.g. S3 HeadObject with checksums).
+   * Without it, the artifact's size is the volume size and its checksum a digest of the
+   * image's identity, not of its bytes.
+   */
+  readonly describeObject?: ((uri: string, options: CallOptions) => Promise<{ sizeBytes: number; sha256: string }>) | undefined;
+}
+
+/** Options of {@link createAwsProvider}. */
+export interface AwsProviderOptions {
+  /** Name of this provider instance (default `aws-<region>`). */
+  readonly name?: string | undefined;
+  /** Default region. */
+  readonly region: string;
+  /** Regions this provider places VMs in and lists (default: `[region]`). */
+  readonly regions?: readonly string[] | undefined;
+  /** Any AWS SDK credential identity or provider; the SDK's default chain when absent. */
+  readonly credentials?: EC2ClientConfig['credentials'] | undefined;
+  /** A ready EC2 client for the default region. */
+  readonly ec2Client?: EC2Client | undefined;
+  /** A ready Price List client. */
+  readonly pricingClient?: PricingClient | undefined;
+  /** EC2 endpoint override. */
+  readonly endpoint?: string | undefined;
+  /** Price List endpoint override. */
+  readonly pricingEndpoint?: string | undefined;
+  /** Price List region (default `us-east-1`). */
+  readonly pricingRegion?: string | undefined;
+  /** Defaults for specs. */
+  readonly defaults?: AwsProviderDefaults | undefined;
+  /** Federation id, written as a tag and used to scope `listVMs`. */
+  readonly federationId?: string | undefined;
+  /** Records `aws/<name>/instances/<idempotencyKey>` → instance id before any wait. */
+  readonly stateStore?: AwsStateStoreLike | undefined;
+  /** Where `vm.created` / `vm.deleted` events go. */
+  readonly events?: EventBus | undefined;
+  /** SDK attempts per call, the first included (default 5). */
+  readonly maxAttempts?: number | undefined;
+  /** SDK retry backoff base in milliseconds (default 100; throttling uses five times this). */
+  readonly retryBaseDelayMs?: number | undefined;
+  /** Waiter polling delays in seconds (defaults: AWS's 15 s and 120 s for instances). */
+  readonly waiter?: { readonly minDelaySeconds?: number | undefined; readonly maxDelaySeconds?: number | undefined } | undefined;
+  /** Longest wait for a state when the caller gives none, in milliseconds (default 10 minutes). */
+  readonly waitTimeoutMs?: number | undefined;
+  /** DescribeInstances page size, 5–1000 (default 1000). */
+  readonly listPageSize?: number | undefined;
+  /** Catalog (types, list prices) cache lifetime in milliseconds (default one hour). */
+  readonly catalogTtlMs?: number | undefined;
+  /** Spot price cache lifetime in milliseconds (default five minutes). */
+  readonly spotTtlMs?: number | undefined;
+  /** Export to S3 for other clouds. */
+  readonly export?: AwsExportOptions | undefined;
+}
+
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** How long after a create an unknown id is taken for eventual consistency, not absence. */
+const CONSISTENCY_WINDOW_MS = 120_000;
+const EXPORT_FORMATS: Record<'vmdk' | 'vhd' | 'raw', 'VMDK' | 'VHD' | 'RAW'> = { vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
+const IMPORT_FORMATS: Partial<Record<ImageFormat, string>> = { vmdk: 'VMDK', vhd: 'VHD', vhdx: 'VHDX', raw: 'RAW', ova: 'OVA' };
+
+/** What a create needs once the catalog and the image are known. */
+interface LaunchPlan {
+  readonly region: string;
+  readonly instanceType: string;
+  readonly catalog: RegionCatalog;
+  readonly image: ResolvedImage | undefined;
+  readonly hourlyPrice: HourlyPrice | undefined;
+}
+
+/** The AWS provider. Build it with {@link createAwsProvider}. */
+export class AwsProvider implements ProviderV1 {
+  /** {@inheritDoc ProviderV1.specificationVersion} */
+  readonly specificationVersion = 'v1' as const;
+  /** {@inheritDoc ProviderV1.name} */
+  readonly name: string;
+  /** {@inheritDoc ProviderV1.kind} */
+  readonly kind = 'aws' as const;
+  /** {@inheritDoc ProviderV1.capabilities} */
+  readonly capabilities: ProviderCapabilities;
+
+  private readonly api: AwsApi;
+  private readonly catalog: AwsCatalog;
+  private readonly region: string;
+  private readonly regionList: readonly string[];
+  private readonly imageCache = new Map<string, Promise<ResolvedImage | undefined>>();
+  /** Instances this process created or saw, with their region and when they were created. */
+  private readonly known = new Map<string, { region: string; createdAt: number }>();
+
+  /** Use {@link createAwsProvider}. */
+  constructor(private readonly options: AwsProviderOptions) {
+    if (!options.region) throw new InvalidSpecError({ issues: [{ field: 'region', message: 'an AWS provider needs a default region' }] });
+    this.region = options.region;
+    this.name = options.name ?? `aws-${options.region}`;
+    this.regionList = [...new Set([options.region, ...(options.regions ?? [])])];
+    this.api = new AwsApi({ ...options, providerName: this.name });
+    this.catalog = new AwsCatalog(this.api, this.region, { catalogMs: options.catalogTtlMs ?? 3_600_000, spotMs: options.spotTtlMs ?? 300_000 });
+    this.capabilities = {
+      spot: true,
+      gpu: true,
+      reservedPricing: true,
+      stopStart: true,
+      deallocate: false,
+      exportFormats: options.export?.bucket ? ['ami', 'vmdk', 'vhd', 'raw'] : ['ami'],
+      importFormats: ['ami', 'vmdk', 'vhd', 'vhdx', 'raw', 'ova'],
+      vpn: false,
+      peering: false,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** {@inheritDoc ProviderV1.createVM} */
+  async createVM(input: VMSpecInput | VMSpec, options: CreateVMOptions = {}): Promise<VM> {
+    const spec = this.parse(input);
+    throwIfAborted(options.signal);
+    const plan = await this.plan(spec, options.signal, true);
+    return this.launch(spec, plan, plan.image!, options);
+  }
+
+  private async launch(spec: VMSpec, plan: LaunchPlan, image: ResolvedImage, options: CreateVMOptions): Promise<VM> {
+    const { signal } = options;
+    const key = options.idempotencyKey;
+    const specHash = specFingerprint(spec);
+    if (spec.disk.sizeGiB < image.minDiskGiB) {
+      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'disk', message: `the image needs a boot disk of at least ${image.minDiskGiB} GiB, got ${spec.disk.sizeGiB}` }] });
+    }
+    const clientToken = key !== undefined ? clientTokenFor(key) : undefined;
+    const defaults = this.options.defaults ?? {};
+    const runInput = this.wrapSpecErrors(() =>
+      toRunInstancesInput(spec, {
+        instanceType: plan.instanceType,
+        imageId: image.imageId,
+        clientToken,
+        subnetId: spec.network.subnet ?? defaults.subnetId,
+        securityGroupIds: spec.network.securityGroups.length > 0 ? spec.network.securityGroups : (defaults.securityGroupIds ?? []),
+        tags: launchTags(spec, { providerName: this.name, specHash, federationId: this.options.federationId, idempotencyKey: key }),
+        kmsKeyId: defaults.kmsKeyId,
+        rootDeviceName: image.rootDeviceName,
+      }),
+    );
+    const ctx = { operation: 'createVM', zone: spec.zone, instanceType: plan.instanceType };
+    let instance: Instance | undefined;
+    let reused = false;
+    try {
+      const out = await this.api.run(plan.region, ctx, signal, (client, sdk) => client.send(new sdk.RunInstancesCommand(runInput), { abortSignal: signal }));
+      instance = out.Instances?.[0];
+    } catch (error) {
+      // EC2 compares every argument of a repeated ClientToken; an AMI or price list that moved
+      // on since the first attempt changes them although the spec did not. The spec hash on
+      // the first launch tells a harmless repeat from a real conflict.
+      if (!(ConflictError.isInstance(error) && (error.cause as ErrorCause | undefined)?.code === 'IdempotentParameterMismatch' && clientToken)) throw error;
+      instance = await this.findByClientToken(plan.region, clientToken, signal);
+      const previousHash = instance?.Tags?.find((t) => t.Key === NOVACRON_TAG.specHash)?.Value;
+      if (!instance || previousHash !== specHash) {
+        throw new ConflictError({
+          provider: this.name,
+          message: `idempotency key "${key}" was already used for a different spec${instance?.InstanceId ? ` (instance ${instance.InstanceId})` : ''}`,
+          cause: error,
+        });
+      }
+      reused = true;
+    }
+    if (!instance?.InstanceId) throw new ProviderUnavailableError({ provider: this.name, message: 'createVM: RunInstances answered without an instance' });
+    const id = instance.InstanceId;
+    this.remember(id, plan.region, Date.now());
+    const vm = this.toVM(instance, plan.region, plan.catalog);
+    // No VM is ever lost: its id is recorded before anything can wait or fail.
+    if (key !== undefined && this.options.stateStore) {
+      await this.options.stateStore.put(`aws/${this.name}/instances/${key}`, { instanceId: id, region: plan.region, specHash });
+    }
+    this.options.events?.publish('vm.created', { provider: this.name, vm, reused });
+    await options.onProvisioned?.(vm);
+    throwIfAborted(signal);
+    if (options.wait === false) return vm;
+    return this.waitFor('running', plan.region, id, signal, options.waitTimeoutMs);
+  }
+
+  private async findByClientToken(region: string, clientToken: string, signal: AbortSignal | undefined): Promise<Instance | undefined> {
+    // The launch may not be visible yet (eventual consistency): look a few times.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const out = await this.api.run(region, { operation: 'createVM' }, signal, (client, sdk) =>
+        client.send(new sdk.DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: [clientToken] }] }), { abortSignal: signal }),
+      );
+      const found = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+      if (found) return found;
+      await sleep(50 * 2 ** attempt, signal);
+    }
+    return undefined;
+  }
+
+  /** {@inheritDoc ProviderV1.getVM} */
+  async getVM(id: string, options: CallOptions = {}): Promise<VM> {
+    throwIfAborted(options.signal);
+    const { instance, region } = await this.describe(id, 'getVM', options.signal);
+    return this.toVM(instance, region, await this.catalog.peekRegion(region));
+  }
+
+  /** {@inheritDoc ProviderV1.listVMs} */
+  async *listVMs(filter: ListVMsFilter = {}, options: CallOptions = {}): AsyncIterable<VM> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    let regions = filter.region !== undefined ? [filter.region] : this.regionList;
+    if (filter.region !== undefined && !this.regionList.includes(filter.region)) {
+      const known = await this.catalog.regionNames(signal);
+      if (!known.includes(filter.region)) regions = [];
+    }
+    const filters: { Name: string; Values: string[] }[] = [];
+    for (const [k, v] of Object.entries(filter.labels ?? {})) filters.push({ Name: `tag:${k}`, Values: [v] });
+    if (this.options.federationId !== undefined) filters.push({ Name: `tag:${NOVACRON_TAG.federation}`, Values: [this.options.federationId] });
+    const wanted = filter.states && filter.states.length > 0 ? new Set(filter.states) : undefined;
+    const includeTerminated = filter.includeTerminated === true || (wanted?.has('terminated') ?? false);
+    const stateNames = wanted
+      ? [...wanted].flatMap(ec2StateNamesOf)
+      : includeTerminated
+        ? []
+        : ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+    if (wanted && stateNames.length === 0) return; // e.g. only `deallocated`, which EC2 never reports
+    if (stateNames.length > 0) filters.push({ Name: 'instance-state-name', Values: stateNames });
+    const pageSize = Math.min(1000, Math.max(5, this.options.listPageSize ?? 1000));
+
+    for (const region of regions) {
+      const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
+      const catalog = await this.catalog.peekRegion(region);
+      const pages = sdk.paginateDescribeInstances({ client, pageSize }, { Filters: filters.length > 0 ? filters : undefined }, { abortSignal: signal });
+      const iterator = pages[Symbol.asyncIterator]();
+      for (;;) {
+        let step: IteratorResult<Awaited<ReturnType<typeof iterator.next>>['value']>;
+        try {
+          step = await iterator.next();
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason ?? error;
+          throw toNovacronError(error, { provider: this.name, operation: 'listVMs', region });
+        }
+        if (step.done) break;
+        for (const reservation of step.value?.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) {
+            const vm = this.toVM(instance, region, catalog);
+            if (vm.state === 'terminated' && !includeTerminated) continue;
+            if (wanted && !wanted.has(vm.state)) continue;
+            yield vm;
+          }
+        }
+      }
+    }
+  }
+
+  /** {@inheritDoc ProviderV1.deleteVM} */
+  async deleteVM(id: string, options: PowerOptions = {}): Promise<void> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    if (!INSTANCE_ID.test(id)) return; // no such instance can exist: nothing to delete
+    let region: string | undefined;
+    try {
+      region = (await this.inRegions(id, 'deleteVM', signal, (r) =>
+        this.api.run(r, { operation: 'deleteVM', resourceType: 'vm', resourceId: id }, signal, (client, sdk) =>
+          client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [id] }), { abortSignal: signal }),
+        ),
+      )).region;
+    } catch (error) {
+      if (NotFoundError.isInstance(error)) return; // already gone
+      throw error;
+    }
+    this.options.events?.publish('vm.deleted', { provider: this.name, vmId: id });
+    if (options.wait === false) return;
+    await this.waitFor('terminated', region, id, signal, undefined);
+  }
+
+  /** {@inheritDoc ProviderV1.startVM} */
+  async startVM(id: string, options: PowerOptions = {}): Promise<VM> {
+    return this.power('startVM', 'running', id, options, (client, sdk) => client.send(new sdk.StartInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
+  }
+
+  /** {@inheritDoc ProviderV1.stopVM} */
+  async stopVM(id: string, options: StopVMOptions = {}): Promise<VM> {
+    // EC2 always releases the host on stop; `deallocate` changes nothing here.
+    return this.power('stopVM', 'stopped', id, options, (client, sdk) => client.send(new sdk.StopInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
+  }
+
+  /** {@inheritDoc ProviderV1.rebootVM} */
+  async rebootVM(id: string, options: PowerOptions = {}): Promise<VM> {
+    return this.power('rebootVM', undefined, id, options, (client, sdk) => client.send(new sdk.RebootInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
+  }
+
+  private async power(
+    operation: string,
+    target: 'running' | 'stopped' | undefined,
+    id: string,
+    options: PowerOptions,
+    call: (client: EC2Client, sdk: typeof import('@aws-sdk/client-ec2')) => Promise<unknown>,
+  ): Promise<VM> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    if (!INSTANCE_ID.test(id)) throw this.notFound(id);
+    const { region } = await this.inRegions(id, operation, signal, (r) => this.api.run(r, { operation, resourceType: 'vm', resourceId: id }, signal, call));
+    if (target !== undefined && options.wait !== false) return this.waitFor(target, region, id, signal, undefined);
+    return this.getVM(id, { signal });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Knowledge
+
+  /** {@inheritDoc ProviderV1.regions} */
+  async *regions(options: CallOptions = {}): AsyncIterable<Region> {
+    throwIfAborted(options.signal);
+    for (const name of this.regionList) {
+      const catalog = await this.catalog.region(name, options.signal);
+      yield { name, zones: catalog.zones, geo: regionGeo(name) };
+    }
+  }
+
+  /** {@inheritDoc ProviderV1.offers} */
+  async *offers(region?: string, options: CallOptions = {}): AsyncIterable<Offer> {
+    throwIfAborted(options.signal);
+    const regions = region !== undefined ? [region] : this.regionList;
+    for (const r of regions) {
+      if (!this.regionList.includes(r) && !(await this.catalog.regionNames(options.signal)).includes(r)) continue;
+      yield* await this.catalog.offers(r, { spot: true, signal: options.signal });
+    }
+  }
+
+  /** {@inheritDoc ProviderV1.estimateCost} */
+  async estimateCost(input: VMSpecInput | VMSpec, options: CallOptions = {}): Promise<CostEstimate> {
+    const spec = this.parse(input);
+    throwIfAborted(options.signal);
+    const plan = await this.plan(spec, options.signal, false);
+    const extras = await this.catalog.extras(plan.region, options.signal);
+    const volumeType = this.wrapSpecErrors(() => ebsVolumeTypeOf(spec.disk.type));
+    const perGb = extras.ebsPerGbMonth.get(volumeType);
+    if (plan.hourlyPrice === undefined || perGb === undefined) {
+      throw new ProviderUnavailableError({ provider: this.name, message: `estimateCost: no price for ${plan.instanceType}${perGb === undefined ? ` / EBS ${volumeType}` : ''} in ${plan.region}`, retryable: false });
+    }
+    const compute = plan.hourlyPrice.amount * HOURS_PER_MONTH;
+    const storage = perGb * spec.disk.sizeGiB;
+    const network = tieredCost(extras.egressTiers, spec.egressGBPerMonth);
+    const monthly = compute + storage + network;
+    return {
+      hourly: monthly / HOURS_PER_MONTH,
+      monthly,
+      breakdown: { compute, storage, network },
+      currency: 'USD',
+      instanceType: plan.instanceType,
+      region: plan.region,
+      spot: spec.spot,
+      source: plan.hourlyPrice.source,
+      asOf: plan.hourlyPrice.asOf,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Portability
+
+  /** {@inheritDoc ProviderV1.exportVM} */
+  async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const { instance, region } = await this.describe(id, 'exportVM', signal);
+    const name = `novacron-export-${id}-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
+    const created = await this.api.run(region, { operation: 'exportVM', resourceType: 'vm', resourceId: id }, signal, (client, sdk) =>
+      client.send(new sdk.CreateImageCommand({ InstanceId: id, Name: name, NoReboot: true, Description: `novacron export of ${id}` }), { abortSignal: signal }),
+    );
+    const imageId = created.ImageId!;
+    await this.waitImageAvailable(region, imageId, signal);
+    const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
+    const baseImage = instance.Tags?.find((t) => t.Key === NOVACRON_TAG.image)?.Value ?? instance.ImageId;
+    const common = { sourceProvider: this.name, sourceProviderKind: 'aws' as const, sourceVmId: id, baseImage, createdAt: new Date().toISOString() };
+    const exportOptions = this.options.export;
+    if (!exportOptions?.bucket) {
+      return {
+        ...common,
+        format: 'ami',
+        location: `ec2://${region}/${imageId}`,
+        sizeBytes: rootGiB * 1024 ** 3,
+        // AMIs have no content digest; this fingerprints the image's identity.
+        checksum: { algorithm: 'sha256', value: createHash('sha256').update(`${region}/${imageId}`).digest('hex') },
+      };
+    }
+    const format = exportOptions.format ?? 'vmdk';
+    const prefix = exportOptions.prefix ?? 'novacron-exports/';
+    const task = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) =>
+      client.send(
+        new sdk.ExportImageCommand({
+          ImageId: imageId,
+          DiskImageFormat: EXPORT_FORMATS[format],
+          S3ExportLocation: { S3Bucket: exportOptions.bucket!, S3Prefix: prefix },
+          RoleName: exportOptions.roleName ?? 'vmimport',
+          ClientToken: clientTokenFor(`export/${imageId}/${format}`),
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    const taskId = task.ExportImageTaskId!;
+    await this.pollTask(signal, async () => {
+      const out = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) =>
+        client.send(new sdk.DescribeExportImageTasksCommand({ ExportImageTaskIds: [taskId] }), { abortSignal: signal }),
+      );
+      const t = out.ExportImageTasks?.[0];
+      if (t?.Status === 'completed') return true;
+      if (t?.Status === 'deleted' || t?.Status === 'deleting') throw new ProviderUnavailableError({ provider: this.name, message: `exportVM: export task ${taskId} failed: ${t.StatusMessage ?? t.Status}`, retryable: false });
+      return false;
+    });
+    // ExportImage names the object after the task: <prefix><task id>.<format>.
+    const location = `s3://${exportOptions.bucket}/${prefix}${taskId}.${format}`;
+    const described = await exportOptions.describeObject?.(location, { signal });
+    return {
+      ...common,
+      format,
+      location,
+      sizeBytes: described?.sizeBytes ?? rootGiB * 1024 ** 3,
+      checksum: { algorithm: 'sha256', value: described?.sha256 ?? createHash('sha256').update(`${location}/${imageId}`).digest('hex') },
+    };
+  }
+
+  /** {@inheritDoc ProviderV1.importVM} */
+  async importVM(artifact: ImageArtifact, input: VMSpecInput | VMSpec, options: ImportVMOptions = {}): Promise<VM> {
+    const { signal } = options;
+    const parsed = this.parse(input);
+    throwIfAborted(signal);
+    if (!this.capabilities.importFormats.includes(artifact.format)) {
+      throw new UnsupportedError({ provider: this.name, capability: `import:${artifact.format}`, message: `importVM: ${artifact.format} images cannot be imported into EC2; use ${this.capabilities.importFormats.join(', ')}` });
+    }
+    const region = parsed.region ?? this.region;
+    await this.checkRegion(region, signal);
+    const token = (what: string): string | undefined => (options.idempotencyKey !== undefined ? clientTokenFor(`${what}/${options.idempotencyKey}`) : undefined);
+    let imageId: string;
+    if (artifact.format === 'ami') {
+      const m = /^ec2:\/\/([a-z0-9-]+)\/(ami-[0-9a-f]+)$/.exec(artifact.location);
+      if (!m) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: `expected ec2://<region>/<ami-id>, got ${artifact.location}` }] });
+      const [, sourceRegion, sourceImage] = m as unknown as [string, string, string];
+      imageId = sourceImage;
+      if (sourceRegion !== region) {
+        const copied = await this.api.run(region, { operation: 'importVM', resourceType: 'image', resourceId: sourceImage }, signal, (client, sdk) =>
+          client.send(new sdk.CopyImageCommand({ SourceImageId: sourceImage, SourceRegion: sourceRegion, Name: `novacron-import-${sourceImage}`, ClientToken: token(`copy/${sourceImage}`) }), { abortSignal: signal }),
+        );
+        imageId = copied.ImageId!;
+        await this.waitImageAvailable(region, imageId, signal);
+      }
+    } else {
+      const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.location);
+      if (!m) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: `EC2 imports disk images from S3; expected s3://bucket/key, got ${artifact.location}` }] });
+      const [, bucket, key] = m as unknown as [string, string, string];
+      const task = await this.api.run(region, { operation: 'importVM' }, signal, (client, sdk) =>
+        client.send(
+          new sdk.ImportImageCommand({
+            DiskContainers: [{ Format: IMPORT_FORMATS[artifact.format]!, UserBucket: { S3Bucket: bucket, S3Key: key } }],
+            RoleName: this.options.export?.roleName ?? 'vmimport',
+            ClientToken: token(`import/${artifact.location}`),
+            Description: `novacron import of ${artifact.sourceProvider}/${artifact.sourceVmId}`,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      const taskId = task.ImportTaskId!;
+      let imported: string | undefined;
+      await this.pollTask(signal, async () => {
+        const out = await this.api.run(region, { operation: 'importVM' }, signal, (client, sdk) =>
+          client.send(new sdk.DescribeImportImageTasksCommand({ ImportTaskIds: [taskId] }), { abortSignal: signal }),
+        );
+        const t = out.ImportImageTasks?.[0];
+        if (t?.Status === 'completed' && t.ImageId) {
+          imported = t.ImageId;
+          return true;
+        }
+        if (t?.Status === 'deleted' || t?.Status === 'deleting') {
+          throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: `import task ${taskId} failed: ${t.StatusMessage ?? t.Status}` }] });
+        }
+        return false;
+      });
+      imageId = imported!;
+    }
+    const planned = await this.plan({ ...parsed, image: imageId, region }, signal, true);
+    // The imported disk keeps at least its original size.
+    const sizeGiB = Math.max(parsed.disk.sizeGiB, planned.image!.minDiskGiB);
+    const spec: VMSpec = { ...parsed, image: imageId, region, disk: { ...parsed.disk, sizeGiB } };
+    return this.launch(spec, planned, planned.image!, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+
+  private parse(input: VMSpecInput | VMSpec): VMSpec {
+    const defaults = this.options.defaults;
+    const withDefaults =
+      defaults?.spot && typeof input === 'object' && input !== null && !('memoryGiB' in input) && (input as VMSpecInput).spot === undefined
+        ? { ...(input as VMSpecInput), spot: true }
+        : input;
+    return parseVMSpec(withDefaults, { provider: this.name });
+  }
+
+  /** Re-throws a mapping's InvalidSpecError with this provider's name on it. */
+  private wrapSpecErrors<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (InvalidSpecError.isInstance(error) && error.provider === undefined) {
+        throw new InvalidSpecError({ provider: this.name, issues: error.issues });
+      }
+      throw error;
+    }
+  }
+
+  private async checkRegion(region: string, signal: AbortSignal | undefined): Promise<void> {
+    const known = await this.catalog.regionNames(signal);
+    if (!known.includes(region)) {
+      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'region', message: `unknown AWS region "${region}"; enabled regions: ${known.join(', ')}` }] });
+    }
+  }
+
+  /** Validates region and zone, chooses the instance type and (optionally) the image. */
+  private async plan(spec: VMSpec, signal: AbortSignal | undefined, withImage: boolean): Promise<LaunchPlan> {
+    const region = spec.region ?? this.region;
+    await this.checkRegion(region, signal);
+    const catalog = await this.catalog.region(region, signal);
+    if (spec.zone !== undefined && !catalog.zones.includes(spec.zone)) {
+      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'zone', message: `unknown zone "${spec.zone}" in ${region}; zones: ${catalog.zones.join(', ')}` }] });
+    }
+    if (spec.instanceType !== undefined && !catalog.types.has(spec.instanceType)) {
+      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'instanceType', message: `unknown instance type "${spec.instanceType}" in ${region}` }] });
+    }
+    // A native AMI fixes the architecture before the type is chosen.
+    let image = withImage && isAmiId(spec.image) ? await this.resolveNativeImage(region, spec.image, signal) : undefined;
+    const offers = await this.catalog.offers(region, { spot: spec.spot, signal });
+    const families = this.options.defaults?.instanceFamilies;
+    const archs: ('x86_64' | 'arm64')[] = image ? [image.arch] : ['x86_64', 'arm64'];
+    let chosen: Offer | undefined;
+    for (;;) {
+      const allowed = new Set(archs);
+      chosen = selectOffer(
+        offers.filter((o) => allowed.has(o.arch)),
+        requirementOf(spec, region, spec.instanceType === undefined ? families : undefined),
+      );
+      if (!chosen || !withImage || image) break;
+      // An alias needs a build for the chosen architecture; otherwise try the other one.
+      image = await this.resolveAlias(region, spec.image, chosen.arch, signal);
+      if (image) break;
+      archs.splice(archs.indexOf(chosen.arch), 1);
+      if (archs.length === 0) {
+        throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `no AMI for "${spec.image}" in ${region}` }] });
+      }
+    }
+    if (!chosen) {
+      const field = spec.instanceType !== undefined ? 'instanceType' : spec.gpu ? 'gpu' : 'cpu';
+      const what = spec.instanceType ?? `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'GPU'}` : ''}`;
+      throw new InvalidSpecError({
+        provider: this.name,
+        issues: [{ field, message: `no ${spec.spot ? 'spot ' : ''}instance type${families ? ` in families ${families.join(', ')}` : ''} fits ${what} in ${region}${spec.zone ? ` (${spec.zone})` : ''}` }],
+      });
+    }
+    const amount = spec.spot ? chosen.spotHourly : chosen.onDemandHourly;
+    return {
+      region,
+      instanceType: chosen.instanceType,
+      catalog,
+      image,
+      hourlyPrice: amount !== undefined ? { amount, currency: 'USD', source: chosen.source, asOf: chosen.asOf } : undefined,
+    };
+  }
+
+  private resolveAlias(region: string, alias: string, arch: 'x86_64' | 'arm64', signal: AbortSignal | undefined): Promise<ResolvedImage | undefined> {
+    const source = AMI_SOURCES[alias];
+    if (!source || !findPortableImage(alias)) {
+      return Promise.reject(new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `"${alias}" is neither a portable image alias nor an AMI id (ami-...)` }] }));
+    }
+    const pattern = source.namePattern(arch);
+    if (pattern === undefined) return Promise.resolve(undefined);
+    const key = `${region}/${alias}/${arch}`;
+    let cached = this.imageCache.get(key);
+    if (!cached) {
+      cached = this.api
+        .run(region, { operation: 'createVM', resourceType: 'image' }, undefined, async (client, sdk) => {
+          const images = [];
+          for await (const page of sdk.paginateDescribeImages(
+            { client, pageSize: 1000 },
+            {
+              Owners: [...source.owners],
+              Filters: [
+                { Name: 'name', Values: [pattern] },
+                { Name: 'architecture', Values: [arch] },
+                { Name: 'state', Values: ['available'] },
+              ],
+            },
+          )) {
+            images.push(...(page.Images ?? []));
+          }
+          const newest = newestImage(images);
+          return newest ? toResolvedImage(newest) : undefined;
+        })
+        .catch((error: unknown) => {
+          this.imageCache.delete(key);
+          throw error;
+        });
+      this.imageCache.set(key, cached);
+    }
+    return withSignal(cached, signal);
+  }
+
+  private resolveNativeImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<ResolvedImage> {
+    const key = `${region}/${imageId}`;
+    let cached = this.imageCache.get(key);
+    if (!cached) {
+      cached = this.api
+        .run(region, { operation: 'createVM', resourceType: 'image', resourceId: imageId }, undefined, async (client, sdk) => {
+          const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] }));
+          const image = out.Images?.[0];
+          return image ? toResolvedImage(image) : undefined;
+        })
+        .catch((error: unknown) => {
+          this.imageCache.delete(key);
+          if (NotFoundError.isInstance(error) || InvalidSpecError.isInstance(error)) {
+            throw new InvalidSpecError({ provider: this.name, cause: error, issues: [{ field: 'image', message: `AMI ${imageId} does not exist in ${region}` }] });
+          }
+          throw error;
+        });
+      this.imageCache.set(key, cached);
+    }
+    return withSignal(cached, signal).then((image) => {
+      if (!image) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `AMI ${imageId} does not exist in ${region}` }] });
+      return image;
+    });
+  }
+
+  private remember(id: string, region: string, createdAt: number): void {
+    this.known.set(id, { region, createdAt });
+    if (this.known.size > 10_000) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+  }
+
+  private notFound(id: string, cause?: unknown): NotFoundError {
+    return new NotFoundError({ provider: this.name, message: `no VM with id ${id}`, resourceType: 'vm', resourceId: id, cause });
+  }
+
+  /**
+   * Runs `call` against the instance's region: the one it is known to live in, else each
+   * configured region in turn. Right after a create, `InvalidInstanceID.NotFound` is eventual
+   * consistency, not absence, and is retried for a while.
+   */
+  private async inRegions<T>(id: string, operation: string, signal: AbortSignal | undefined, call: (region: string) => Promise<T>): Promise<{ result: T; region: string }> {
+    const known = this.known.get(id);
+    const regions = known ? [known.region, ...this.regionList.filter((r) => r !== known.region)] : this.regionList;
+    let lastError: unknown;
+    for (const region of regions) {
+      const fresh = known?.region === region && Date.now() - known.createdAt < CONSISTENCY_WINDOW_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return { result: await call(region), region };
+        } catch (error) {
+          if (!NotFoundError.isInstance(error)) throw error;
+          lastError = error;
+          if (!fresh || attempt >= 7) break;
+          await sleep(Math.min(2000, 25 * 2 ** attempt), signal);
+        }
+      }
+    }
+    void operation;
+    throw this.notFound(id, lastError);
+  }
+
+  private async describe(id: string, operation: string, signal: AbortSignal | undefined): Promise<{ instance: Instance; region: string }> {
+    if (!INSTANCE_ID.test(id)) throw this.notFound(id);
+    const { result, region } = await this.inRegions(id, operation, signal, (r) =>
+      this.api.run(r, { operation, resourceType: 'vm', resourceId: id }, signal, (client, sdk) =>
+        client.send(new sdk.DescribeInstancesCommand({ InstanceIds: [id] }), { abortSignal: signal }),
+      ),
+    );
+    const instance = result.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
+    if (!instance) throw this.notFound(id);
+    if (!this.known.has(id)) this.remember(id, region, 0);
+    return { instance, region };
+  }
+
+  private toVM(instance: Instance, region: string, catalog: RegionCatalog | undefined): VM {
+    const type = instance.InstanceType ? catalog?.types.get(instance.InstanceType) : undefined;
+    const price = instance.InstanceType ? catalog?.prices.get(instance.InstanceType) : undefined;
+    // The on-demand list price; a spot instance's price moves and is not known here.
+    const hourlyPrice: HourlyPrice | undefined =
+      price && instance.InstanceLifecycle !== 'spot' ? { amount: price.onDemand, currency: 'USD', source: PRICE_SOURCES.list, asOf: catalog!.asOf } : undefined;
+    return instanceToVM(instance, { provider: this.name, region, typeFacts: type, hourlyPrice });
+  }
+
+  /** Waits with the SDK waiter for `target`, then answers the VM as the waiter last saw it. */
+  private async waitFor(target: 'running' | 'stopped' | 'terminated', region: string, id: string, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<VM> {
+    const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
+    const limitMs = timeoutMs ?? this.options.waitTimeoutMs ?? 600_000;
+    const minDelay = this.options.waiter?.minDelaySeconds ?? 15;
+    const maxDelay = Math.max(minDelay, this.options.waiter?.maxDelaySeconds ?? 120);
+    const params = { client, maxWaitTime: Math.max(limitMs / 1000, minDelay + 0.001), minDelay, maxDelay, abortSignal: signal };
+    const waiter = target === 'running' ? sdk.waitUntilInstanceRunning : target === 'stopped' ? sdk.waitUntilInstanceStopped : sdk.waitUntilInstanceTerminated;
+    try {
+      const result = await waiter(params, { InstanceIds: [id] });
+      const reason = result.reason as { Reservations?: { Instances?: Instance[] }[] } | undefined;
+      const instance = reason?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
+      if (instance) return this.toVM(instance, region, await this.catalog.peekRegion(region));
+      return this.getVM(id, { signal });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      if ((error as { name?: unknown }).name === 'TimeoutError') {
+        throw new TimeoutError({ provider: this.name, resourceId: id, message: `VM ${id} did not become ${target} within ${limitMs} ms; it still exists`, cause: error });
+      }
+      // The waiter gave up because the instance went elsewhere (e.g. terminated while pending).
+      const vm = await this.getVM(id, { signal });
+      const instanceLike = { StateReason: { Code: vm.stateReason?.replace(/^spot-interruption: /, '').split(':')[0] } };
+      if (isSpotInterruption(instanceLike) || /InsufficientInstanceCapacity/.test(vm.stateReason ?? '')) {
+        throw new CapacityError({ provider: this.name, region, zone: vm.zone, instanceType: vm.instanceType, message: `VM ${id} went ${vm.rawState} before becoming ${target}: ${vm.stateReason}`, cause: error });
+      }
+      throw new ProviderUnavailableError({ provider: this.name, message: `VM ${id} is ${vm.rawState}, not ${target}${vm.stateReason ? ` (${vm.stateReason})` : ''}`, cause: error, retryable: false });
+    }
+  }
+
+  private async waitImageAvailable(region: string, imageId: string, signal: AbortSignal | undefined): Promise<void> {
+    const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
+    const minDelay = this.options.waiter?.minDelaySeconds ?? 15;
+    const maxDelay = Math.max(minDelay, this.options.waiter?.maxDelaySeconds ?? 120);
+    const limitMs = this.options.waitTimeoutMs ?? 3_600_000;
+    try {
+      await sdk.waitUntilImageAvailable({ client, maxWaitTime: Math.max(limitMs / 1000, minDelay + 0.001), minDelay, maxDelay, abortSignal: signal }, { ImageIds: [imageId] });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      if ((error as { name?: unknown }).name === 'TimeoutError') throw new TimeoutError({ provider: this.name, resourceId: imageId, message: `image ${imageId} not available within ${limitMs} ms`, cause: error });
+      throw new ProviderUnavailableError({ provider: this.name, message: `image ${imageId} failed to become available`, cause: error, retryable: false });
+    }
+  }
+
+  private async pollTask(signal: AbortSignal | undefined, check: () => Promise<boolean>): Promise<void> {
+    const minMs = (this.options.waiter?.minDelaySeconds ?? 15) * 1000;
+    const maxMs = (this.options.waiter?.maxDelaySeconds ?? 120) * 1000;
+    const deadline = Date.now() + (this.options.waitTimeoutMs ?? 3_600_000);
+    for (let attempt = 0; ; attempt++) {
+      if (await check()) return;
+      if (Date.now() > deadline) throw new TimeoutError({ provider: this.name, message: 'image task did not finish in time' });
+      await sleep(Math.min(maxMs, minMs * 2 ** attempt), signal);
+    }
+  }
+
+  private async rootVolumeSize(region: string, instance: Instance, signal: AbortSignal | undefined): Promise<number> {
+    const volumeId = instance.BlockDeviceMappings?.find((m) => m.DeviceName === instance.RootDeviceName)?.Ebs?.VolumeId;
+    if (!volumeId) return 8;
+    const out = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) => client.send(new sdk.DescribeVolumesCommand({ VolumeIds: [volumeId] }), { abortSignal: signal }));
+    return out.Volumes?.[0]?.Size ?? 8;
+  }
+}
+
+/**
+ * Creates an AWS provider. Nothing is loaded or called until the first operation.
+ *
+ * ```ts
+ * const aws = createAwsProvider({ region: 'us-east-1', defaults: { instanceFamilies: ['t3', 'm5'] } });
+ * const vm = await aws.createVM({ name: 'web-1', cpu: 2, memory: '4Gi' }, { idempotencyKey: 'web-1' });
+ * ```
+ */
+export function createAwsProvider(options: AwsProviderOptions): AwsProvider {
+  return new AwsProvider(options);
+}

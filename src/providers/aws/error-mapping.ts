@@ -1,0 +1,168 @@
+/**
+ * Maps AWS errors onto novacron's taxonomy. Failover decisions read only the taxonomy, so this
+ * table decides what a federation does when EC2 says no. Codes from the Amazon EC2 API
+ * Reference "Error codes" page and the Price List / STS references (read 2026-11). Every
+ * mapped error keeps the AWS code, request id and HTTP status in `cause` (via `ErrorCause`).
+ */
+import {
+  AuthError,
+  CapacityError,
+  ConflictError,
+  InvalidSpecError,
+  isAbortError,
+  NotFoundError,
+  NovacronError,
+  ProviderUnavailableError,
+  QuotaError,
+  ThrottledError,
+  UnsupportedError,
+} from '../../provider/errors.js';
+
+/** What the failing call was about, so the mapped error can name it. */
+export interface AwsErrorContext {
+  /** Provider name. */
+  readonly provider: string;
+  /** Operation, e.g. `createVM`. */
+  readonly operation: string;
+  /** Region of the call. */
+  readonly region?: string | undefined;
+  /** Zone asked for, when one was. */
+  readonly zone?: string | undefined;
+  /** Instance type asked for. */
+  readonly instanceType?: string | undefined;
+  /** Resource looked up (`vm`, `image`, ...). */
+  readonly resourceType?: string | undefined;
+  /** Its id. */
+  readonly resourceId?: string | undefined;
+}
+
+const CAPACITY = new Set([
+  'InsufficientInstanceCapacity',
+  'InsufficientHostCapacity',
+  'InsufficientCapacity',
+  'InsufficientAddressCapacity',
+  'InsufficientReservedInstanceCapacity',
+  'InsufficientCapacityOnHost',
+  'Unsupported',
+  'SpotMaxPriceTooLow',
+]);
+const QUOTA = new Set([
+  'InstanceLimitExceeded',
+  'VcpuLimitExceeded',
+  'MaxSpotInstanceCountExceeded',
+  'MaxSpotFleetRequestCountExceeded',
+  'ResourceLimitExceeded',
+  'VolumeLimitExceeded',
+  'AddressLimitExceeded',
+  'MaxIOPSLimitExceeded',
+  'InstanceCreditLimitExceeded',
+  'ServiceQuotaExceededException',
+]);
+const THROTTLED = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'EC2ThrottledException',
+  'PriorRequestNotComplete',
+  'SlowDown',
+]);
+const AUTH = new Set([
+  'AuthFailure',
+  'UnauthorizedOperation',
+  'Blocked',
+  'OptInRequired',
+  'PendingVerification',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'AccessDenied',
+  'AccessDeniedException',
+  'CredentialsProviderError',
+  'InvalidAccessKeyId',
+]);
+const NOT_FOUND = new Set(['InvalidInstanceID.NotFound', 'InvalidVolume.NotFound', 'InvalidExportImageTaskId.NotFound', 'InvalidSnapshot.NotFound', 'NotFoundException']);
+const CONFLICT = new Set(['IdempotentParameterMismatch', 'IncorrectInstanceState', 'IncorrectState', 'InvalidAMIName.Duplicate', 'ConcurrentTagAccess', 'IdempotentInstanceTerminated']);
+const UNSUPPORTED = new Set(['UnsupportedOperation', 'InvalidAction', 'UnknownOperationException', 'OperationNotPermitted']);
+const UNAVAILABLE = new Set(['InternalError', 'InternalFailure', 'InternalErrorException', 'ServerInternal', 'ServiceUnavailable', 'Unavailable']);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
+
+/** The AWS error code of a thrown value (`error.name` for SDK service exceptions). */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+  if (typeof e.Code === 'string' && e.Code) return e.Code;
+  if (typeof e.name === 'string' && e.name && e.name !== 'Error') return e.name;
+  if (typeof e.code === 'string' && e.code) return e.code;
+  return undefined;
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const meta = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
+  return typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { $response?: { headers?: Record<string, string> } } | null)?.$response?.headers;
+  const value = headers?.['retry-after'];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+/** The spec field an invalid-parameter error is about, guessed from its code and message. */
+export function specFieldOf(code: string, message: string): string {
+  if (code.startsWith('InvalidAMIID')) return 'image';
+  if (code.startsWith('InvalidSubnetID')) return 'network.subnet';
+  if (code.startsWith('InvalidGroup')) return 'network.securityGroups';
+  if (code.startsWith('InvalidBlockDeviceMapping')) return 'disk';
+  if (code === 'InvalidInstanceType') return 'instanceType';
+  if (code.startsWith('InvalidUserData')) return 'userData';
+  if (code === 'TagLimitExceeded' || /\btag/i.test(message)) return 'labels';
+  if (/iamInstanceProfile|instance profile/i.test(message)) return 'iamRole';
+  if (/user data|BASE64/i.test(message)) return 'userData';
+  if (/volume ?type|volume ?size|snapshot|iops/i.test(message)) return 'disk';
+  if (/instance ?type|architecture/i.test(message)) return 'instanceType';
+  if (/availability ?zone/i.test(message)) return 'zone';
+  if (/subnet/i.test(message)) return 'network.subnet';
+  return '(aws)';
+}
+
+function zoneFrom(message: string): string | undefined {
+  return /Availability Zone(?: you requested)? \(([a-z0-9-]+)\)/.exec(message)?.[1];
+}
+
+/** Converts anything the AWS SDK throws into the novacron error that says what happened. */
+export function toNovacronError(error: unknown, ctx: AwsErrorContext): Error {
+  if (NovacronError.isInstance(error) || isAbortError(error)) return error as Error;
+  const code = awsErrorCode(error) ?? 'Unknown';
+  const rawMessage = error instanceof Error ? error.message : String(error);
+  const message = `${ctx.operation}: ${code}: ${rawMessage}`;
+  const base = { provider: ctx.provider, cause: error, message };
+  const status = httpStatus(error);
+
+  if (CAPACITY.has(code)) {
+    return new CapacityError({ ...base, region: ctx.region, zone: zoneFrom(rawMessage) ?? ctx.zone, instanceType: ctx.instanceType, retryable: code !== 'SpotMaxPriceTooLow' });
+  }
+  if (QUOTA.has(code)) return new QuotaError({ ...base, region: ctx.region, quotaName: code });
+  if (THROTTLED.has(code) || status === 429) return new ThrottledError({ ...base, retryAfterMs: retryAfterMs(error) });
+  if (AUTH.has(code) || status === 401 || status === 403) return new AuthError(base);
+  if (NOT_FOUND.has(code)) return new NotFoundError({ ...base, resourceType: ctx.resourceType, resourceId: ctx.resourceId });
+  if (CONFLICT.has(code)) return new ConflictError(base);
+  if (UNSUPPORTED.has(code)) return new UnsupportedError({ ...base, capability: ctx.operation });
+  if (UNAVAILABLE.has(code) || NETWORK.has(code) || (status !== undefined && status >= 500)) return new ProviderUnavailableError(base);
+  if (code.startsWith('Invalid') || code.startsWith('Missing') || code === 'TagLimitExceeded' || code === 'ValidationException' || status === 400) {
+    return new InvalidSpecError({ provider: ctx.provider, cause: error, message, issues: [{ field: specFieldOf(code, rawMessage), message: `${code}: ${rawMessage}` }] });
+  }
+  return new ProviderUnavailableError({ ...base, retryable: false });
+}
