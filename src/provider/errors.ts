@@ -19,7 +19,10 @@ export type NovacronErrorCode =
   | 'INVALID_SPEC'
   | 'UNSUPPORTED'
   | 'PROVIDER_UNAVAILABLE'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'PLACEMENT_REFUSED'
+  | 'ALL_CANDIDATES_FAILED'
+  | 'GROUP_INCOMPLETE';
 
 /** What a {@link NovacronError} keeps of the error it wraps: only fields that carry no secret. */
 export class ErrorCause extends Error {

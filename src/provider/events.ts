@@ -66,6 +66,56 @@ export interface OperationFailedEvent {
   readonly message: string;
 }
 
+/** Placement chose where a VM goes. */
+export interface PlacementDecidedEvent {
+  /** VM name. */
+  readonly vmName: string;
+  /** Chosen provider. */
+  readonly provider: string;
+  /** Chosen region. */
+  readonly region: string;
+  /** Chosen instance type. */
+  readonly instanceType: string;
+  /** Spot capacity. */
+  readonly spot: boolean;
+  /** Price per hour. */
+  readonly hourlyPrice: number;
+  /** Score of the choice. */
+  readonly score: number;
+  /** Feasible candidates considered. */
+  readonly candidates: number;
+}
+
+/** A create attempt failed and the federation moves on to the next candidate. */
+export interface FailoverEvent {
+  /** VM name. */
+  readonly vmName: string;
+  /** Provider that refused. */
+  readonly provider: string;
+  /** Region of the attempt. */
+  readonly region: string;
+  /** Zone of the attempt, when named. */
+  readonly zone: string | undefined;
+  /** Instance type of the attempt. */
+  readonly instanceType: string;
+  /** Error code. */
+  readonly errorCode: string;
+  /** Error message (redacted). */
+  readonly message: string;
+  /** What was blocked as a result. */
+  readonly blocked: 'zone' | 'region' | 'provider' | 'candidate';
+}
+
+/** Reconciliation changed the inventory. */
+export interface InventoryEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** VM id. */
+  readonly vmId: string;
+  /** What happened: a VM deleted out of band, or a labelled VM adopted. */
+  readonly change: 'lost' | 'adopted' | 'refreshed';
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -78,6 +128,12 @@ export interface NovacronEventMap {
   'operation.retried': OperationRetriedEvent;
   /** An operation failed for good. */
   'operation.failed': OperationFailedEvent;
+  /** Placement chose a candidate. */
+  'placement.decided': PlacementDecidedEvent;
+  /** A create attempt failed over to the next candidate. */
+  'failover.attempt-failed': FailoverEvent;
+  /** Reconciliation found a change. */
+  'inventory.changed': InventoryEvent;
 }
 
 /** Names of {@link NovacronEventMap} events. */

@@ -1,0 +1,126 @@
+/**
+ * Errors of the federation layer. They extend the provider taxonomy (`NovacronError`) and are
+ * recognized across package copies by their markers, like every novacron error.
+ */
+import { NovacronError } from '../provider/errors.js';
+
+/** One create attempt on one candidate, as reported by {@link AllCandidatesFailedError}. */
+export interface FailedAttempt {
+  /** Provider name. */
+  readonly provider: string;
+  /** Region. */
+  readonly region: string;
+  /** Zone, when the attempt named one. */
+  readonly zone: string | undefined;
+  /** Instance type. */
+  readonly instanceType: string;
+  /** Spot capacity was asked for. */
+  readonly spot: boolean;
+  /** Error code (`CAPACITY`, `QUOTA`, ...). */
+  readonly code: string;
+  /** Error message (secret-free). */
+  readonly message: string;
+}
+
+/** A candidate placement turned down, with the rule that turned it down. */
+export interface RejectionSummary {
+  /** Provider name. */
+  readonly provider: string;
+  /** Region, when the rejection concerns one. */
+  readonly region: string | undefined;
+  /** Why. */
+  readonly reason: string;
+}
+
+const REFUSED = Symbol.for('novacron.error.PLACEMENT_REFUSED');
+const ALL_FAILED = Symbol.for('novacron.error.ALL_CANDIDATES_FAILED');
+const GROUP = Symbol.for('novacron.error.GROUP_INCOMPLETE');
+
+function marked(value: unknown, marker: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+/** No candidate satisfies the constraints and policies. `explanation` says why for each. */
+export class PlacementRefusedError extends NovacronError {
+  /** Every candidate turned down, with its reason. */
+  readonly rejected: readonly RejectionSummary[];
+  /** A table a person can read. */
+  readonly explanation: string;
+  /** Creates the error. */
+  constructor(options: { message: string; rejected: readonly RejectionSummary[]; explanation: string }) {
+    super('PLACEMENT_REFUSED', false, { message: `${options.message}\n${options.explanation}` });
+    this.name = 'PlacementRefusedError';
+    this.rejected = options.rejected;
+    this.explanation = options.explanation;
+    Object.defineProperty(this, REFUSED, { value: true });
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is PlacementRefusedError {
+    return marked(value, REFUSED);
+  }
+}
+
+/** Every candidate was tried and refused. `attempts` lists what was tried and why each failed. */
+export class AllCandidatesFailedError extends NovacronError {
+  /** The attempts, in order. */
+  readonly attempts: readonly FailedAttempt[];
+  /** Creates the error. */
+  constructor(options: { message: string; attempts: readonly FailedAttempt[] }) {
+    super('ALL_CANDIDATES_FAILED', true, { message: `${options.message}\n${renderAttempts(options.attempts)}` });
+    this.name = 'AllCandidatesFailedError';
+    this.attempts = options.attempts;
+    Object.defineProperty(this, ALL_FAILED, { value: true });
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is AllCandidatesFailedError {
+    return marked(value, ALL_FAILED);
+  }
+}
+
+/** A group was only partly created. The VMs that exist are listed; nothing was silently dropped. */
+export class GroupIncompleteError extends NovacronError {
+  /** Ids of the VMs that were created, by provider. */
+  readonly created: readonly { readonly provider: string; readonly id: string }[];
+  /** Replicas that could not be created, with the last error of each. */
+  readonly failures: readonly { readonly replica: number; readonly code: string; readonly message: string }[];
+  /** Creates the error. */
+  constructor(options: {
+    message: string;
+    created: readonly { provider: string; id: string }[];
+    failures: readonly { replica: number; code: string; message: string }[];
+  }) {
+    super('GROUP_INCOMPLETE', true, { message: options.message });
+    this.name = 'GroupIncompleteError';
+    this.created = options.created;
+    this.failures = options.failures;
+    Object.defineProperty(this, GROUP, { value: true });
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is GroupIncompleteError {
+    return marked(value, GROUP);
+  }
+}
+
+/** Renders attempts as an aligned text table. */
+export function renderAttempts(attempts: readonly FailedAttempt[]): string {
+  const rows = attempts.map((a, i) => [
+    String(i + 1),
+    a.provider,
+    a.zone ? `${a.region}/${a.zone}` : a.region,
+    `${a.instanceType}${a.spot ? ' (spot)' : ''}`,
+    a.code,
+    a.message.replace(/^\[novacron\] (\[[^\]]+\] )?/, ''),
+  ]);
+  return renderTable(['#', 'provider', 'region/zone', 'instance type', 'error', 'message'], rows);
+}
+
+/** Renders rows as a plain-text table with a header rule. */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

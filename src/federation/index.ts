@@ -1,0 +1,10 @@
+/** The FederationManager: placement, failover, inventory and configuration. */
+export * from './federation-manager.js';
+export * from './federation-errors.js';
+export * from './placement-engine.js';
+export * from './placement-request.js';
+export * from './policy.js';
+export * from './latency-matrix.js';
+export * from './config.js';
+export * from './block-list.js';
+export * from './merged-listing.js';
