@@ -434,7 +434,9 @@ const describeInstances: ActionHandler = (ctx, params) => {
   const filters = filtersOf(params);
   state.advanceAll();
   const now = state.now();
-  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region && i.visibleAt <= now);
+  // The consistency window hides new instances from lookups by id, the symptom AWS documents
+  // (InvalidInstanceID.NotFound right after RunInstances); filtered listings show them.
+  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region);
   const matching = candidates.filter((i) => matchesAll(filters, i, instanceFilterValue));
   // Pages hold instances; each instance is shown inside its reservation, as EC2 does.
   const { page, nextToken } = paginate(matching, params, size);
@@ -806,7 +808,25 @@ const describeAvailabilityZones: ActionHandler = (ctx, params) => {
   const filters = filtersOf(params);
   const zones = region.zones
     .map((letter, i) => ({ zoneName: region.name + letter, zoneId: `${region.name.replace(/^(\w)\w*-(\w)\w*-(\d)$/, '$1$2$3')}-az${i + 1}` }))
-    .filter((z) => (names.length === 0 || names.includes(z.zoneName)) && matchesAll(filters, z, (name, x) => (name === 'zone-name' ? x.zoneName : name === 'region-name' ? region.name : name === 'state' ? 'available' : name === 'zone-id' ? x.zoneId : undefined)));
+    .filter((z) => (names.length === 0 || names.includes(z.zoneName)) && matchesAll(filters, z, (name, x) => {
+        switch (name) {
+          case 'zone-name':
+            return x.zoneName;
+          case 'zone-id':
+            return x.zoneId;
+          case 'region-name':
+          case 'group-name':
+            return region.name;
+          case 'state':
+            return 'available';
+          case 'zone-type':
+            return 'availability-zone';
+          case 'opt-in-status':
+            return 'opt-in-not-required';
+          default:
+            throw new Ec2ApiError('InvalidParameterValue', `The filter '${name}' is invalid`);
+        }
+      }));
   return {
     availabilityZoneInfo: zones.map((z) => ({
       zoneName: z.zoneName,

@@ -1,0 +1,202 @@
+/**
+ * The AWS provider's lifecycle, listing, state mapping and bad input, against the emulator
+ * through the real SDK.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError, InvalidSpecError, NotFoundError, TimeoutError } from '../../../src/provider/errors.js';
+import { createEventBus } from '../../../src/provider/events.js';
+import type { VM } from '../../../src/provider/types.js';
+import { createAwsProvider } from '../../../src/providers/aws/index.js';
+import { collect, rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+
+let env: EmulatedAws;
+beforeAll(async () => {
+  env = await startEmulatedAws({ provider: { listPageSize: 5, regions: ['us-west-2'] } });
+});
+afterAll(() => env.close());
+
+describe('AWS provider lifecycle', () => {
+  it('maps pending, running, stopping, stopped, shutting-down and terminated', async () => {
+    const vm = await env.aws.createVM({ name: 'life', cpu: 1, memory: 1 }, { wait: false });
+    expect(vm.state).toBe('pending');
+    expect(vm.rawState).toBe('pending');
+    const running = await env.aws.startVM(vm.id); // starting a pending/running instance waits for running
+    expect(running.state).toBe('running');
+    const stopping = await env.aws.stopVM(vm.id, { wait: false });
+    expect(['stopping', 'stopped']).toContain(stopping.state);
+    const stopped = await env.aws.stopVM(vm.id);
+    expect(stopped).toMatchObject({ state: 'stopped', rawState: 'stopped' });
+    expect(stopped.stateReason).toMatch(/UserInitiatedShutdown/);
+    expect((await env.aws.startVM(vm.id)).state).toBe('running');
+    expect((await env.aws.rebootVM(vm.id)).state).toBe('running');
+    await env.aws.deleteVM(vm.id, { wait: false });
+    const terminating = await env.aws.getVM(vm.id);
+    expect(['terminating', 'terminated']).toContain(terminating.state);
+    await env.aws.deleteVM(vm.id);
+    expect(await env.aws.getVM(vm.id)).toMatchObject({ state: 'terminated', rawState: 'terminated' });
+    await env.aws.deleteVM(vm.id); // again: not an error
+  });
+
+  it('reports a spot interruption as the state reason', async () => {
+    const vm = await env.aws.createVM({ name: 'spot-int', cpu: 2, memory: 4, spot: true });
+    env.emu.interruptSpot(vm.id);
+    const interrupted = await env.aws.getVM(vm.id);
+    expect(interrupted.state).toBe('terminating');
+    expect(interrupted.rawState).toBe('shutting-down');
+    expect(interrupted.stateReason).toMatch(/^spot-interruption: Server\.SpotInstanceTermination/);
+  });
+
+  it('reads a VM right after a no-wait create despite eventual consistency', async () => {
+    const vm = await env.aws.createVM({ name: 'consistent', cpu: 1, memory: 1 }, { wait: false });
+    const read = await env.aws.getVM(vm.id);
+    expect(read.id).toBe(vm.id);
+  });
+
+  it('maps unknown and malformed ids to NotFoundError', async () => {
+    for (const id of ['i-00000000000000000', 'vm-1']) {
+      for (const call of [() => env.aws.getVM(id), () => env.aws.startVM(id), () => env.aws.stopVM(id), () => env.aws.rebootVM(id)]) {
+        expect(NotFoundError.isInstance(await rejectionOf(call()))).toBe(true);
+      }
+    }
+  });
+
+  it('writes the instance id to the state store and reports it before waiting', async () => {
+    const writes: { key: string; value: unknown }[] = [];
+    const events = createEventBus();
+    const created: string[] = [];
+    events.on('vm.created', (e) => created.push(e.vm.id));
+    const order: string[] = [];
+    const stateStore = {
+      async put(key: string, value: unknown) {
+        order.push(`put:${env.emu.instance((value as { instanceId: string }).instanceId)!.state}`);
+        writes.push({ key, value });
+        return { version: 1 };
+      },
+    };
+    const aws = env.provider({ stateStore, events });
+    const vm = await aws.createVM(
+      { name: 'recorded', cpu: 1, memory: 1 },
+      { idempotencyKey: 'rec-1', onProvisioned: (v: VM) => void order.push(`provisioned:${v.state}`) },
+    );
+    expect(writes).toEqual([{ key: `aws/${aws.name}/instances/rec-1`, value: expect.objectContaining({ instanceId: vm.id, region: 'us-east-1' }) }]);
+    expect(order).toEqual(['put:pending', 'provisioned:pending']);
+    expect(created).toEqual([vm.id]);
+    expect(vm.state).toBe('running');
+  });
+
+  it('names the VM in the TimeoutError when waiting runs out', async () => {
+    const slow = await startEmulatedAws({ emulator: { timings: { pendingMs: 60_000 } } });
+    try {
+      const error = await rejectionOf(slow.aws.createVM({ name: 'slow', cpu: 1, memory: 1 }, { waitTimeoutMs: 300 }));
+      expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+      const id = (error as TimeoutError).resourceId!;
+      expect(slow.emu.instance(id)?.state).toBe('pending');
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('AWS provider listing', () => {
+  it('pages through DescribeInstances, pushes label filters down and skips terminated instances', async () => {
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => env.aws.createVM({ name: `list-${i}`, cpu: 1, memory: 1, labels: { suite: 'listing', parity: i % 2 ? 'odd' : 'even' } }, { wait: false })));
+    env.emu.seedInstances(40, { tags: { suite: 'noise' } });
+    env.emu.stats.reset();
+    const listed = await collect(env.aws.listVMs({ labels: { suite: 'listing' }, region: 'us-east-1' }));
+    expect(listed.map((v) => v.id).sort()).toEqual(made.map((v) => v.id).sort());
+    // 12 matches in pages of 5: three calls. Filtering after the fact would page through 50+.
+    expect(env.emu.stats.byAction()).toEqual({ DescribeInstances: 3 });
+
+    const odd = await collect(env.aws.listVMs({ labels: { suite: 'listing', parity: 'odd' } }));
+    expect(odd).toHaveLength(6);
+
+    await env.aws.deleteVM(made[0]!.id);
+    const live = await collect(env.aws.listVMs({ labels: { suite: 'listing' } }));
+    expect(live.map((v) => v.id)).not.toContain(made[0]!.id);
+    const terminated = await collect(env.aws.listVMs({ labels: { suite: 'listing' }, states: ['terminated'] }));
+    expect(terminated.map((v) => v.id)).toEqual([made[0]!.id]);
+    expect(await collect(env.aws.listVMs({ labels: { suite: 'listing' }, includeTerminated: true }))).toHaveLength(12);
+    expect(await collect(env.aws.listVMs({ labels: { suite: 'listing' }, states: ['deallocated'] }))).toEqual([]);
+  });
+
+  it('lists every configured region and nothing for an unknown one', async () => {
+    const west = await env.aws.createVM({ name: 'west', cpu: 1, memory: 1, region: 'us-west-2', labels: { suite: 'regions' } });
+    const east = await env.aws.createVM({ name: 'east', cpu: 1, memory: 1, labels: { suite: 'regions' } }, { wait: false });
+    const all = await collect(env.aws.listVMs({ labels: { suite: 'regions' } }));
+    expect(all.map((v) => `${v.region}/${v.id}`).sort()).toEqual([`us-east-1/${east.id}`, `us-west-2/${west.id}`].sort());
+    expect(await collect(env.aws.listVMs({ region: 'us-west-2', labels: { suite: 'regions' } }))).toHaveLength(1);
+    expect(await collect(env.aws.listVMs({ region: 'xx-nowhere-1' }))).toEqual([]);
+    // A fresh provider finds the west VM by id although it never created it (once visible).
+    expect((await env.provider({ regions: ['us-west-2'] }).getVM(west.id)).region).toBe('us-west-2');
+  });
+});
+
+describe('AWS provider bad input: a typed error and nothing created', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['malformed spec', { cpu: -1 }, 'cpu'],
+    ['unit typo', { memory: '8Gb' }, 'memory'],
+    ['unknown region', { region: 'xx-nowhere-9' }, 'region'],
+    ['unknown zone', { zone: 'us-east-1z' }, 'zone'],
+    ['unknown image alias', { image: 'ubuntu-99.04' }, 'image'],
+    ['unknown AMI', { image: 'ami-0123456789abcdef0' }, 'image'],
+    ['no fitting type', { cpu: 512, memory: 4096 }, 'cpu'],
+    ['unknown instance type', { instanceType: 'z9.mega' }, 'instanceType'],
+    ['disk type of another cloud', { disk: { size: 50, type: 'pd-ssd' } }, 'disk.type'],
+    ['disk smaller than the image', { disk: 4 }, 'disk'],
+  ];
+  for (const [label, extra, field] of cases) {
+    it(label, async () => {
+      const before = env.emu.instances().length;
+      env.emu.stats.reset();
+      const error = await rejectionOf(env.aws.createVM({ name: 'bad', cpu: 1, memory: 1, ...extra } as never));
+      expect(InvalidSpecError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidSpecError).field).toBe(field);
+      expect(env.emu.stats.count('RunInstances')).toBe(0);
+      expect(env.emu.instances().length).toBe(before);
+    });
+  }
+
+  it('wrong credentials', async () => {
+    const before = env.emu.instances().length;
+    const wrong = createAwsProvider({ ...env.emu.providerOptions, credentials: { accessKeyId: 'AKIAWRONGWRONGWRONG1', secretAccessKey: 'nope' } });
+    const error = await rejectionOf(wrong.createVM({ name: 'bad', cpu: 1, memory: 1 }));
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect(env.emu.instances().length).toBe(before);
+  });
+});
+
+describe('AWS provider knowledge', () => {
+  it('lists configured regions with zones and geography', async () => {
+    const regions = await collect(env.aws.regions());
+    expect(regions.map((r) => r.name)).toEqual(['us-east-1', 'us-west-2']);
+    expect(regions[0]).toMatchObject({ zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], geo: { country: 'US' } });
+  });
+
+  it('offers types per zone with on-demand, amortized reserved and spot prices, with source and date', async () => {
+    const offers = await collect(env.aws.offers('us-east-1'));
+    const m5 = offers.find((o) => o.instanceType === 'm5.large' && o.zone === 'us-east-1a')!;
+    expect(m5).toMatchObject({ vcpus: 2, memoryGiB: 8, arch: 'x86_64', onDemandHourly: 0.096, currency: 'USD' });
+    // Seeded 1-year partial upfront: half of 0.62 × 0.096 up front over 8760 h, half hourly.
+    expect(m5.reserved1yHourly).toBeCloseTo(0.096 * 0.62, 6);
+    expect(m5.reserved3yHourly).toBeCloseTo(0.096 * 0.42, 6);
+    expect(m5.spotHourly).toBeCloseTo(0.0307, 6);
+    expect(m5.source).toContain('aws-pricing-api');
+    expect(Number.isNaN(Date.parse(m5.asOf))).toBe(false);
+    // p3.2xlarge is not offered in us-east-1c.
+    expect(offers.some((o) => o.instanceType === 'p3.2xlarge' && o.zone === 'us-east-1c')).toBe(false);
+    expect(offers.find((o) => o.instanceType === 'g4dn.xlarge')?.gpu).toMatchObject({ model: 't4', count: 1 });
+  });
+
+  it('estimates compute, EBS storage and egress, each priced', async () => {
+    const estimate = await env.aws.estimateCost({ name: 'cost', cpu: 2, memory: 4, disk: { size: 100, type: 'gp3' }, egressGBPerMonth: 50 });
+    expect(estimate.instanceType).toBe('t3.medium');
+    expect(estimate.breakdown.compute).toBeCloseTo(0.0416 * 730, 6);
+    expect(estimate.breakdown.storage).toBeCloseTo(0.08 * 100, 6);
+    expect(estimate.breakdown.network).toBeCloseTo(0.09 * 50, 6);
+    expect(estimate.monthly).toBeCloseTo(estimate.hourly * 730, 6);
+    expect(estimate.source).toBe('aws-pricing-api');
+    const spot = await env.aws.estimateCost({ name: 'cost', cpu: 2, memory: 4, spot: true });
+    expect(spot.spot).toBe(true);
+    expect(spot.breakdown.compute).toBeLessThan(estimate.breakdown.compute);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * The EC2 emulator against the real AWS SDK: the SDK must deserialize every answer, and the
+ * emulator must behave as EC2 does where the adapter depends on it.
+ */
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeRegionsCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  paginateDescribeInstances,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEc2Emulator, type Ec2Emulator } from '../../src/testing/emulators/ec2/index.js';
+
+let emu: Ec2Emulator;
+let ec2: EC2Client;
+
+beforeAll(async () => {
+  emu = await startEc2Emulator({ timings: { pendingMs: 100, consistencyWindowMs: 200 } });
+  ec2 = new EC2Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: emu.providerOptions.credentials, maxAttempts: 1 });
+});
+afterAll(async () => {
+  ec2.destroy();
+  await emu.close();
+});
+
+async function ubuntuAmi(): Promise<string> {
+  const out = await ec2.send(new DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*'] }] }));
+  const newest = [...(out.Images ?? [])].sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
+  return newest!.ImageId!;
+}
+
+function runInput(imageId: string, extra: Partial<RunInstancesCommandInput> = {}): RunInstancesCommandInput {
+  return { ImageId: imageId, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...extra };
+}
+
+async function caught(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; requestId: string | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (e) {
+    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+    return { name: err.name, status: err.$metadata?.httpStatusCode, requestId: err.$metadata?.requestId, message: err.message };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('EC2 emulator', () => {
+  it('answers RunInstances and DescribeInstances in shapes the SDK reads (state codes, tags, placement)', async () => {
+    // A clock of the test's own makes the eventual-consistency window and pending → running exact.
+    let now = Date.parse('2026-11-27T10:00:00Z');
+    const clocked = await startEc2Emulator({ now: () => now, timings: { pendingMs: 1000, consistencyWindowMs: 500 } });
+    const client = new EC2Client({ endpoint: clocked.endpoint, region: 'us-east-1', credentials: clocked.providerOptions.credentials, maxAttempts: 1 });
+    try {
+      const images = await client.send(new DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-*'] }] }));
+      const run = await client.send(new RunInstancesCommand(runInput(images.Images![0]!.ImageId!, { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: 'blue' }] }] })));
+      const launched = run.Instances![0]!;
+      expect(launched.State).toEqual({ Code: 0, Name: 'pending' });
+      expect(launched.InstanceId).toMatch(/^i-[0-9a-f]{17}$/);
+      expect(launched.Placement?.AvailabilityZone).toBe('us-east-1a');
+      expect(launched.Tags).toEqual([{ Key: 'team', Value: 'blue' }]);
+      expect(launched.LaunchTime?.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+
+      // Eventual consistency: right after RunInstances the id is unknown to DescribeInstances.
+      const early = await caught(client.send(new DescribeInstancesCommand({ InstanceIds: [launched.InstanceId!] })));
+      expect(early.name).toBe('InvalidInstanceID.NotFound');
+      expect(early.status).toBe(400);
+      expect(early.requestId).toMatch(/[0-9a-f-]{36}/);
+
+      now += 600;
+      const visible = await client.send(new DescribeInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
+      expect(visible.Reservations![0]!.Instances![0]!.State).toEqual({ Code: 0, Name: 'pending' });
+      now += 500;
+      const later = await client.send(new DescribeInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
+      const seen = later.Reservations![0]!.Instances![0]!;
+      expect(later.Reservations![0]!.ReservationId).toBe(run.ReservationId);
+      expect(seen.State).toEqual({ Code: 16, Name: 'running' });
+      expect(seen.BlockDeviceMappings?.[0]?.Ebs?.VolumeId).toMatch(/^vol-/);
+
+      const terminated = await client.send(new TerminateInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
+      expect(terminated.TerminatingInstances![0]!.CurrentState).toEqual({ Code: 32, Name: 'shutting-down' });
+      expect(terminated.TerminatingInstances![0]!.PreviousState).toEqual({ Code: 16, Name: 'running' });
+      now += 1000;
+      const gone = await client.send(new DescribeInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
+      expect(gone.Reservations![0]!.Instances![0]!.State).toEqual({ Code: 48, Name: 'terminated' });
+    } finally {
+      client.destroy();
+      await clocked.close();
+    }
+  });
+
+  it('answers bad credentials with 401 AuthFailure in the EC2 error document', async () => {
+    const body = 'Action=DescribeInstances&Version=2016-11-15';
+    const res = await fetch(emu.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-amz-date': '20261127T000000Z',
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIAWRONGKEY00000000/20261127/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00',
+      },
+      body,
+    });
+    expect(res.status).toBe(401);
+    const xml = await res.text();
+    expect(xml).toMatch(/^<\?xml[^>]*\?><Response><Errors><Error><Code>AuthFailure<\/Code><Message>[^<]+<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
+
+    const wrong = new EC2Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIAWRONGKEY00000000', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const error = await caught(wrong.send(new DescribeInstancesCommand({})));
+    expect(error.name).toBe('AuthFailure');
+    expect(error.status).toBe(401);
+    wrong.destroy();
+  });
+
+  it('repeats a launch for the same ClientToken and refuses the token with other arguments', async () => {
+    const ami = await ubuntuAmi();
+    const before = emu.instances().length;
+    const first = await ec2.send(new RunInstancesCommand(runInput(ami, { ClientToken: 'token-same' })));
+    const second = await ec2.send(new RunInstancesCommand(runInput(ami, { ClientToken: 'token-same' })));
+    expect(second.Instances![0]!.InstanceId).toBe(first.Instances![0]!.InstanceId);
+    expect(emu.instances().length).toBe(before + 1);
+    const mismatch = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { ClientToken: 'token-same', InstanceType: 't3.small' }))));
+    expect(mismatch.name).toBe('IdempotentParameterMismatch');
+    expect(emu.instances().length).toBe(before + 1);
+  });
+
+  it('pages DescribeInstances with NextToken/MaxResults and filters by tag', async () => {
+    const ids = emu.seedInstances(23, { tags: { suite: 'paging' } });
+    const seen: string[] = [];
+    let pages = 0;
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 5 }, { Filters: [{ Name: 'tag:suite', Values: ['paging'] }] })) {
+      pages++;
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) seen.push(i.InstanceId!);
+    }
+    expect(pages).toBe(5);
+    expect(seen.sort()).toEqual([...ids].sort());
+    const bad = await caught(ec2.send(new DescribeInstancesCommand({ MaxResults: 3 })));
+    expect(bad.name).toBe('InvalidParameterValue');
+  });
+
+  it('runs out of capacity per zone, and enforces quotas', async () => {
+    const ami = await ubuntuAmi();
+    emu.faults.setCapacity('us-east-1b', 0, 'm5.large');
+    const ice = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'm5.large', Placement: { AvailabilityZone: 'us-east-1b' } }))));
+    expect(ice.name).toBe('InsufficientInstanceCapacity');
+    expect(ice.status).toBe(500);
+    expect(ice.message).toContain('us-east-1b');
+    const unsupported = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'p3.2xlarge', Placement: { AvailabilityZone: 'us-east-1c' } }))));
+    expect(unsupported.name).toBe('Unsupported');
+
+    emu.faults.quotas = { maxOnDemandVcpus: 4 };
+    const vcpu = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'm5.2xlarge' }))));
+    expect(vcpu.name).toBe('VcpuLimitExceeded');
+    emu.faults.reset();
+  });
+
+  it('throttles the chosen share of calls with 503 RequestLimitExceeded', async () => {
+    emu.faults.throttle(1, { actions: ['DescribeRegions'] });
+    await ec2.send(new DescribeInstancesCommand({})); // not throttled: another action
+    const throttled = await caught(ec2.send(new DescribeRegionsCommand({})));
+    expect(throttled.name).toBe('RequestLimitExceeded');
+    expect(throttled.status).toBe(503);
+    emu.faults.reset();
+  });
+
+  it('interrupts spot instances on demand with the spot state reason', async () => {
+    const ami = await ubuntuAmi();
+    const run = await ec2.send(new RunInstancesCommand(runInput(ami, { InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { MaxPrice: '0.05' } } })));
+    const id = run.Instances![0]!.InstanceId!;
+    expect(run.Instances![0]!.InstanceLifecycle).toBe('spot');
+    emu.interruptSpot(id);
+    await new Promise((r) => setTimeout(r, 350));
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    const instance = out.Reservations![0]!.Instances![0]!;
+    expect(instance.State?.Name).toBe('terminated');
+    expect(instance.StateReason?.Code).toBe('Server.SpotInstanceTermination');
+  });
+
+  it('serves GetProducts over awsJson1_1 with PriceList as JSON strings, paged', async () => {
+    const pricing = new PricingClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: emu.providerOptions.credentials, maxAttempts: 1 });
+    const first = await pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', Filters: [{ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'us-east-1' }, { Type: 'TERM_MATCH', Field: 'productFamily', Value: 'Compute Instance' }], MaxResults: 10 }));
+    expect(first.PriceList).toHaveLength(10);
+    expect(first.NextToken).toBeTruthy();
+    const product = JSON.parse(first.PriceList![0]!) as { product: { attributes: { regionCode: string } }; terms: { OnDemand: object } };
+    expect(product.product.attributes.regionCode).toBe('us-east-1');
+    expect(Object.keys(product.terms.OnDemand)).toHaveLength(1);
+    pricing.destroy();
+  });
+
+  it('counts calls per action', async () => {
+    emu.stats.reset();
+    await ec2.send(new DescribeInstancesCommand({}));
+    await ec2.send(new DescribeInstancesCommand({}));
+    expect(emu.stats.count('DescribeInstances')).toBe(2);
+    expect(emu.stats.count()).toBe(2);
+  });
+});
