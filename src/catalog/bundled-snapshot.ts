@@ -467,3 +467,43 @@ export function bundledRegions(provider: ProviderKind): BundledRegion[] {
 export function bundledStoragePrices(provider: ProviderKind): BundledStoragePrices | undefined {
   return isBundledProvider(provider) ? STORAGE[provider] : undefined;
 }
+
+/** Per-vCPU and per-GiB rates of a GCP machine family in one region, as the Cloud Billing Catalog prices them. */
+export interface BundledGcpFamilyRate {
+  /** Machine family (`n2`, `e2`, `c3`, ...). */
+  readonly family: string;
+  /** Region. */
+  readonly region: string;
+  /** On-demand price per vCPU-hour. */
+  readonly vcpuHourly: number;
+  /** On-demand price per GiB-hour. */
+  readonly gibHourly: number;
+  /** Spot price as a fraction of on-demand. */
+  readonly spotFraction: number;
+  /** 1-year committed-use price as a fraction of on-demand. */
+  readonly commit1yFraction: number;
+  /** 3-year committed-use price as a fraction of on-demand. */
+  readonly commit3yFraction: number;
+}
+
+/**
+ * The snapshot's GCP family rates per covered region (the per-core and per-GiB figures its GCP
+ * offers are composed from), so that a Cloud Billing Catalog emulator can serve the same prices.
+ */
+export function bundledGcpRates(): BundledGcpFamilyRate[] {
+  const out: BundledGcpFamilyRate[] = [];
+  for (const [region, , multiplier] of GCP_REGIONS) {
+    for (const f of GCP_LINEAR) {
+      out.push({
+        family: f.family,
+        region,
+        vcpuHourly: f.vcpuPrice * multiplier,
+        gibHourly: f.gibPrice * multiplier,
+        spotFraction: f.spotFraction,
+        commit1yFraction: RESERVED.gcp.y1,
+        commit3yFraction: RESERVED.gcp.y3,
+      });
+    }
+  }
+  return out;
+}

@@ -14,3 +14,8 @@ export * from './forecast.js';
 export * from './carbon.js';
 export * from './loaders/adjustments.js';
 export * from './loaders/provider-offers.js';
+export * from './loaders/fetch-json.js';
+export * from './loaders/skypilot-csv.js';
+export * from './loaders/azure-retail-prices.js';
+export * from './loaders/gcp-billing-catalog.js';
+export * from './loaders/openstack-rate-card.js';
