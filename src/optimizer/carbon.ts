@@ -14,7 +14,7 @@
  * microsite/docs/Methodology.md at commit 1559c186661db0671984f660adefb99080de5db1, read
  * 2026-11-27 (https://www.cloudcarbonfootprint.org/docs/methodology/).
  */
-import type { Offer, ProviderKind } from '../provider/types.js';
+import type { Offer, Provenance, ProviderKind } from '../provider/types.js';
 
 /** Energy coefficients of one cloud. */
 export interface CloudEnergyCoefficients {
@@ -29,10 +29,10 @@ export interface CloudEnergyCoefficients {
 }
 
 /** Where the carbon coefficients come from. */
-export const CARBON_COEFFICIENTS_SOURCE = {
+export const CARBON_COEFFICIENTS_SOURCE: Provenance = {
   source: 'cloud-carbon-footprint methodology (Methodology.md @1559c18)',
   asOf: '2026-11-27',
-} as const;
+};
 
 /**
  * CCF Appendix I. AWS: average min/max 0.74/3.5 W, PUE 1.135. GCP: median min/max 0.71/4.26 W,

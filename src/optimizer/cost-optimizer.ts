@@ -185,12 +185,28 @@ export interface ProviderCostForecast {
   readonly asOf: string;
 }
 
+/** An amount with its prediction interval. */
+export interface CostInterval {
+  /** Expected value. */
+  readonly point: number;
+  /** Lower bound of the interval. */
+  readonly lower: number;
+  /** Upper bound of the interval. */
+  readonly upper: number;
+}
+
+/** The forecast cost at the VM's current price. */
+export interface CurrentCost extends CostInterval {
+  /** The VM's current price per hour. */
+  readonly hourly: number;
+}
+
 /** A cost forecast for a VM. */
 export interface CostPrediction {
   /** Hours forecast. */
   readonly durationHours: number;
   /** Forecast usage in instance-hours over the duration, with its interval. */
-  readonly usage: { readonly point: number; readonly lower: number; readonly upper: number };
+  readonly usage: CostInterval;
   /** Usage model used (`assumed-always-on` without history). */
   readonly model: ForecastModel | 'assumed-always-on';
   /** Cost on the cheapest cloud: point and interval. */
@@ -209,7 +225,7 @@ export interface CostPrediction {
   /** The cloud where the VM would cost least. */
   readonly cheapestProvider: ProviderKind | undefined;
   /** Cost at the VM's current price, when the VM reports one. */
-  readonly current: { readonly point: number; readonly lower: number; readonly upper: number; readonly hourly: number } | undefined;
+  readonly current: CurrentCost | undefined;
   /** Per-cloud forecasts, cheapest first. */
   readonly providers: readonly ProviderCostForecast[];
   /** Currency. */

@@ -33,12 +33,34 @@ export interface ForecastOptions {
   readonly floor?: number | undefined;
 }
 
+/** Smoothing parameters of a fitted model (absent ones are unused by it). */
+export interface SmoothingParams {
+  /** Level smoothing. */
+  readonly alpha: number;
+  /** Trend smoothing (as a share of alpha). */
+  readonly beta?: number;
+  /** Daily season smoothing. */
+  readonly gamma?: number;
+  /** Weekly season smoothing. */
+  readonly delta?: number;
+}
+
+/** A sum over the horizon with its interval. */
+export interface ForecastTotal {
+  /** Expected total. */
+  readonly point: number;
+  /** Lower bound. */
+  readonly lower: number;
+  /** Upper bound. */
+  readonly upper: number;
+}
+
 /** A forecast: per hour and in total, with intervals. */
 export interface HourlyForecast {
   /** Model used. */
   readonly model: ForecastModel;
   /** Smoothing parameters chosen (absent ones are unused by the model). */
-  readonly params: { readonly alpha: number; readonly beta?: number; readonly gamma?: number; readonly delta?: number };
+  readonly params: SmoothingParams;
   /** Point forecast per hour. */
   readonly point: readonly number[];
   /** Lower bound per hour. */
@@ -46,7 +68,7 @@ export interface HourlyForecast {
   /** Upper bound per hour. */
   readonly upper: readonly number[];
   /** Sum over the horizon, with its interval. */
-  readonly total: { readonly point: number; readonly lower: number; readonly upper: number };
+  readonly total: ForecastTotal;
   /** One-step residual standard deviation in the history. */
   readonly residualStd: number;
   /** Interval coverage level. */

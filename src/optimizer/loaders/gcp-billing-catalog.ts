@@ -32,6 +32,54 @@ export interface GcpMoney {
   readonly nanos: number;
 }
 
+/** How a SKU is classified. */
+export interface GcpSkuCategory {
+  /** `Compute Engine`. */
+  readonly serviceDisplayName?: string;
+  /** `Compute`, `Storage`, `Network`, ... */
+  readonly resourceFamily: string;
+  /** `CPU`, `RAM`, `GPU`, `N1Standard`, ... */
+  readonly resourceGroup: string;
+  /** `OnDemand`, `Preemptible`, `Commit1Yr`, `Commit3Yr`. */
+  readonly usageType: string;
+}
+
+/** One price tier. */
+export interface GcpTieredRate {
+  /** Usage from which the tier applies, in usage units. */
+  readonly startUsageAmount: number;
+  /** Price per usage unit. */
+  readonly unitPrice: GcpMoney;
+}
+
+/** How a SKU is priced. */
+export interface GcpPricingExpression {
+  /** Unit prices are per this unit: `h` (hour), `GiBy.h` (GiB-hour), `GiBy.mo`, ... */
+  readonly usageUnit: string;
+  /** The unit in words. */
+  readonly usageUnitDescription?: string;
+  /** Unit usage is metered in. */
+  readonly baseUnit?: string;
+  /** Base units per usage unit. */
+  readonly baseUnitConversionFactor?: number;
+  /** Quantity prices are shown for. */
+  readonly displayQuantity?: number;
+  /** Tiers, lowest first. */
+  readonly tieredRates: readonly GcpTieredRate[];
+}
+
+/** A SKU's price from a point in time. */
+export interface GcpPricingInfo {
+  /** Summary text. */
+  readonly summary?: string;
+  /** The price. */
+  readonly pricingExpression: GcpPricingExpression;
+  /** Rate from USD to the requested currency. */
+  readonly currencyConversionRate?: number;
+  /** When this price took effect. */
+  readonly effectiveTime?: string;
+}
+
 /** One SKU of the Cloud Billing Catalog (the fields this loader reads). */
 export interface GcpSku {
   /** Resource name, `services/6F81-5844-456A/skus/<id>`. */
@@ -41,23 +89,11 @@ export interface GcpSku {
   /** Human description, which names the family, the resource and the region group. */
   readonly description: string;
   /** Classification. */
-  readonly category: { readonly serviceDisplayName?: string; readonly resourceFamily: string; readonly resourceGroup: string; readonly usageType: string };
+  readonly category: GcpSkuCategory;
   /** Regions the price applies in. */
   readonly serviceRegions: readonly string[];
   /** Prices over time (the first entry is current). */
-  readonly pricingInfo: ReadonlyArray<{
-    readonly summary?: string;
-    readonly pricingExpression: {
-      readonly usageUnit: string;
-      readonly usageUnitDescription?: string;
-      readonly baseUnit?: string;
-      readonly baseUnitConversionFactor?: number;
-      readonly displayQuantity?: number;
-      readonly tieredRates: ReadonlyArray<{ readonly startUsageAmount: number; readonly unitPrice: GcpMoney }>;
-    };
-    readonly currencyConversionRate?: number;
-    readonly effectiveTime?: string;
-  }>;
+  readonly pricingInfo: readonly GcpPricingInfo[];
   /** Provider of the service, `Google`. */
   readonly serviceProviderName?: string;
 }
@@ -110,10 +146,41 @@ export interface GcpBillingCatalogLoaderOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/** How a SKU is bought. */
+export type GcpUsage = 'onDemand' | 'spot' | 'commit1y' | 'commit3y';
+
+/** A SKU pricing the cores or the memory of a machine family. */
+export interface GcpResourceSku {
+  /** Cores or memory. */
+  readonly kind: 'core' | 'ram';
+  /** Machine family (`n2`). */
+  readonly family: string;
+  /** How it is bought. */
+  readonly usage: GcpUsage;
+}
+
+/** A SKU pricing one GPU model. */
+export interface GcpGpuSku {
+  /** A GPU. */
+  readonly kind: 'gpu';
+  /** GPU model (`t4`). */
+  readonly model: string;
+  /** How it is bought. */
+  readonly usage: GcpUsage;
+}
+
 /** What a SKU prices, once its description is read. */
-export type GcpSkuMeaning =
-  | { readonly kind: 'core' | 'ram'; readonly family: string; readonly usage: 'onDemand' | 'spot' | 'commit1y' | 'commit3y' }
-  | { readonly kind: 'gpu'; readonly model: string; readonly usage: 'onDemand' | 'spot' | 'commit1y' | 'commit3y' };
+export type GcpSkuMeaning = GcpResourceSku | GcpGpuSku;
+
+/** A SKU's current price per usage unit. */
+export interface GcpUnitPrice {
+  /** Price per unit. */
+  readonly price: number;
+  /** Usage unit (`h`, `GiBy.h`). */
+  readonly unit: string;
+  /** Currency. */
+  readonly currency: string;
+}
 
 /** `N2D AMD` → `n2d`, `Compute optimized` → `c2`, `Memory-optimized` → `m1`; custom and sole-tenant SKUs → undefined. */
 function familyOf(token: string): string | undefined {
@@ -157,7 +224,7 @@ export function readGcpSku(sku: GcpSku): GcpSkuMeaning | undefined {
 }
 
 /** The current price of a SKU per usage unit: the first tier that is not a free tier. */
-export function gcpUnitPrice(sku: GcpSku): { price: number; unit: string; currency: string } | undefined {
+export function gcpUnitPrice(sku: GcpSku): GcpUnitPrice | undefined {
   const info = sku.pricingInfo[0];
   if (!info) return undefined;
   const tiers = info.pricingExpression.tieredRates;
@@ -168,7 +235,7 @@ export function gcpUnitPrice(sku: GcpSku): { price: number; unit: string; curren
   return { price, unit: info.pricingExpression.usageUnit, currency: tier.unitPrice.currencyCode };
 }
 
-type Usage = 'onDemand' | 'spot' | 'commit1y' | 'commit3y';
+type Usage = GcpUsage;
 type Rates = Map<string, Partial<Record<Usage, number>>>; // key: `${region}|core|${family}` etc.
 
 async function defaultMachineTypes(): Promise<GcpMachineType[]> {

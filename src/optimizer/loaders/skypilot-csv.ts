@@ -215,8 +215,16 @@ class SkyPilotRowMapper {
   }
 }
 
+/** What a whole-file parse produced. */
+export interface SkyPilotParseResult {
+  /** Offers, in file order. */
+  readonly offers: Offer[];
+  /** Rows that were not offers, with why. */
+  readonly skipped: SkippedRow[];
+}
+
 /** Parses a whole SkyPilot catalog CSV held in memory. */
-export function parseSkyPilotCatalog(text: string, options: SkyPilotCsvOptions): { offers: Offer[]; skipped: SkippedRow[] } {
+export function parseSkyPilotCatalog(text: string, options: SkyPilotCsvOptions): SkyPilotParseResult {
   const skipped: SkippedRow[] = [];
   const mapper = new SkyPilotRowMapper(options, (s) => skipped.push(s));
   const reader = new CsvRecordReader();
