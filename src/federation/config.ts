@@ -88,7 +88,13 @@ const providerEntrySchema = v.strictObject({
     v.pipe(
       v.looseObject({
         credentials: v.optional(
-          v.union([v.strictObject({ secret: v.pipe(v.string(), v.minLength(1, 'must not be empty')) })], 'must be { secret: <name> }; credentials are never written inline'),
+          v.pipe(
+            v.unknown(),
+            v.check(
+              (c) => typeof c === 'object' && c !== null && Object.keys(c).length === 1 && typeof (c as { secret?: unknown }).secret === 'string' && (c as { secret: string }).secret.length > 0,
+              'must be { secret: <name> }; credentials are never written inline',
+            ),
+          ),
         ),
         defaults: v.optional(providerDefaultsSchema),
       }),
@@ -151,14 +157,14 @@ const constraintSchema = v.variant(
   'type',
   [
     v.strictObject({ type: v.literal('provider'), operator: oneOf(['in', 'notIn'] as const), values: stringList }),
-    v.variant(
-      'operator',
-      [
-        v.strictObject({ type: v.literal('region'), operator: v.literal('near'), value: v.pipe(v.string(), v.minLength(1, 'must not be empty')), maxLatency: v.optional(durationSchema) }),
-        v.strictObject({ type: v.literal('region'), operator: v.picklist(['in', 'notIn']), values: stringList }),
-      ],
-      (i) => `expected one of in, notIn, near, got ${JSON.stringify(i.input)}`,
-    ),
+    // One shape for every region operator; which fields each operator needs is checked after parsing.
+    v.strictObject({
+      type: v.literal('region'),
+      operator: oneOf(['in', 'notIn', 'near'] as const),
+      values: v.optional(stringList),
+      value: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+      maxLatency: v.optional(durationSchema),
+    }),
     v.strictObject({ type: v.literal('zone'), operator: oneOf(['in', 'notIn'] as const), values: stringList }),
     v.strictObject({
       type: v.literal('cost'),
@@ -356,9 +362,17 @@ export async function loadVirtualMachine(input: string | object, options: LoadOp
     labels: { ...(m.metadata.labels ?? {}), ...((rest.labels as Record<string, string> | undefined) ?? {}) },
   } as VMSpecInput;
   const placement = m.spec.federation?.placement;
-  const constraints: PlacementConstraint[] = (placement?.constraints ?? []).map((c) =>
-    c.type === 'region' && c.operator === 'near' ? { type: 'region', operator: 'near', value: c.value, maxLatencyMs: c.maxLatency } : (c as PlacementConstraint),
-  );
+  const constraints: PlacementConstraint[] = (placement?.constraints ?? []).map((c, i) => {
+    if (c.type !== 'region') return c as PlacementConstraint;
+    const at = `spec.federation.placement.constraints[${i}]`;
+    if (c.operator === 'near') {
+      if (c.value === undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.value`, message: 'is required with operator near (the reference region)' }] });
+      return { type: 'region', operator: 'near', value: c.value, maxLatencyMs: c.maxLatency };
+    }
+    if (c.values === undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.values`, message: `is required with operator ${c.operator}` }] });
+    if (c.maxLatency !== undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.maxLatency`, message: 'only applies to operator near' }] });
+    return { type: 'region', operator: c.operator, values: c.values };
+  });
   return {
     name: m.metadata.name,
     spec,

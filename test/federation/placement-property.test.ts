@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMemoryProvider, parseVMSpec, type Offer } from '../../src/index.js';
+import {
+  LatencyMatrix,
+  PlacementEngine,
+  RefusedDecision,
+  type PlacementConstraint,
+  type PlacementRequest,
+  type Policy,
+  type PlacementDecision,
+} from '../../src/federation/index.js';
+import { EAST, EAST2, EU, WEST } from './fixtures.js';
+
+const REGIONS = [EAST, EAST2, WEST, EU];
+const BUCKETS = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
+
+const scenario = fc
+  .record({
+    providers: fc.array(
+      fc.record({
+        kind: fc.constantFrom('aws', 'azure', 'gcp'),
+        regions: fc.subarray([0, 1, 2, 3], { minLength: 1 }),
+        spotEnabled: fc.boolean(),
+        offers: fc.array(
+          fc.record({
+            region: fc.nat(3),
+            vcpus: fc.constantFrom(1, 2, 4, 8, 16),
+            ratio: fc.constantFrom(1, 2, 4, 8),
+            price: fc.integer({ min: 100, max: 20_000 }),
+            spot: fc.option(fc.integer({ min: 10, max: 100 }), { nil: undefined }),
+            bucket: fc.constantFrom(...BUCKETS),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    cpu: fc.integer({ min: 1, max: 8 }),
+    memory: fc.integer({ min: 1, max: 32 }),
+    strategy: fc.constantFrom('cost-optimized', 'performance', 'balanced', 'carbon' as const),
+    spot: fc.constantFrom('require', 'forbid', 'provider-default' as const),
+    providerIn: fc.option(fc.subarray([0, 1, 2], { minLength: 1 }), { nil: undefined }),
+    regionNotIn: fc.option(fc.subarray([0, 1, 2, 3], { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    maxCost: fc.option(fc.integer({ min: 200, max: 20_000 }), { nil: undefined }),
+    near: fc.option(fc.record({ region: fc.nat(3), maxLatencyMs: fc.option(fc.integer({ min: 2, max: 150 }), { nil: undefined }) }), { nil: undefined }),
+    preferWeight: fc.option(fc.double({ min: 0, max: 0.5, noNaN: true }), { nil: undefined }),
+    preferKind: fc.constantFrom('aws', 'azure', 'gcp', 'spot-instances'),
+  })
+  .map((s) => {
+    const latency = new LatencyMatrix();
+    const entries = s.providers.map((p, i) => {
+      const name = `p${i}`;
+      const regions = new Map(p.regions.map((r) => [REGIONS[r]!.name, REGIONS[r]!]));
+      const provider = createMemoryProvider({ name, kind: p.kind, regions: [...regions.values()] });
+      const offers: Offer[] = p.offers
+        .filter((o) => regions.has(REGIONS[o.region]!.name))
+        .map((o, j) => ({
+          provider: name,
+          region: REGIONS[o.region]!.name,
+          instanceType: `t${j}.${o.vcpus}x${o.vcpus * o.ratio}`,
+          vcpus: o.vcpus,
+          memoryGiB: o.vcpus * o.ratio,
+          arch: 'x86_64' as const,
+          onDemandHourly: o.price / 10_000,
+          spotHourly: o.spot === undefined ? undefined : Math.round((o.price * o.spot) / 100) / 10_000,
+          spotInterruption: o.spot === undefined ? undefined : o.bucket,
+          currency: 'USD',
+          source: 'property',
+          asOf: '2026-11-27',
+        }));
+      return { name, kind: p.kind, spotEnabled: p.spotEnabled, provider, regions, offers };
+    });
+    for (const r of REGIONS) latency.addRegion(r.name, r.geo);
+    const constraints: PlacementConstraint[] = [];
+    if (s.providerIn) constraints.push({ type: 'provider', operator: 'in', values: s.providerIn.map((i) => `p${i}`) });
+    if (s.regionNotIn) constraints.push({ type: 'region', operator: 'notIn', values: s.regionNotIn.map((i) => REGIONS[i]!.name) });
+    if (s.maxCost !== undefined) constraints.push({ type: 'cost', operator: '<', value: s.maxCost / 10_000 });
+    if (s.near) constraints.push({ type: 'region', operator: 'near', value: REGIONS[s.near.region]!.name, maxLatencyMs: s.near.maxLatencyMs });
+    const request: PlacementRequest = { strategy: s.strategy, spot: s.spot, constraints };
+    const policies: Policy[] = s.preferWeight === undefined ? [] : [{ name: 'pref', condition: { type: 'always' }, action: { type: 'prefer', providers: [s.preferKind], weight: s.preferWeight } }];
+    const spec = parseVMSpec({ name: 'vm', cpu: s.cpu, memory: s.memory });
+    const carbon = (o: Offer): number => o.vcpus * (1 + REGIONS.findIndex((r) => r.name === o.region));
+    const build = (topK: number) =>
+      new PlacementEngine({
+        providers: entries.map((e) => ({ provider: e.provider, defaults: { spotEnabled: e.spotEnabled }, regions: e.regions })),
+        offers: entries.flatMap((e) => e.offers),
+        policies,
+        latency,
+        carbon,
+        topK,
+      });
+    return { entries, request, spec, constraints, latency, build, maxCost: s.maxCost, preferKind: s.preferKind, preferWeight: s.preferWeight };
+  });
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+/** The reference feasibility rule, written from the constraints alone. */
+function feasible(s: Scenario): Set<string> {
+  const out = new Set<string>();
+  const spotPolicy = s.request.spot!;
+  for (const e of s.entries) {
+    for (const o of e.offers) {
+      if (o.vcpus < s.spec.cpu || o.memoryGiB < s.spec.memoryGiB) continue;
+      let ok = true;
+      for (const c of s.constraints) {
+        if (c.type === 'provider' && !c.values.includes(e.name)) ok = false;
+        if (c.type === 'region' && c.operator === 'notIn' && c.values.includes(o.region)) ok = false;
+        if (c.type === 'region' && c.operator === 'near' && c.maxLatencyMs !== undefined && s.latency.rtt(c.value, o.region)!.rttMs > c.maxLatencyMs) ok = false;
+      }
+      if (!ok) continue;
+      const max = s.maxCost === undefined ? Infinity : s.maxCost / 10_000;
+      if (spotPolicy !== 'require' && o.onDemandHourly < max) out.add(`${e.name}|${o.region}|${o.instanceType}|false`);
+      const spotAllowed = spotPolicy === 'require' || (spotPolicy === 'provider-default' && (e.spotEnabled || (s.preferWeight !== undefined && s.preferKind === 'spot-instances')));
+      if (spotAllowed && o.spotHourly !== undefined && o.spotHourly < max) out.add(`${e.name}|${o.region}|${o.instanceType}|true`);
+    }
+  }
+  return out;
+}
+
+const keyOf = (c: { provider: string; region: string; instanceType: string; spot: boolean }): string => `${c.provider}|${c.region}|${c.instanceType}|${c.spot}`;
+
+describe('placement (property)', () => {
+  it('never violates a hard constraint, considers exactly the feasible candidates, and chooses the best-scored one', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const exhaustive = s.build(100_000).decide(s.spec, s.request);
+        const fast = s.build(1).decide(s.spec, s.request);
+        const expected = feasible(s);
+        if (exhaustive instanceof RefusedDecision) {
+          expect(expected.size).toBe(0);
+          expect(fast).toBeInstanceOf(RefusedDecision);
+          return;
+        }
+        const all = exhaustive as PlacementDecision;
+        expect(new Set(all.ranked.map(keyOf))).toEqual(expected);
+        const best = Math.max(...all.ranked.map((c) => c.score));
+        expect(all.chosen.score).toBe(best);
+        // The branch-and-bound fast path (K = 1) finds the same choice as scoring everything.
+        expect(fast).not.toBeInstanceOf(RefusedDecision);
+        expect(keyOf((fast as PlacementDecision).chosen)).toBe(keyOf(all.chosen));
+        expect((fast as PlacementDecision).chosen.score).toBe(all.chosen.score);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('explains every provider × region it does not place on', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const d = s.build(8).decide(s.spec, s.request, { explain: true });
+        for (const e of s.entries) {
+          for (const region of e.regions.keys()) {
+            const placed = d.ranked.some((c) => c.provider === e.name && c.region === region);
+            const rejected = d.rejected.some((r) => r.provider === e.name && (r.region === region || r.region === undefined));
+            expect(placed || rejected, `${e.name}/${region}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
