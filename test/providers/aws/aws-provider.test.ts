@@ -7,6 +7,7 @@ import { AuthError, InvalidSpecError, NotFoundError, TimeoutError } from '../../
 import { createEventBus } from '../../../src/provider/events.js';
 import type { VM } from '../../../src/provider/types.js';
 import { createAwsProvider } from '../../../src/providers/aws/index.js';
+import { createMemoryStore } from '../../../src/state/index.js';
 import { collect, rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
@@ -82,6 +83,19 @@ describe('AWS provider lifecycle', () => {
     expect(order).toEqual(['put:pending', 'provisioned:pending']);
     expect(created).toEqual([vm.id]);
     expect(vm.state).toBe('running');
+  });
+
+  it('records the instance id in a real StateStore, readable after a crash mid-wait', async () => {
+    const store = createMemoryStore();
+    const aws = env.provider({ stateStore: store });
+    const controller = new AbortController();
+    const error = await rejectionOf(
+      aws.createVM({ name: 'stored', cpu: 1, memory: 1 }, { idempotencyKey: 'stored-1', signal: controller.signal, onProvisioned: () => controller.abort() }),
+    );
+    expect(String(error)).toMatch(/abort/i);
+    const record = await store.get<{ instanceId: string; region: string }>(`aws/${aws.name}/instances/stored-1`);
+    expect(record?.value.region).toBe('us-east-1');
+    expect(env.emu.instance(record!.value.instanceId)?.tags.Name).toBe('stored');
   });
 
   it('names the VM in the TimeoutError when waiting runs out', async () => {
