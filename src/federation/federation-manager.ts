@@ -118,6 +118,8 @@ export interface FederationManagerOptions {
   readonly topK?: number | undefined;
   /** Providers listed at once by `listVMs` (default 4). */
   readonly listConcurrency?: number | undefined;
+  /** When a provider's catalog cannot be loaded, how long until it is tried again, in ms (default 60,000). */
+  readonly catalogRetryMs?: number | undefined;
 }
 
 /** A VMSpec, a VirtualMachine manifest object, or a manifest as YAML text. */
@@ -283,6 +285,8 @@ export class FederationManager {
   private readonly topK: number | undefined;
   private readonly listConcurrency: number;
   private engine: Promise<PlacementEngine> | undefined;
+  private catalogStaleAt = Infinity;
+  private readonly catalogRetryMs: number;
   private readonly gauges = new Map<string, number>();
 
   /** Creates a manager; every dependency is optional. */
@@ -314,6 +318,7 @@ export class FederationManager {
     this.blocks = new BlockList(this.failover.blockTtlMs, this.now);
     this.topK = options.topK;
     this.listConcurrency = options.listConcurrency ?? 4;
+    this.catalogRetryMs = options.catalogRetryMs ?? 60_000;
   }
 
   /**
@@ -378,6 +383,10 @@ export class FederationManager {
   }
 
   private getEngine(signal?: AbortSignal): Promise<PlacementEngine> {
+    if (this.now() >= this.catalogStaleAt) {
+      this.catalogStaleAt = Infinity;
+      this.engine = undefined;
+    }
     this.engine ??= this.buildEngine(signal).catch((error: unknown) => {
       this.engine = undefined;
       throw error;
@@ -386,21 +395,37 @@ export class FederationManager {
   }
 
   private async buildEngine(signal?: AbortSignal): Promise<PlacementEngine> {
-    const entries = await Promise.all(
+    const unavailable = new Map<string, string>();
+    const loaded = await Promise.all(
       [...this.registrations.values()].map(async (reg) => {
-        const regions = new Map<string, Region>();
-        for await (const r of reg.provider.regions({ signal })) {
-          regions.set(r.name, r);
-          this.latency.addRegion(r.name, r.geo);
+        try {
+          const regions = new Map<string, Region>();
+          for await (const r of reg.provider.regions({ signal })) {
+            regions.set(r.name, r);
+            this.latency.addRegion(r.name, r.geo);
+          }
+          const offers: Offer[] = [];
+          for await (const o of reg.provider.offers(undefined, { signal })) {
+            // Offers are keyed by provider *name* here, so two providers of one kind stay apart.
+            if (regions.has(o.region)) offers.push({ ...o, provider: reg.provider.name });
+          }
+          return { reg, regions, offers };
+        } catch (error) {
+          if (isAbortError(error)) throw error;
+          // One cloud that cannot be read must not stop placement on the others.
+          const message = error instanceof Error ? error.message : String(error);
+          unavailable.set(reg.provider.name, `catalog could not be loaded: ${message}`);
+          this.log.warn('provider catalog unavailable', { provider: reg.provider.name, message });
+          return undefined;
         }
-        const offers: Offer[] = [];
-        for await (const o of reg.provider.offers(undefined, { signal })) {
-          // Offers are keyed by provider *name* here, so two providers of one kind stay apart.
-          if (regions.has(o.region)) offers.push({ ...o, provider: reg.provider.name });
-        }
-        return { reg, regions, offers };
       }),
     );
+    const entries = loaded.filter((e) => e !== undefined);
+    if (unavailable.size > 0) {
+      // Try the failed providers again on a later decision.
+      const retryAt = this.now() + this.catalogRetryMs;
+      this.catalogStaleAt = Math.min(this.catalogStaleAt, retryAt);
+    }
     return new PlacementEngine({
       providers: entries.map((e) => ({ provider: e.reg.provider, defaults: e.reg.defaults ?? {}, regions: e.regions })),
       offers: entries.flatMap((e) => e.offers),
@@ -408,6 +433,7 @@ export class FederationManager {
       latency: this.latency,
       carbon: this.carbon,
       topK: this.topK,
+      unavailable,
     });
   }
 
@@ -496,7 +522,7 @@ export class FederationManager {
         const provider = this.registrations.get(attempt.provider)?.provider;
         if (!provider) continue;
         const resumed = await this.attempt(provider, this.attemptSpec(spec, attempt, rid), attempt, ctx);
-        if (resumed.vm) return this.finish(resumed.vm, spec, undefined, ctx, rid);
+        if (resumed.vm) return await this.finish(resumed.vm, spec, undefined, ctx, rid);
       }
 
       const engine = await this.getEngine(signal);
@@ -539,7 +565,7 @@ export class FederationManager {
         await ctx.save({ ...ctx.record, attempts: [...ctx.record.attempts, attempt] });
         const provider = this.registrations.get(candidate.provider)!.provider;
         const outcome = await this.attempt(provider, this.attemptSpec(spec, attempt, rid), attempt, ctx);
-        if (outcome.vm) return this.finish(outcome.vm, spec, first, ctx, rid, candidate);
+        if (outcome.vm) return await this.finish(outcome.vm, spec, first, ctx, rid, candidate);
         this.applyFailure(outcome.error!, candidate, spec, local);
       }
       const attempts: FailedAttempt[] = ctx.record.attempts.map((a) => ({

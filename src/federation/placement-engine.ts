@@ -189,6 +189,8 @@ export interface PlacementEngineOptions {
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
   /** Candidates scored on the fast path (default 32). */
   readonly topK?: number | undefined;
+  /** Providers whose catalog could not be loaded, with the reason (explained as rejections). */
+  readonly unavailable?: ReadonlyMap<string, string> | undefined;
 }
 
 interface PairFilter {
@@ -206,6 +208,7 @@ export class PlacementEngine {
   private readonly latency: LatencyMatrix;
   private readonly carbon: ((offer: Offer) => number | undefined) | undefined;
   private readonly topK: number;
+  private readonly unavailable: ReadonlyMap<string, string>;
   private scratch: Uint32Array;
 
   /** Builds the engine and its offer index. */
@@ -216,6 +219,7 @@ export class PlacementEngine {
     this.latency = options.latency;
     this.carbon = options.carbon;
     this.topK = Math.max(1, options.topK ?? 32);
+    this.unavailable = options.unavailable ?? new Map();
     this.scratch = new Uint32Array(Math.max(this.topK * 4, 64));
   }
 
@@ -295,6 +299,7 @@ export class PlacementEngine {
     const reject = (provider: string, region: string | undefined, rule: string, reason: string): void => {
       rejected?.push({ provider, region, rule, reason });
     };
+    for (const [name, reason] of this.unavailable) reject(name, undefined, 'catalog', reason);
     const preferSpot = policies.find((p) => p.action.type === 'prefer' && (p.action.providers ?? []).some((t) => t === 'spot-instances' || t === 'spot'));
 
     for (const [name, entry] of this.providers) {

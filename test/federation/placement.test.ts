@@ -265,12 +265,11 @@ describe('placement: the specification’s VirtualMachine example', () => {
   // 4 vCPU / 8 GiB on aws or azure, within 10 ms of us-east-1, under $0.10/h. At list prices no
   // on-demand offer of that size qualifies; the decision is deliberate: spot where the provider's
   // defaults enable it (aws-us-east: spotEnabled: true), otherwise a refusal that explains every candidate.
-  const factories = (spotEnabled: boolean) => ({
+  const factories = (_spotEnabledInYaml: boolean) => ({
     aws: (e: { name: string }) => createMemoryProvider({ name: e.name, kind: 'aws', regions: ['us-east-1'] }),
     azure: (e: { name: string }) => createMemoryProvider({ name: e.name, kind: 'azure', regions: ['westus2', 'eastus'] }),
     gcp: (e: { name: string }) => createMemoryProvider({ name: e.name, kind: 'gcp', regions: ['us-central1'] }),
     openstack: (e: { name: string }) => createMemoryProvider({ name: e.name, kind: 'openstack' }),
-    spotEnabled,
   });
   const env = { AZURE_SUBSCRIPTION_ID: 'sub' };
 
