@@ -89,7 +89,23 @@ export interface AwsExportOptions {
    * Without it, the artifact's size is the volume size and its checksum a digest of the
    * image's identity, not of its bytes.
    */
-  readonly describeObject?: ((uri: string, options: CallOptions) => Promise<{ sizeBytes: number; sha256: string }>) | undefined;
+  readonly describeObject?: ((uri: string, options: CallOptions) => Promise<ExportedObjectInfo>) | undefined;
+}
+
+/** Size and digest of an exported disk image, as its store reports them. */
+export interface ExportedObjectInfo {
+  /** Size in bytes. */
+  readonly sizeBytes: number;
+  /** SHA-256 of the content, hex. */
+  readonly sha256: string;
+}
+
+/** How often the SDK waiters poll. */
+export interface AwsWaiterOptions {
+  /** Shortest delay between polls, seconds (default 15, AWS's own for instances). */
+  readonly minDelaySeconds?: number | undefined;
+  /** Longest delay between polls, seconds (default 120). */
+  readonly maxDelaySeconds?: number | undefined;
 }
 
 /** Options of {@link createAwsProvider}. */
@@ -125,7 +141,7 @@ export interface AwsProviderOptions {
   /** SDK retry backoff base in milliseconds (default 100; throttling uses five times this). */
   readonly retryBaseDelayMs?: number | undefined;
   /** Waiter polling delays in seconds (defaults: AWS's 15 s and 120 s for instances). */
-  readonly waiter?: { readonly minDelaySeconds?: number | undefined; readonly maxDelaySeconds?: number | undefined } | undefined;
+  readonly waiter?: AwsWaiterOptions | undefined;
   /** Longest wait for a state when the caller gives none, in milliseconds (default 10 minutes). */
   readonly waitTimeoutMs?: number | undefined;
   /** DescribeInstances page size, 5–1000 (default 1000). */
@@ -155,13 +171,13 @@ interface LaunchPlan {
 
 /** The AWS provider. Build it with {@link createAwsProvider}. */
 export class AwsProvider implements ProviderV1 {
-  /** {@inheritDoc ProviderV1.specificationVersion} */
+  /** Version of the Provider specification implemented. */
   readonly specificationVersion = 'v1' as const;
-  /** {@inheritDoc ProviderV1.name} */
+  /** Name of this provider instance. */
   readonly name: string;
-  /** {@inheritDoc ProviderV1.kind} */
+  /** Kind of cloud: `aws`. */
   readonly kind = 'aws' as const;
-  /** {@inheritDoc ProviderV1.capabilities} */
+  /** Spot, GPUs, reserved prices, stop/start; AMI export (and S3 disk images with `export.bucket`); imports of AMIs and VMDK/VHD/VHDX/RAW/OVA from S3. */
   readonly capabilities: ProviderCapabilities;
 
   private readonly api: AwsApi;
@@ -196,7 +212,7 @@ export class AwsProvider implements ProviderV1 {
   // -------------------------------------------------------------------------------------------
   // Lifecycle
 
-  /** {@inheritDoc ProviderV1.createVM} */
+  /** Launches an instance (RunInstances; the idempotency key becomes the ClientToken) and, unless `wait: false`, waits for `running` with the SDK waiter. */
   async createVM(input: VMSpecInput | VMSpec, options: CreateVMOptions = {}): Promise<VM> {
     const spec = this.parse(input);
     throwIfAborted(options.signal);
@@ -275,14 +291,14 @@ export class AwsProvider implements ProviderV1 {
     return undefined;
   }
 
-  /** {@inheritDoc ProviderV1.getVM} */
+  /** Reads one instance (DescribeInstances); `NotFoundError` when no configured region has it. */
   async getVM(id: string, options: CallOptions = {}): Promise<VM> {
     throwIfAborted(options.signal);
     const { instance, region } = await this.describe(id, 'getVM', options.signal);
     return this.toVM(instance, region, await this.catalog.peekRegion(region));
   }
 
-  /** {@inheritDoc ProviderV1.listVMs} */
+  /** Streams instances of the configured regions, paging DescribeInstances with label and state filters pushed down; terminated ones are skipped unless asked for. */
   async *listVMs(filter: ListVMsFilter = {}, options: CallOptions = {}): AsyncIterable<VM> {
     const { signal } = options;
     throwIfAborted(signal);
@@ -331,7 +347,7 @@ export class AwsProvider implements ProviderV1 {
     }
   }
 
-  /** {@inheritDoc ProviderV1.deleteVM} */
+  /** Terminates an instance (TerminateInstances) and, unless `wait: false`, waits for `terminated`; an unknown id succeeds. */
   async deleteVM(id: string, options: PowerOptions = {}): Promise<void> {
     const { signal } = options;
     throwIfAborted(signal);
@@ -352,18 +368,18 @@ export class AwsProvider implements ProviderV1 {
     await this.waitFor('terminated', region, id, signal, undefined);
   }
 
-  /** {@inheritDoc ProviderV1.startVM} */
+  /** Starts a stopped instance and waits for `running`. */
   async startVM(id: string, options: PowerOptions = {}): Promise<VM> {
     return this.power('startVM', 'running', id, options, (client, sdk) => client.send(new sdk.StartInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
   }
 
-  /** {@inheritDoc ProviderV1.stopVM} */
+  /** Stops an instance and waits for `stopped`. EC2 always releases the host, so `deallocate` changes nothing. */
   async stopVM(id: string, options: StopVMOptions = {}): Promise<VM> {
     // EC2 always releases the host on stop; `deallocate` changes nothing here.
     return this.power('stopVM', 'stopped', id, options, (client, sdk) => client.send(new sdk.StopInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
   }
 
-  /** {@inheritDoc ProviderV1.rebootVM} */
+  /** Reboots a running instance. */
   async rebootVM(id: string, options: PowerOptions = {}): Promise<VM> {
     return this.power('rebootVM', undefined, id, options, (client, sdk) => client.send(new sdk.RebootInstancesCommand({ InstanceIds: [id] }), { abortSignal: options.signal }));
   }
@@ -386,7 +402,7 @@ export class AwsProvider implements ProviderV1 {
   // -------------------------------------------------------------------------------------------
   // Knowledge
 
-  /** {@inheritDoc ProviderV1.regions} */
+  /** The configured regions, with zones (DescribeAvailabilityZones) and geography. */
   async *regions(options: CallOptions = {}): AsyncIterable<Region> {
     throwIfAborted(options.signal);
     for (const name of this.regionList) {
@@ -395,7 +411,7 @@ export class AwsProvider implements ProviderV1 {
     }
   }
 
-  /** {@inheritDoc ProviderV1.offers} */
+  /** Instance types per zone with on-demand, amortized reserved and spot prices. */
   async *offers(region?: string, options: CallOptions = {}): AsyncIterable<Offer> {
     throwIfAborted(options.signal);
     const regions = region !== undefined ? [region] : this.regionList;
@@ -405,7 +421,7 @@ export class AwsProvider implements ProviderV1 {
     }
   }
 
-  /** {@inheritDoc ProviderV1.estimateCost} */
+  /** Prices compute (on-demand or spot), the EBS boot volume and internet egress from the Price List API. */
   async estimateCost(input: VMSpecInput | VMSpec, options: CallOptions = {}): Promise<CostEstimate> {
     const spec = this.parse(input);
     throwIfAborted(options.signal);
@@ -436,7 +452,7 @@ export class AwsProvider implements ProviderV1 {
   // -------------------------------------------------------------------------------------------
   // Portability
 
-  /** {@inheritDoc ProviderV1.exportVM} */
+  /** CreateImage; with `export.bucket`, then ExportImage to S3 as VMDK, VHD or RAW. */
   async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
     const { signal } = options;
     throwIfAborted(signal);
@@ -497,7 +513,7 @@ export class AwsProvider implements ProviderV1 {
     };
   }
 
-  /** {@inheritDoc ProviderV1.importVM} */
+  /** Launches from an AMI (CopyImage into the target region when it differs) or from a disk image in S3 (ImportImage). */
   async importVM(artifact: ImageArtifact, input: VMSpecInput | VMSpec, options: ImportVMOptions = {}): Promise<VM> {
     const { signal } = options;
     const parsed = this.parse(input);

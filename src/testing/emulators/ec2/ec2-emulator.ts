@@ -50,24 +50,94 @@ export interface Ec2EmulatorStats {
   reset(): void;
 }
 
+/** The root EBS volume of an emulated instance. */
+export interface EmulatedVolumeView {
+  /** Volume id. */
+  readonly volumeId: string;
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** EBS volume type (`gp3`, `io2`, ...). */
+  readonly volumeType: string;
+  /** Encrypted at rest. */
+  readonly encrypted: boolean;
+  /** Deleted when the instance terminates. */
+  readonly deleteOnTermination: boolean;
+  /** Tags of the volume. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The spot request behind an emulated spot instance. */
+export interface EmulatedSpotView {
+  /** Highest price asked, as sent (`undefined`: the on-demand price). */
+  readonly maxPrice: string | undefined;
+  /** `one-time` or `persistent`. */
+  readonly type: string;
+  /** Spot request id (`sir-...`). */
+  readonly requestId: string;
+}
+
 /** A read-only view of an emulated instance with its root volume, for assertions. */
 export interface EmulatedInstanceView {
+  /** Instance id. */
   readonly instanceId: string;
+  /** Region. */
   readonly region: string;
+  /** Availability zone. */
   readonly zone: string;
+  /** EC2 state name. */
   readonly state: InstanceStateName;
+  /** Instance type. */
   readonly instanceType: string;
+  /** AMI id. */
   readonly imageId: string;
+  /** ClientToken of the launch, if one was sent. */
   readonly clientToken: string | undefined;
+  /** Subnet id. */
   readonly subnetId: string;
+  /** Security group ids. */
   readonly securityGroupIds: readonly string[];
+  /** Public address, when it has one. */
   readonly publicIp: string | undefined;
+  /** Tags. */
   readonly tags: Readonly<Record<string, string>>;
+  /** User data, decoded from base64. */
   readonly userData: string | undefined;
+  /** ARN of the IAM instance profile. */
   readonly iamInstanceProfileArn: string | undefined;
-  readonly spot: { readonly maxPrice: string | undefined; readonly type: string; readonly requestId: string } | undefined;
-  readonly rootVolume: { readonly volumeId: string; readonly sizeGiB: number; readonly volumeType: string; readonly encrypted: boolean; readonly deleteOnTermination: boolean; readonly tags: Readonly<Record<string, string>> } | undefined;
+  /** Spot request, for spot instances. */
+  readonly spot: EmulatedSpotView | undefined;
+  /** Root volume. */
+  readonly rootVolume: EmulatedVolumeView | undefined;
+  /** Code of the last state reason (e.g. `Server.SpotInstanceTermination`). */
   readonly stateReason: string | undefined;
+}
+
+/** An image owned by the emulated account (made by CreateImage, CopyImage or ImportImage). */
+export interface EmulatedImageView {
+  /** AMI id. */
+  readonly imageId: string;
+  /** Image name. */
+  readonly name: string;
+  /** `pending`, `available`, ... */
+  readonly state: string;
+  /** Region. */
+  readonly region: string;
+  /** AMI it was copied from, or the instance's AMI for CreateImage. */
+  readonly sourceImageId: string | undefined;
+}
+
+/** An object "stored in S3" by the emulator. */
+export interface EmulatedObject {
+  /** Size in bytes. */
+  readonly sizeBytes: number;
+  /** SHA-256 of the content, hex. */
+  readonly sha256: string;
+}
+
+/** Events of {@link Ec2Emulator.events}. */
+export interface Ec2EmulatorEventMap {
+  /** After each answered call. */
+  call: [Ec2EmulatorCallEvent];
 }
 
 /** What points an AWS provider (or any AWS SDK client) at the emulator. */
@@ -79,9 +149,19 @@ export interface Ec2EmulatorProviderOptions {
   /** Default region. */
   readonly region: string;
   /** Static credentials the emulator accepts. */
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials: {
+    /** Access key id the emulator accepts. */
+    readonly accessKeyId: string;
+    /** A secret (the emulator checks signatures' presence and key id, not their value). */
+    readonly secretAccessKey: string;
+  };
   /** Short waiter delays, since emulated instances start in milliseconds. */
-  readonly waiter: { readonly minDelaySeconds: number; readonly maxDelaySeconds: number };
+  readonly waiter: {
+    /** Shortest delay between polls, seconds. */
+    readonly minDelaySeconds: number;
+    /** Longest delay between polls, seconds. */
+    readonly maxDelaySeconds: number;
+  };
   /** Short SDK retry backoff. */
   readonly retryBaseDelayMs: number;
 }
@@ -109,7 +189,7 @@ export interface Ec2Emulator {
   /** Call counts. */
   readonly stats: Ec2EmulatorStats;
   /** Emits `call` ({@link Ec2EmulatorCallEvent}) after each answered call. */
-  readonly events: EventEmitter<{ call: [Ec2EmulatorCallEvent] }>;
+  readonly events: EventEmitter<Ec2EmulatorEventMap>;
   /** The account id of the emulated caller. */
   readonly accountId: string;
   /** One instance, or `undefined`. */
@@ -117,7 +197,7 @@ export interface Ec2Emulator {
   /** Every instance (optionally of one region), terminated ones included while they are retained. */
   instances(filter?: { region?: string | undefined }): EmulatedInstanceView[];
   /** Images owned by the emulated account. */
-  ownImages(region?: string): { imageId: string; name: string; state: string; region: string; sourceImageId: string | undefined }[];
+  ownImages(region?: string): EmulatedImageView[];
   /** Interrupts a spot instance now, as AWS does when it reclaims capacity. */
   interruptSpot(instanceId: string): void;
   /** Sets the spot price of a type in a zone. */
@@ -125,7 +205,7 @@ export interface Ec2Emulator {
   /** Stores an object "in S3" (what ImportImage reads, what ExportImage writes). */
   putObject(uri: string, sizeBytes: number, sha256?: string): void;
   /** An object "in S3". */
-  getObject(uri: string): { sizeBytes: number; sha256: string } | undefined;
+  getObject(uri: string): EmulatedObject | undefined;
   /**
    * Adds `count` running instances directly to the state (no API call), for listing
    * benchmarks; returns their ids.
@@ -193,7 +273,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
   const priceList = buildPriceList();
   const spotPrices = new Map<string, number>();
   const objects = new Map<string, { sizeBytes: number; sha256: string }>();
-  const events = new EventEmitter<{ call: [Ec2EmulatorCallEvent] }>();
+  const events = new EventEmitter<Ec2EmulatorEventMap>();
   const calls = new Map<string, number>();
   let throttledCalls = 0;
 
