@@ -13,7 +13,7 @@ import { backtestError, forecastHourly, type ForecastModel } from './forecast.js
 import type { PriceAdjustments } from './loaders/adjustments.js';
 import { bundledSnapshotLoader } from './loaders/provider-offers.js';
 import { priceOf, type OfferQuery, type PriceBasis } from './offer-query.js';
-import { spotRiskFactors, type SpotRiskOptions } from './spot-risk.js';
+import { spotRiskFactors, type SpotRiskFactors, type SpotRiskOptions } from './spot-risk.js';
 
 /** One hour of a VM's recorded usage. */
 export interface UsageSample {
@@ -249,6 +249,10 @@ export class CostOptimizer {
   private readonly carbon: CarbonOptions;
   private readonly usageHistory: UsageHistorySource | undefined;
   private buffer = new Uint32Array(256);
+  /** Spot risk factors per bucket: fixed for the optimizer's options, so computed once. */
+  private readonly riskFactors = new Map<InterruptionBucket | undefined, SpotRiskFactors>();
+  /** Carbon per offer position of the current catalog version (NaN: not computed yet). */
+  private carbonCache: { version: number; grams: Float64Array } | undefined;
 
   /** Creates an optimizer; the catalog loads on first use. */
   constructor(options: CostOptimizerOptions = {}) {
@@ -264,8 +268,8 @@ export class CostOptimizer {
     this.spotRisk = options.spotRisk ?? {};
     this.carbon = options.carbon ?? {};
     this.usageHistory = options.usageHistory;
-    // Fail on bad risk options now rather than on the first spot decision.
-    spotRiskFactors('<5%', this.spotRisk);
+    // Computing every bucket now also fails on bad risk options before the first decision.
+    for (const b of [undefined, '<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const) this.riskFactors.set(b, spotRiskFactors(b, this.spotRisk));
   }
 
   /** The catalog as it stands: every offer, or those answering `query` (cheapest first). */
@@ -289,7 +293,9 @@ export class CostOptimizer {
     const snapshot = await this.catalog.current(options);
     const positions = this.rankedPositions(snapshot, req);
     const index = snapshot.index();
-    return positions.map(({ position, score }, i) => this.recommendation(index.offer(position), i + 1, score, req.rankBy));
+    const result: Recommendation[] = new Array<Recommendation>(positions.length);
+    for (let i = 0; i < positions.length; i++) result[i] = this.recommendation(snapshot, positions[i]!.position, i + 1, positions[i]!.score, req.rankBy);
+    return result;
   }
 
   /**
@@ -367,7 +373,7 @@ export class CostOptimizer {
     return this.buffer;
   }
 
-  private rankedPositions(snapshot: CatalogSnapshot, req: NormalizedRequirements): Array<{ position: number; score: number }> {
+  private rankedPositions(snapshot: CatalogSnapshot, req: NormalizedRequirements): RankedPosition[] {
     const index = snapshot.index();
     const base: OfferQuery = {
       minVcpus: req.cpu,
@@ -387,7 +393,7 @@ export class CostOptimizer {
         if (req.spot && basis !== 'spot') return this.spotOnlyByBasis(snapshot, base, basis, req);
         const out = this.scratch(req.limit);
         const n = index.query({ ...base, basis, maxHourly: req.maxHourly }, out, req.limit);
-        const result: Array<{ position: number; score: number }> = [];
+        const result: RankedPosition[] = [];
         for (let i = 0; i < n; i++) result.push({ position: out[i]!, score: priceOf(index.offer(out[i]!), basis)! });
         return result;
       }
@@ -400,11 +406,11 @@ export class CostOptimizer {
   }
 
   /** Ranked on a non-spot price but restricted to offers that also sell spot: filter as we go. */
-  private spotOnlyByBasis(snapshot: CatalogSnapshot, base: OfferQuery, basis: PriceBasis, req: NormalizedRequirements) {
+  private spotOnlyByBasis(snapshot: CatalogSnapshot, base: OfferQuery, basis: PriceBasis, req: NormalizedRequirements): RankedPosition[] {
     const index = snapshot.index();
     const out = this.scratch(index.size);
     const n = index.query({ ...base, basis, maxHourly: req.maxHourly }, out);
-    const result: Array<{ position: number; score: number }> = [];
+    const result: RankedPosition[] = [];
     for (let i = 0; i < n && result.length < req.limit; i++) {
       const offer = index.offer(out[i]!);
       if (priceOf(offer, 'spot') !== undefined) result.push({ position: out[i]!, score: priceOf(offer, basis)! });
@@ -417,72 +423,72 @@ export class CostOptimizer {
    * cost = spot × m(bucket) + a(bucket) with m ≥ m_min and a ≥ a_min over all buckets, so once
    * spot × m_min + a_min exceeds the k-th best expected cost found, no later offer can enter.
    */
-  private bySpotRisk(snapshot: CatalogSnapshot, base: OfferQuery, req: NormalizedRequirements) {
+  private bySpotRisk(snapshot: CatalogSnapshot, base: OfferQuery, req: NormalizedRequirements): RankedPosition[] {
     const index = snapshot.index();
-    const factors = new Map<InterruptionBucket | undefined, { multiplier: number; perHour: number }>();
-    const factorsOf = (b: InterruptionBucket | undefined) => {
-      let f = factors.get(b);
-      if (!f) factors.set(b, (f = spotRiskFactors(b, this.spotRisk)));
-      return f;
-    };
     let minMultiplier = Infinity;
     let minPerHour = Infinity;
-    for (const b of [undefined, '<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const) {
-      const f = factorsOf(b);
+    for (const f of this.riskFactors.values()) {
       minMultiplier = Math.min(minMultiplier, f.multiplier);
       minPerHour = Math.min(minPerHour, f.perHour);
     }
-    let batch = Math.max(64, req.limit * 4);
+    const top = new TopK(req.limit);
+    let batch = req.limit * 2 + 16;
     for (;;) {
       const out = this.scratch(batch);
       const n = index.query({ ...base, basis: 'spot' }, out, batch);
-      const scored: Array<{ position: number; score: number; order: number }> = [];
+      top.clear();
       for (let i = 0; i < n; i++) {
         const offer = index.offer(out[i]!);
-        const f = factorsOf(offer.spotInterruption);
+        const f = this.riskFactors.get(offer.spotInterruption)!;
         const expected = offer.spotHourly! * f.multiplier + f.perHour;
         if (req.maxHourly !== undefined && expected > req.maxHourly) continue;
-        scored.push({ position: out[i]!, score: expected, order: i });
+        top.offer(out[i]!, expected);
       }
-      scored.sort((a, b) => a.score - b.score || a.order - b.order);
-      const top = scored.slice(0, req.limit);
       const exhausted = n < batch;
       const lastRaw = n > 0 ? index.offer(out[n - 1]!).spotHourly! : 0;
-      const kth = top.length === req.limit ? top[top.length - 1]!.score : Infinity;
-      if (exhausted || lastRaw * minMultiplier + minPerHour > kth) return top;
+      if (exhausted || lastRaw * minMultiplier + minPerHour > top.kthScore()) return top.result();
       batch *= 4;
     }
   }
 
   /** Ranks every fitting offer by carbon (or price with carbon valued at a tonne price). */
-  private byCarbon(snapshot: CatalogSnapshot, base: OfferQuery, req: NormalizedRequirements) {
+  private byCarbon(snapshot: CatalogSnapshot, base: OfferQuery, req: NormalizedRequirements): RankedPosition[] {
     const index = snapshot.index();
     const out = this.scratch(index.size);
     const n = index.query({ ...base, basis: 'onDemand', maxHourly: req.rankBy === 'carbon' ? req.maxHourly : undefined }, out);
-    const scored: Array<{ position: number; score: number; order: number }> = [];
+    const top = new TopK(req.limit);
     for (let i = 0; i < n; i++) {
-      const offer = index.offer(out[i]!);
-      const grams = carbonGramsPerHour(offer, this.carbon).gramsPerHour;
-      const score = req.rankBy === 'carbon' ? grams : offer.onDemandHourly + (grams / 1e6) * req.carbonPricePerTonne;
+      const position = out[i]!;
+      const grams = this.carbonOf(snapshot, position);
+      const score = req.rankBy === 'carbon' ? grams : index.offer(position).onDemandHourly + (grams / 1e6) * req.carbonPricePerTonne;
       if (req.rankBy === 'priceWithCarbon' && req.maxHourly !== undefined && score > req.maxHourly) continue;
-      scored.push({ position: out[i]!, score, order: i });
+      top.offer(position, score); // ties keep the index order: cheapest first
     }
-    // Ties (same grams) fall back to the index order: cheapest first.
-    scored.sort((a, b) => a.score - b.score || a.order - b.order);
-    return scored.slice(0, req.limit);
+    return top.result();
   }
 
-  private recommendation(offer: Offer, rank: number, score: number, rankedBy: RankBy): Recommendation {
+  /** Grams CO2e per hour of the offer at `position`, computed once per catalog version. */
+  private carbonOf(snapshot: CatalogSnapshot, position: number): number {
+    if (this.carbonCache?.version !== snapshot.version) {
+      this.carbonCache = { version: snapshot.version, grams: new Float64Array(snapshot.offers.length).fill(Number.NaN) };
+    }
+    const grams = this.carbonCache.grams;
+    let g = grams[position]!;
+    if (Number.isNaN(g)) g = grams[position] = carbonGramsPerHour(snapshot.offers[position]!, this.carbon).gramsPerHour;
+    return g;
+  }
+
+  private recommendation(snapshot: CatalogSnapshot, position: number, rank: number, score: number, rankedBy: RankBy): Recommendation {
+    const offer = snapshot.offers[position]!;
     const od = offer.onDemandHourly;
-    const pct = (saving: number): number => (od > 0 ? Math.round((saving / od) * 10000) / 100 : 0);
     let spot: SpotOption | undefined;
     const spotPrice = priceOf(offer, 'spot');
     if (spotPrice !== undefined) {
-      const f = spotRiskFactors(offer.spotInterruption, this.spotRisk);
+      const f = this.riskFactors.get(offer.spotInterruption)!;
       spot = {
         hourly: spotPrice,
         savings: od - spotPrice,
-        savingsPercent: pct(od - spotPrice),
+        savingsPercent: percentOf(od - spotPrice, od),
         interruption: offer.spotInterruption,
         expectedHourly: spotPrice * f.multiplier + f.perHour,
         interruptionsPerHour: f.ratePerHour,
@@ -491,7 +497,7 @@ export class CostOptimizer {
     const reserved: ReservedOption[] = [];
     for (const [term, basis] of [['1y', 'reserved1y'], ['3y', 'reserved3y']] as const) {
       const p = priceOf(offer, basis);
-      if (p !== undefined) reserved.push({ term, hourly: p, savings: od - p, savingsPercent: pct(od - p) });
+      if (p !== undefined) reserved.push({ term, hourly: p, savings: od - p, savingsPercent: percentOf(od - p, od) });
     }
     return {
       rank,
@@ -508,13 +514,67 @@ export class CostOptimizer {
       onDemandMonthly: od * HOURS_PER_MONTH,
       spot,
       reserved,
-      carbonGramsPerHour: carbonGramsPerHour(offer, this.carbon).gramsPerHour,
+      carbonGramsPerHour: this.carbonOf(snapshot, position),
       currency: offer.currency,
       source: offer.source,
       asOf: offer.asOf,
       offer,
     };
   }
+}
+
+/** An offer's catalog position and the figure it was ranked by. */
+interface RankedPosition {
+  readonly position: number;
+  readonly score: number;
+}
+
+/**
+ * The k lowest scores seen, in typed arrays: candidates arrive in index order, and a candidate
+ * goes after any kept one with an equal score, so ties keep the index order (cheapest first).
+ */
+class TopK {
+  private readonly positions: Uint32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.positions = new Uint32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  offer(position: number, score: number): void {
+    const { k, positions, scores } = this;
+    if (this.size === k && !(score < scores[k - 1]!)) return;
+    let at = this.size < k ? this.size++ : k - 1;
+    while (at > 0 && scores[at - 1]! > score) {
+      scores[at] = scores[at - 1]!;
+      positions[at] = positions[at - 1]!;
+      at--;
+    }
+    scores[at] = score;
+    positions[at] = position;
+  }
+
+  /** The k-th lowest score, or Infinity while fewer than k are kept. */
+  kthScore(): number {
+    return this.size < this.k ? Infinity : this.scores[this.k - 1]!;
+  }
+
+  result(): RankedPosition[] {
+    const out: RankedPosition[] = new Array<RankedPosition>(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = { position: this.positions[i]!, score: this.scores[i]! };
+    return out;
+  }
+}
+
+/** `part` as a percentage of `whole`, to two decimals (0 when `whole` is 0). */
+function percentOf(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0;
 }
 
 interface NormalizedRequirements {

@@ -152,7 +152,8 @@ export class OfferIndex {
       gpuCount[i] = gpu ? Math.min(gpu.count, 0xffff) : 0;
       arch[i] = ARCH_IDS[o.arch] ?? 255;
     }
-    const tieRank = tieBreakRanks(offers, vcpus, memory);
+    // Offers in the basis-independent part of the total order (vCPUs, memory, names, position).
+    const tieOrder = tieBreakOrder(offers, vcpus, memory);
 
     this.partitionRegions = new Uint8Array(this.partitionCount * this.regionCount);
     for (let i = 0; i < n; i++) this.partitionRegions[partitionOf[i]! * this.regionCount + region[i]!] = 1;
@@ -166,10 +167,11 @@ export class OfferIndex {
         prices[i] = p === undefined ? NaN : p;
         if (p !== undefined) sold++;
       }
-      const order = new Uint32Array(sold);
-      for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(prices[i]!)) order[j++] = i;
-      // Price first, then the basis-independent tie-break rank: the total order of compareOffers.
-      order.sort((a, b) => prices[a]! - prices[b]! || tieRank[a]! - tieRank[b]!);
+      // Sold offers in tie-break order, then a stable sort by price: the total order of compareOffers.
+      let order: Uint32Array = new Uint32Array(sold);
+      for (let j = 0, k = 0; j < n; j++) if (!Number.isNaN(prices[tieOrder[j]!]!)) order[k++] = tieOrder[j]!;
+      const priceRank = distinctRanks(prices, order);
+      order = stableCountingSort(order, priceRank.rank, priceRank.count);
 
       const start = new Uint32Array(this.partitionCount + 1);
       for (let j = 0; j < sold; j++) start[partitionOf[order[j]!]! + 1]!++;
@@ -442,35 +444,66 @@ function siftDown(heap: Int32Array, size: number, cursor: Int32Array, rank: Uint
 }
 
 /**
- * Rank of each offer in the basis-independent part of the total order: vCPUs, memory, then
- * provider, region, zone and instance type by code units, then catalog position. Strings are
- * dictionary-encoded first so that the sort compares numbers.
+ * The offers in the basis-independent part of the total order: vCPUs, memory, then provider,
+ * region, zone and instance type by code units, then catalog position. Built with stable
+ * counting sorts, least significant key first (LSD radix over dense ranks), so that building
+ * needs no comparator sort: strings are dictionary-ranked, numbers ranked among their distinct
+ * values with one native numeric sort each.
  */
-function tieBreakRanks(offers: readonly Offer[], vcpus: Float64Array, memory: Float64Array): Uint32Array {
+function tieBreakOrder(offers: readonly Offer[], vcpus: Float64Array, memory: Float64Array): Uint32Array {
   const n = offers.length;
-  const provider = dictionaryRanks(offers, (o) => o.provider);
-  const region = dictionaryRanks(offers, (o) => o.region);
-  const zone = dictionaryRanks(offers, (o) => o.zone ?? '');
-  const type = dictionaryRanks(offers, (o) => o.instanceType);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort(
-    (a, b) =>
-      (vcpus[a]! < vcpus[b]! ? -1 : vcpus[a]! > vcpus[b]! ? 1 : 0) ||
-      (memory[a]! < memory[b]! ? -1 : memory[a]! > memory[b]! ? 1 : 0) ||
-      provider[a]! - provider[b]! ||
-      region[a]! - region[b]! ||
-      zone[a]! - zone[b]! ||
-      type[a]! - type[b]! ||
-      a - b,
-  );
-  const rank = new Uint32Array(n);
-  for (let j = 0; j < n; j++) rank[order[j]!] = j;
-  return rank;
+  let order: Uint32Array = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i; // catalog position: the last tie-break
+  const keys: Array<{ rank: Uint32Array; count: number }> = [
+    dictionaryRanks(offers, (o) => o.instanceType),
+    dictionaryRanks(offers, (o) => o.zone ?? ''),
+    dictionaryRanks(offers, (o) => o.region),
+    dictionaryRanks(offers, (o) => o.provider),
+    distinctRanks(memory, order),
+    distinctRanks(vcpus, order),
+  ];
+  for (const key of keys) order = stableCountingSort(order, key.rank, key.count);
+  return order;
+}
+
+/** Stable counting sort of `order` (offer positions) by `key[position]`, keys in [0, count). */
+function stableCountingSort(order: Uint32Array, key: Uint32Array, count: number): Uint32Array {
+  const starts = new Uint32Array(count + 1);
+  for (let j = 0; j < order.length; j++) starts[key[order[j]!]! + 1]!++;
+  for (let k = 0; k < count; k++) starts[k + 1]! += starts[k]!;
+  const out = new Uint32Array(order.length);
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j]!;
+    out[starts[key[i]!]!++] = i;
+  }
+  return out;
+}
+
+/** Per offer (indexed by position), the rank of `values[position]` among the distinct values of the offers in `among`. */
+function distinctRanks(values: Float64Array, among: Uint32Array): { rank: Uint32Array; count: number } {
+  const sorted = new Float64Array(among.length);
+  for (let j = 0; j < among.length; j++) sorted[j] = values[among[j]!]!;
+  sorted.sort(); // native numeric sort
+  let u = 0;
+  for (let j = 0; j < sorted.length; j++) if (u === 0 || sorted[j] !== sorted[u - 1]) sorted[u++] = sorted[j]!;
+  const rank = new Uint32Array(values.length);
+  for (let j = 0; j < among.length; j++) {
+    const i = among[j]!;
+    const v = values[i]!;
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[i] = lo;
+  }
+  return { rank, count: u };
 }
 
 /** Per offer, the code-unit rank of a string field among that field's distinct values. */
-function dictionaryRanks(offers: readonly Offer[], field: (o: Offer) => string): Uint32Array {
+function dictionaryRanks(offers: readonly Offer[], field: (o: Offer) => string): { rank: Uint32Array; count: number } {
   const ids = new Map<string, number>();
   const idOf = new Uint32Array(offers.length);
   for (let i = 0; i < offers.length; i++) {
@@ -486,5 +519,5 @@ function dictionaryRanks(offers: readonly Offer[], field: (o: Offer) => string):
   const rankOfId = new Uint32Array(ids.size);
   sorted.forEach((s, r) => (rankOfId[ids.get(s)!] = r));
   for (let i = 0; i < offers.length; i++) idOf[i] = rankOfId[idOf[i]!]!;
-  return idOf;
+  return { rank: idOf, count: ids.size };
 }

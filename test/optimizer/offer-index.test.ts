@@ -74,6 +74,37 @@ describe('OfferIndex', () => {
     );
   });
 
+  it('breaks ties exactly like the reference when nearly everything ties (property)', () => {
+    // Two prices, two shapes, few names: most pairs tie on price and size, so the order is
+    // decided by provider, region, zone, instance type and position, in that order.
+    const tied: fc.Arbitrary<Offer> = fc.record({
+      provider: fc.constantFrom('aws', 'gcp'),
+      region: fc.constantFrom('r1', 'r2', 'r3'),
+      zone: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+      instanceType: fc.constantFrom('x', 'y', 'z'),
+      vcpus: fc.constantFrom(2, 4),
+      memoryGiB: fc.constant(8),
+      gpu: fc.constant(undefined),
+      arch: fc.constant('x86_64' as const),
+      onDemandHourly: fc.constantFrom(0.1, 0.2),
+      spotHourly: fc.option(fc.constantFrom(0.03, 0.04), { nil: undefined }),
+      currency: fc.constant('USD'),
+      source: fc.constant('test'),
+      asOf: fc.constant('2026-01-01'),
+    });
+    fc.assert(
+      fc.property(fc.array(tied, { minLength: 1, maxLength: 120 }), fc.constantFrom('onDemand' as const, 'spot' as const), fc.integer({ min: 1, max: 150 }), (offers, basis, limit) => {
+        const index = OfferIndex.build(offers);
+        const out = new Uint32Array(limit);
+        for (const q of [{ basis }, { basis, minVcpus: 3 }, { basis, regions: ['r2', 'r3'] }]) {
+          const n = index.query(q, out, limit);
+          expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, q, limit));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('agrees with the reference on the bundled snapshot for every basis', () => {
     const offers = bundledOffers();
     const index = OfferIndex.build(offers);
