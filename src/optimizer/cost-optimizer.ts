@@ -292,7 +292,6 @@ export class CostOptimizer {
     const req = normalizeRequirements(requirements);
     const snapshot = await this.catalog.current(options);
     const positions = this.rankedPositions(snapshot, req);
-    const index = snapshot.index();
     const result: Recommendation[] = new Array<Recommendation>(positions.length);
     for (let i = 0; i < positions.length; i++) result[i] = this.recommendation(snapshot, positions[i]!.position, i + 1, positions[i]!.score, req.rankBy);
     return result;
