@@ -269,7 +269,16 @@ export class AwsProvider implements ProviderV1 {
     const vm = this.toVM(instance, plan.region, plan.catalog);
     // No VM is ever lost: its id is recorded before anything can wait or fail.
     if (key !== undefined && this.options.stateStore) {
-      await this.options.stateStore.put(`aws/${this.name}/instances/${key}`, { instanceId: id, region: plan.region, specHash });
+      try {
+        await this.options.stateStore.put(`aws/${this.name}/instances/${key}`, { instanceId: id, region: plan.region, specHash });
+      } catch (error) {
+        // The instance exists; say which one, and how to get it back.
+        throw new ProviderUnavailableError({
+          provider: this.name,
+          message: `createVM: instance ${id} (${plan.region}) was launched but could not be recorded in the state store; repeat the create with idempotency key "${key}" to adopt it`,
+          cause: error,
+        });
+      }
     }
     this.options.events?.publish('vm.created', { provider: this.name, vm, reused });
     await options.onProvisioned?.(vm);

@@ -3,11 +3,12 @@
  * through the real SDK.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, InvalidSpecError, NotFoundError, TimeoutError } from '../../../src/provider/errors.js';
+import { AuthError, CapacityError, ConflictError, InvalidSpecError, NotFoundError, QuotaError, TimeoutError } from '../../../src/provider/errors.js';
 import { createEventBus } from '../../../src/provider/events.js';
 import type { VM } from '../../../src/provider/types.js';
 import { createAwsProvider } from '../../../src/providers/aws/index.js';
 import { createMemoryStore } from '../../../src/state/index.js';
+import type { Ec2EmulatorCallEvent } from '../../../src/testing/emulators/ec2/index.js';
 import { collect, rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
@@ -96,6 +97,22 @@ describe('AWS provider lifecycle', () => {
     const record = await store.get<{ instanceId: string; region: string }>(`aws/${aws.name}/instances/stored-1`);
     expect(record?.value.region).toBe('us-east-1');
     expect(env.emu.instance(record!.value.instanceId)?.tags.Name).toBe('stored');
+  });
+
+  it('names the launched instance when the state store refuses the record, and adopts it on repeat', async () => {
+    let fail = true;
+    const stateStore = {
+      async put() {
+        if (fail) throw new Error('store offline');
+        return 1;
+      },
+    };
+    const aws = env.provider({ stateStore });
+    const error = await rejectionOf(aws.createVM({ name: 'unrecorded', cpu: 1, memory: 1 }, { idempotencyKey: 'unrecorded-1' }));
+    const launched = env.emu.instances().find((i) => i.tags.Name === 'unrecorded')!;
+    expect(String(error)).toContain(launched.instanceId);
+    fail = false;
+    expect((await aws.createVM({ name: 'unrecorded', cpu: 1, memory: 1 }, { idempotencyKey: 'unrecorded-1' })).id).toBe(launched.instanceId);
   });
 
   it('names the VM in the TimeoutError when waiting runs out', async () => {
@@ -212,5 +229,68 @@ describe('AWS provider knowledge', () => {
     const spot = await env.aws.estimateCost({ name: 'cost', cpu: 2, memory: 4, spot: true });
     expect(spot.spot).toBe(true);
     expect(spot.breakdown.compute).toBeLessThan(estimate.breakdown.compute);
+  });
+});
+
+describe('AWS provider against capacity, quotas and consistency', () => {
+  it('turns zone capacity and account quotas into CapacityError and QuotaError, creating nothing', async () => {
+    const own = await startEmulatedAws({ emulator: { quotas: { maxOnDemandVcpus: 4, maxSpotInstances: 1 } } });
+    try {
+      own.emu.faults.setCapacity('us-east-1b', 0, 't3.medium');
+      const ice = await rejectionOf(own.aws.createVM({ name: 'ice', cpu: 2, memory: 4, zone: 'us-east-1b' }));
+      expect(CapacityError.isInstance(ice)).toBe(true);
+      expect(ice).toMatchObject({ region: 'us-east-1', zone: 'us-east-1b', instanceType: 't3.medium', retryable: true });
+      // Without a zone EC2 places it where there is room.
+      expect((await own.aws.createVM({ name: 'placed', cpu: 2, memory: 4 })).zone).toBe('us-east-1a');
+      await own.aws.createVM({ name: 'second', cpu: 2, memory: 4 });
+      const quota = await rejectionOf(own.aws.createVM({ name: 'third', cpu: 2, memory: 4 }));
+      expect(QuotaError.isInstance(quota)).toBe(true);
+      expect(quota).toMatchObject({ quotaName: 'VcpuLimitExceeded', region: 'us-east-1', retryable: false });
+      const tooLow = await rejectionOf(own.aws.createVM({ name: 'cheapskate', cpu: 2, memory: 4, spot: true, spotMaxPrice: 0.0001 }));
+      expect(CapacityError.isInstance(tooLow), String(tooLow)).toBe(true);
+      expect(tooLow).toMatchObject({ retryable: false });
+      await own.aws.createVM({ name: 'spot-1', cpu: 2, memory: 4, spot: true });
+      const spotQuota = await rejectionOf(own.aws.createVM({ name: 'spot-2', cpu: 2, memory: 4, spot: true }));
+      expect(spotQuota).toMatchObject({ quotaName: 'MaxSpotInstanceCountExceeded' });
+      expect(own.emu.instances()).toHaveLength(3);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('waits through InvalidInstanceID.NotFound right after the create', async () => {
+    const own = await startEmulatedAws({ emulator: { timings: { pendingMs: 50, consistencyWindowMs: 400 } } });
+    try {
+      const codes: (string | undefined)[] = [];
+      own.emu.events.on('call', (e: Ec2EmulatorCallEvent) => {
+        if (e.action === 'DescribeInstances') codes.push(e.errorCode);
+      });
+      const vm = await own.aws.createVM({ name: 'patient', cpu: 1, memory: 1 });
+      expect(vm.state).toBe('running');
+      expect(codes[0]).toBe('InvalidInstanceID.NotFound');
+      expect(codes.at(-1)).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('adopts its own earlier launch when only the provider side of the request changed, and refuses a changed spec', async () => {
+    const first = await env.aws.createVM({ name: 'adopt', cpu: 1, memory: 1 }, { idempotencyKey: 'adopt-1', wait: false });
+    // Different security groups change RunInstances' arguments (EC2 says IdempotentParameterMismatch) but not the spec.
+    const changed = env.provider({ defaults: { securityGroupIds: ['sg-0123456789abcdef0'] } });
+    const again = await changed.createVM({ name: 'adopt', cpu: 1, memory: 1 }, { idempotencyKey: 'adopt-1', wait: false });
+    expect(again.id).toBe(first.id);
+    const conflict = await rejectionOf(changed.createVM({ name: 'adopt', cpu: 2, memory: 4 }, { idempotencyKey: 'adopt-1', wait: false }));
+    expect(ConflictError.isInstance(conflict)).toBe(true);
+    expect(String(conflict)).toContain(first.id);
+    expect(env.emu.instances().filter((i) => i.tags.Name === 'adopt')).toHaveLength(1);
+  });
+
+  it('asks for spot by default when the provider says so', async () => {
+    const spotty = env.provider({ defaults: { spot: true } });
+    const vm = await spotty.createVM({ name: 'default-spot', cpu: 1, memory: 1 }, { wait: false });
+    expect(env.emu.instance(vm.id)!.spot).toBeDefined();
+    const onDemand = await spotty.createVM({ name: 'explicit', cpu: 1, memory: 1, spot: false }, { wait: false });
+    expect(env.emu.instance(onDemand.id)!.spot).toBeUndefined();
   });
 });
