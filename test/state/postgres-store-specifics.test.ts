@@ -86,14 +86,35 @@ describe('PostgreSQL store', () => {
     await watcher.put('reconnect/before', 1);
     expect(await next(iterator)).toMatchObject({ type: 'put', key: 'reconnect/before' });
     const killed = await sql<{ ok: boolean }>(
-      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()`,
-      [`LISTEN "novacron_${schema}"`],
+      `SELECT pg_terminate_backend(pid) AS ok FROM "${schema}".novacron_listeners WHERE pid <> pg_backend_pid()`,
     );
     expect(killed.length).toBeGreaterThan(0);
     expect(await next(iterator)).toMatchObject({ type: 'gap' });
     await watcher.put('reconnect/after', 2);
     expect(await next(iterator)).toEqual({ type: 'put', key: 'reconnect/after', version: 1, value: 2 });
     await iterator.return?.();
+  });
+
+  it('registers listening connections so writers notify only while someone listens, and sweeps registrations of dead backends', async () => {
+    const own = uniqueSchema('listeners');
+    try {
+      const quiet = await createPostgresStore({ connectionString: POSTGRES_URL, schema: own, listen: false });
+      const count = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${own}".novacron_listeners`))[0]!.n;
+      expect(await count()).toBe(0);
+      await sql(`INSERT INTO "${own}".novacron_listeners (pid) VALUES (2147483000)`); // a crashed host's leftover
+      const watcher = await createPostgresStore({ connectionString: POSTGRES_URL, schema: own });
+      const pids = await sql<{ pid: number }>(`SELECT pid FROM "${own}".novacron_listeners`);
+      expect(pids.map((p) => p.pid)).not.toContain(2147483000);
+      expect(pids).toHaveLength(1);
+      const iterator = watcher.watch('k')[Symbol.asyncIterator]();
+      await quiet.put('k/1', 'from a store that does not listen');
+      expect(await next(iterator)).toEqual({ type: 'put', key: 'k/1', version: 1, value: 'from a store that does not listen' });
+      await watcher.close();
+      expect(await count()).toBe(0);
+      await quiet.close();
+    } finally {
+      await dropSchema(own);
+    }
   });
 
   it('keeps lease expiry on the server clock', async () => {

@@ -15,3 +15,19 @@ describeStateStoreConformance('postgres', () => createPostgresStore({ connection
     nodeArgs: ['--import', 'tsx'],
   },
 });
+
+// The same contract with asynchronous commit on the data path (leases stay synchronous).
+const asyncSchema = uniqueSchema('conformance_async');
+afterAll(() => dropSchema(asyncSchema));
+describeStateStoreConformance(
+  'postgres (synchronousCommit: off)',
+  () => createPostgresStore({ connectionString: POSTGRES_URL, schema: asyncSchema, synchronousCommit: 'off' }),
+  {
+    childStore: {
+      module: fileURLToPath(new URL('../../src/state/postgres/index.ts', import.meta.url)),
+      exportName: 'createPostgresStore',
+      args: { connectionString: POSTGRES_URL, schema: asyncSchema, synchronousCommit: 'off' },
+      nodeArgs: ['--import', 'tsx'],
+    },
+  },
+);

@@ -13,6 +13,10 @@ export interface ListenerOptions {
   createClient: (config?: ClientConfig) => Client;
   /** Channel to LISTEN on. */
   channel: string;
+  /** SQL run after LISTEN, so that writers start notifying (see the schema's migration 2). */
+  registerSql: string;
+  /** SQL run before a clean close. */
+  unregisterSql: string;
   /** Fetches a record whose value was too large for the notification. */
   fetch: (key: string) => Promise<{ value: unknown; version: number } | undefined>;
   /** Receives each change, in order. */
@@ -57,6 +61,7 @@ export class ChangeListener {
     clearTimeout(this.#timer);
     const client = this.#client;
     this.#client = undefined;
+    await client?.query(this.#options.unregisterSql).catch(() => undefined);
     await client?.end().catch(() => undefined);
     await this.#chain;
   }
@@ -69,6 +74,7 @@ export class ChangeListener {
     try {
       await client.connect();
       await client.query(`LISTEN "${this.#options.channel}"`);
+      await client.query(this.#options.registerSql);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
