@@ -9,11 +9,14 @@
  * filter-and-sort reference on the same offers and the same queries, in the same run.
  * The anchor is SkyPilot's optimizer: about 1 s per decision over catalogs of this size.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Offer, ProviderKind } from '../src/provider/types.js';
 import { OfferIndex } from '../src/optimizer/offer-index.js';
 import type { OfferQuery, PriceBasis } from '../src/optimizer/offer-query.js';
 import { referenceQuery } from '../src/optimizer/reference-query.js';
+import { CostOptimizer, type InstanceRequirements } from '../src/optimizer/cost-optimizer.js';
+import { staticOffersLoader } from '../src/optimizer/loaders/provider-offers.js';
 
 // ---------- deterministic generator ----------
 function mulberry32(seed: number): () => number {
@@ -159,6 +162,14 @@ let t0 = performance.now();
 const index = OfferIndex.build(offers);
 const buildMs = performance.now() - t0;
 const heapAfter = heapMB();
+// A long-running process rebuilds once per catalog version with warm code: also time that.
+const warmBuilds: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  OfferIndex.build(offers);
+  warmBuilds.push(performance.now() - t);
+}
+const warmBuildMs = [...warmBuilds].sort((a, b) => a - b)[2]!;
 const stats = index.stats();
 console.log(`index: ${stats.partitions} partitions, ${(stats.columnBytes / 2 ** 20).toFixed(1)} MiB of columns`);
 
@@ -168,10 +179,16 @@ const headIdx = percentiles(timeEach(50_000, () => index.query(headline, out)));
 
 const queries = Array.from({ length: 100_000 }, mixedQuery);
 for (let i = 0; i < 10_000; i++) index.query(queries[i]!, out); // warm-up
-t0 = performance.now();
+// Three passes over the same 100,000 queries; the median pass is reported (shared, loaded machine).
 let answered = 0;
-for (const q of queries) answered += index.query(q, out) > 0 ? 1 : 0;
-const mixedIdxMs = performance.now() - t0;
+const passes: number[] = [];
+for (let pass = 0; pass < 3; pass++) {
+  answered = 0;
+  t0 = performance.now();
+  for (const q of queries) answered += index.query(q, out) > 0 ? 1 : 0;
+  passes.push(performance.now() - t0);
+}
+const mixedIdxMs = [...passes].sort((a, b) => a - b)[1]!;
 const mixedIdxPct = percentiles(timeEach(queries.length, (() => { let i = 0; return () => index.query(queries[i++]!, out); })()));
 
 // ---------- reference (same offers, same queries) ----------
@@ -190,18 +207,39 @@ for (let i = 0; i < REF_MIXED; i++) {
   if (n !== ref.length || ref.some((v, j) => v !== out[j])) mismatches++;
 }
 
+// ---------- end to end: CostOptimizer.recommendInstanceType (catalog lookup, index, result objects) ----------
+const optimizer = new CostOptimizer({ loaders: [staticOffersLoader('bench', offers)] });
+const warmSnapshot = await optimizer.offers(); // loads the catalog and (on first query) builds its index
+void warmSnapshot;
+const requirements: InstanceRequirements[] = queries.map((q) => ({
+  cpu: q.minVcpus ?? 1,
+  memory: q.minMemoryGiB ?? 1,
+  gpu: q.gpu ? { count: q.gpu.count, type: q.gpu.model } : undefined,
+  providers: q.providers,
+  regions: q.regions,
+  rankBy: q.basis === 'onDemand' ? 'onDemand' : q.basis === 'spot' ? 'spotRiskAdjusted' : q.basis,
+  maxHourly: q.basis === 'spot' ? undefined : q.maxHourly,
+  limit: K,
+}));
+for (let i = 0; i < 5_000; i++) await optimizer.recommendInstanceType(requirements[i]!);
+t0 = performance.now();
+let recommended = 0;
+for (const r of requirements) recommended += (await optimizer.recommendInstanceType(r)).length;
+const e2eMs = performance.now() - t0;
+
 const fmt = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
 console.log('');
-console.log(`catalog rows: ${offers.length} (aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length}); node ${process.version}; gc exposed: ${gc !== undefined}`);
-console.log(`index build: ${buildMs.toFixed(1)} ms (goal < 500 ms)`);
+console.log(`catalog rows: ${offers.length} (aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length}); node ${process.version}; gc exposed: ${gc !== undefined}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${navigator.hardwareConcurrency} cores`);
+console.log(`index build: ${buildMs.toFixed(1)} ms first (cold code), ${warmBuildMs.toFixed(1)} ms median of 5 rebuilds (goal < 500 ms)`);
 console.log(`heap used (JS heap + array buffers): ${heapAfter.toFixed(1)} MB after build (catalog objects + index + bench code), index alone ${(heapAfter - heapBefore).toFixed(1)} MB (goal < 150 MB)`);
 console.log(`query "4+ vCPU, 8+ GiB, any of 3 clouds", top ${K}:`);
 console.log(`  index     p50 ${fmt(headIdx.p50)}  p99 ${fmt(headIdx.p99)}   (goal p50 < 20 µs, p99 < 200 µs)`);
 console.log(`  reference p50 ${fmt(headRef.p50)}  p99 ${fmt(headRef.p99)}   (${REF_HEAD} runs)`);
 console.log(`  ratio     p50 ${(headRef.p50 / headIdx.p50).toFixed(0)}×  p99 ${(headRef.p99 / headIdx.p99).toFixed(0)}×`);
 console.log(`100,000 mixed queries (${answered} with answers):`);
-console.log(`  index     ${mixedIdxMs.toFixed(1)} ms total (goal < 2 s); per query p50 ${fmt(mixedIdxPct.p50)} p99 ${fmt(mixedIdxPct.p99)}`);
+console.log(`  index     ${mixedIdxMs.toFixed(1)} ms total, median of 3 passes (${passes.map((p) => p.toFixed(0)).join(', ')} ms) (goal < 2 s); per query p50 ${fmt(mixedIdxPct.p50)} p99 ${fmt(mixedIdxPct.p99)}`);
 console.log(`  reference ${(mixedRefPerQueryMs * 100_000 / 1000).toFixed(1)} s total, extrapolated from ${REF_MIXED} of the same queries (${fmt(mixedRefPerQueryMs * 1000)} each)`);
 console.log(`  ratio     ${((mixedRefPerQueryMs * 100_000) / mixedIdxMs).toFixed(0)}×`);
 console.log(`  vs SkyPilot's ~1 s per decision: ${(1000 / (mixedIdxMs / 100_000)).toFixed(0)}× faster per decision (mean)`);
+console.log(`100,000 mixed recommendInstanceType calls end to end (CostOptimizer, top ${K} with spot/reserved/carbon per answer; spot queries ranked by risk-adjusted expected cost): ${e2eMs.toFixed(1)} ms (${fmt((e2eMs * 1000) / 100_000)} each, ${recommended} recommendations)`);
 console.log(`cross-check: ${mismatches} of ${REF_MIXED} sampled queries differ from the reference`);
