@@ -13,6 +13,7 @@ export const EC2_XML_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 /** Escapes text for element content. */
 export function escapeXml(text: string): string {
+  if (!/[<>&'"]/.test(text)) return text; // the common case: nothing to escape
   return text.replace(/[<>&'"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === "'" ? '&apos;' : '&quot;'));
 }
 
@@ -32,7 +33,8 @@ export function renderElement(name: string, value: XmlValue, out: string[] = [])
   }
   if (typeof value === 'object' && !(value instanceof Date)) {
     out.push(`<${name}>`);
-    for (const [key, child] of Object.entries(value)) renderElement(key, child, out);
+    const record = value as { readonly [key: string]: XmlValue };
+    for (const key in record) renderElement(key, record[key], out);
     out.push(`</${name}>`);
     return out;
   }
