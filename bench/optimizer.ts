@@ -9,7 +9,7 @@
  * filter-and-sort reference on the same offers and the same queries, in the same run.
  * The anchor is SkyPilot's optimizer: about 1 s per decision over catalogs of this size.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Offer, ProviderKind } from '../src/provider/types.js';
 import { OfferIndex } from '../src/optimizer/offer-index.js';
@@ -229,7 +229,7 @@ const e2eMs = performance.now() - t0;
 
 const fmt = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
 console.log('');
-console.log(`catalog rows: ${offers.length} (aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length}); node ${process.version}; gc exposed: ${gc !== undefined}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${navigator.hardwareConcurrency} cores`);
+console.log(`catalog rows: ${offers.length} (aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length}); node ${process.version}; gc exposed: ${gc !== undefined}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
 console.log(`index build: ${buildMs.toFixed(1)} ms first (cold code), ${warmBuildMs.toFixed(1)} ms median of 5 rebuilds (goal < 500 ms)`);
 console.log(`heap used (JS heap + array buffers): ${heapAfter.toFixed(1)} MB after build (catalog objects + index + bench code), index alone ${(heapAfter - heapBefore).toFixed(1)} MB (goal < 150 MB)`);
 console.log(`query "4+ vCPU, 8+ GiB, any of 3 clouds", top ${K}:`);
