@@ -13,7 +13,9 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchesFilterValue, parseQueryRequest } from '../../src/testing/emulators/ec2/query-request.js';
 import { startEc2Emulator, type Ec2Emulator } from '../../src/testing/emulators/ec2/index.js';
 
 let emu: Ec2Emulator;
@@ -195,5 +197,25 @@ describe('EC2 emulator', () => {
     await ec2.send(new DescribeInstancesCommand({}));
     expect(emu.stats.count('DescribeInstances')).toBe(2);
     expect(emu.stats.count()).toBe(2);
+  });
+});
+
+describe('EC2 Query request parsing and filter matching', () => {
+  it('rebuilds numbered lists and nested structures from dotted keys', () => {
+    const { action, params } = parseQueryRequest('Action=RunInstances&Version=2016-11-15&NetworkInterface.1.SecurityGroupId.2=sg-b&NetworkInterface.1.SecurityGroupId.1=sg-a&NetworkInterface.1.DeviceIndex=0&TagSpecification.1.Tag.1.Key=k');
+    expect(action).toBe('RunInstances');
+    expect(params).toEqual({ NetworkInterface: [{ SecurityGroupId: ['sg-a', 'sg-b'], DeviceIndex: '0' }], TagSpecification: [{ Tag: [{ Key: 'k' }] }] });
+  });
+
+  it('treats * and ? as wildcards and a backslash as an escape', () => {
+    const escape = (v: string): string => v.replace(/[\\*?]/g, '\\$&');
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (v, w) => {
+        expect(matchesFilterValue(escape(v), v)).toBe(true);
+        if (w !== v) expect(matchesFilterValue(escape(v), w)).toBe(false);
+      }),
+    );
+    expect(matchesFilterValue('ubuntu-*-22.04-?md64', 'ubuntu-jammy-22.04-amd64')).toBe(true);
+    expect(matchesFilterValue('a*', 'b')).toBe(false);
   });
 });

@@ -317,7 +317,9 @@ export class AwsProvider implements ProviderV1 {
       if (!known.includes(filter.region)) regions = [];
     }
     const filters: { Name: string; Values: string[] }[] = [];
-    for (const [k, v] of Object.entries(filter.labels ?? {})) filters.push({ Name: `tag:${k}`, Values: [v] });
+    const labels = Object.entries(filter.labels ?? {});
+    // `*` and `?` are wildcards in EC2 filter values; a label value means itself.
+    for (const [k, v] of labels) filters.push({ Name: `tag:${k}`, Values: [v.replace(/[\\*?]/g, '\\$&')] });
     if (this.options.federationId !== undefined) filters.push({ Name: `tag:${NOVACRON_TAG.federation}`, Values: [this.options.federationId] });
     const wanted = filter.states && filter.states.length > 0 ? new Set(filter.states) : undefined;
     const includeTerminated = filter.includeTerminated === true || (wanted?.has('terminated') ?? false);
@@ -348,6 +350,7 @@ export class AwsProvider implements ProviderV1 {
           for (const instance of reservation.Instances ?? []) {
             const vm = this.toVM(instance, region, catalog);
             if (vm.state === 'terminated' && !includeTerminated) continue;
+            if (labels.length > 0 && !labels.every(([k, v]) => instance.Tags?.some((t) => t.Key === k && t.Value === v))) continue;
             if (wanted && !wanted.has(vm.state)) continue;
             yield vm;
           }

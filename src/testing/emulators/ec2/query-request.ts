@@ -115,10 +115,22 @@ export function filtersOf(params: { readonly [key: string]: QueryNode }): QueryF
 
 /**
  * Matches a filter value the way EC2 does: `*` matches any run of characters, `?` one
- * character (source: EC2 API Reference, "Filtering", read 2026-11).
+ * character, and a backslash makes the next character literal (source: EC2 API Reference,
+ * "Filter resources", read 2026-11).
  */
 export function matchesFilterValue(pattern: string, value: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(value);
+  if (!/[*?\\]/.test(pattern)) return pattern === value;
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRegExp(pattern[++i]!);
+    else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else re += escapeRegExp(c);
+  }
+  return new RegExp(`${re}$`).test(value);
+}
+
+function escapeRegExp(c: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }
