@@ -51,7 +51,7 @@ export interface DeleteOptions extends CallOptions {
 }
 
 /** Options of `list` and `watch`. */
-export interface ListOptions extends CallOptions {}
+export type ListOptions = CallOptions;
 
 /** Options of `transaction`. */
 export interface TransactionOptions extends CallOptions {

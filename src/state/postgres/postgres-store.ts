@@ -12,9 +12,9 @@
  *   from every replica.
  */
 import { createHash } from 'node:crypto';
-import type { Client, ClientConfig, Pool, PoolClient, PoolConfig, QueryConfig, QueryResultRow } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { throwIfAborted, sleep } from '../../provider/abort.js';
-import { ConflictError, InvalidSpecError, UnsupportedError } from '../../provider/errors.js';
+import { InvalidSpecError, UnsupportedError, type ConflictError } from '../../provider/errors.js';
 import type { CallOptions } from '../../provider/provider-v1.js';
 import { encodeValue } from '../json-value.js';
 import { assertValidKey, normalizePrefix, prefixUpperBound } from '../key-path.js';
@@ -52,9 +52,9 @@ import { channelName, migrateSchema, quoteSchema, registerListenerSql, unregiste
 /** The parts of the `pg` module the store uses (inject your own copy as `driver`). */
 export interface PostgresDriver {
   /** `pg.Pool`. */
-  Pool: new (config?: PoolConfig) => Pool;
+  Pool: typeof Pool;
   /** `pg.Client`. */
-  Client: new (config?: string | ClientConfig) => Client;
+  Client: typeof Client;
 }
 
 /** Options of {@link createPostgresStore}. */

@@ -55,8 +55,8 @@ export interface SqliteStoreOptions {
   /** A better-sqlite3 `Database` class to use instead of importing `better-sqlite3`. */
   driver?: SqliteDatabaseConstructor | undefined;
   /**
-   * An already open database to use (its schema is created if missing). The store does not
-   * close a database it was given.
+   * An already open database to use. The store switches it to WAL mode, sets `synchronous` and
+   * the busy timeout, and creates its tables if missing; it does not close a database it was given.
    */
   database?: SqliteDatabase | undefined;
   /**
