@@ -8,7 +8,6 @@
  * When the attempts or the quota run out, the last error surfaces and is mapped to
  * `ThrottledError` by the adapter.
  */
-import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { backoffDelay } from '../../provider/retry.js';
 import { awsErrorCode } from './error-mapping.js';
 
@@ -28,6 +27,31 @@ const NEVER_RETRY = new Set(['InsufficientInstanceCapacity', 'InsufficientHostCa
 /** Retry quota of the SDK's standard mode: 500 tokens, 5 per retry, 10 per timeout, 1 back per success. */
 const QUOTA = { initial: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 } as const;
 
+// Structural copies of the SDK's RetryStrategyV2 contract (@smithy/types), so that this file
+// needs no package beyond @aws-sdk/client-ec2 itself.
+/** A retry token as the SDK's retry middleware reads it. */
+interface RetryToken {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+}
+/** What the middleware tells the strategy about a failed attempt. */
+interface RetryErrorInfo {
+  readonly error?: unknown;
+  readonly errorType: 'TRANSIENT' | 'SERVER_ERROR' | 'THROTTLING' | 'CLIENT_ERROR';
+  readonly retryAfterHint?: Date;
+}
+/** The strategy contract the SDK clients accept as `retryStrategy`. */
+export interface SdkRetryStrategy {
+  /** `standard`: reported in the SDK's user agent. */
+  readonly mode: string;
+  /** Token for the first attempt. */
+  acquireInitialRetryToken(scope: string): Promise<RetryToken>;
+  /** Token for the next attempt, or a rejection when no retry should happen. */
+  refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken>;
+  /** Called once an attempt succeeded. */
+  recordSuccess(token: RetryToken): void;
+}
+
 interface Token extends RetryToken {
   readonly cost: number;
 }
@@ -37,7 +61,7 @@ function token(count: number, delay: number, cost: number): Token {
 }
 
 /** Builds the retry strategy; one instance is shared by all clients of a provider. */
-export function createSdkRetryStrategy(options: SdkRetryOptions = {}): RetryStrategyV2 & { readonly mode: string } {
+export function createSdkRetryStrategy(options: SdkRetryOptions = {}): SdkRetryStrategy {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const base = options.baseDelayMs ?? 100;
   const maxDelay = options.maxDelayMs ?? 20_000;

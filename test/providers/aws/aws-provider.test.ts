@@ -43,8 +43,8 @@ describe('AWS provider lifecycle', () => {
     const vm = await env.aws.createVM({ name: 'spot-int', cpu: 2, memory: 4, spot: true });
     env.emu.interruptSpot(vm.id);
     const interrupted = await env.aws.getVM(vm.id);
-    expect(interrupted.state).toBe('terminating');
-    expect(interrupted.rawState).toBe('shutting-down');
+    // shutting-down → terminating, then terminated; which one depends on how fast getVM runs.
+    expect([['terminating', 'shutting-down'], ['terminated', 'terminated']]).toContainEqual([interrupted.state, interrupted.rawState]);
     expect(interrupted.stateReason).toMatch(/^spot-interruption: Server\.SpotInstanceTermination/);
   });
 
@@ -259,7 +259,7 @@ describe('AWS provider against capacity, quotas and consistency', () => {
   });
 
   it('waits through InvalidInstanceID.NotFound right after the create', async () => {
-    const own = await startEmulatedAws({ emulator: { timings: { pendingMs: 50, consistencyWindowMs: 400 } } });
+    const own = await startEmulatedAws({ emulator: { timings: { pendingMs: 50, consistencyWindowMs: 1500 } } });
     try {
       const codes: (string | undefined)[] = [];
       own.emu.events.on('call', (e: Ec2EmulatorCallEvent) => {

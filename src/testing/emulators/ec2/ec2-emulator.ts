@@ -261,7 +261,21 @@ function view(state: Ec2State, i: EmulatedInstance): EmulatedInstanceView {
   };
 }
 
-/** Starts an EC2 emulator on a local port. */
+/**
+ * Starts an EC2 emulator on a local port. Works in plain Node (no test runner needed).
+ *
+ * ```ts
+ * const emu = await startEc2Emulator();
+ * const aws = createAwsProvider({ ...emu.providerOptions });
+ * emu.faults.throttle(0.3);                      // 30 % RequestLimitExceeded
+ * emu.faults.setCapacity('us-east-1a', 0);       // InsufficientInstanceCapacity there
+ * emu.faults.quotas = { maxOnDemandVcpus: 32 };  // VcpuLimitExceeded beyond
+ * const vm = await aws.createVM({ name: 'web', cpu: 2, memory: '4Gi', spot: true });
+ * emu.interruptSpot(vm.id);
+ * console.log(emu.stats.byAction());             // API calls per action
+ * await emu.close();
+ * ```
+ */
 export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
   const accessKeyId = options.accessKeyId ?? 'AKIAEMULATOR00000001';
   const secretAccessKey = options.secretAccessKey ?? 'emulator-secret-access-key';
