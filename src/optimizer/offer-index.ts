@@ -4,18 +4,24 @@
  * of times, each answer without scanning the catalog and without allocating.
  *
  * Layout. For each price basis the offers sold on that basis are put in one global total order
- * (price, then the tie-breaks of {@link compareOffers}) and split, stably, into partitions keyed
- * by (provider, GPU model, vCPU bucket), where bucket b holds vCPUs in [2^(b-1), 2^b). Each
- * partition is a contiguous run of typed-array columns (price, vCPUs, memory, region id, GPU
- * count, arch, global rank, catalog position), so a query
- * 1. picks the partitions that can hold answers (its providers, its GPU models, buckets at or
- *    above its vCPU floor, partitions whose largest memory, cheapest price and regions allow),
+ * (price, then the tie-breaks of {@link compareOffers}) and split, stably, into partitions, each
+ * a contiguous run of typed-array columns (price, vCPUs, memory, GPU count, arch,
+ * global rank, catalog position). Two partitionings of the same order are kept:
+ * - by (provider, GPU model, vCPU bucket), for queries over whole clouds;
+ * - by (provider and region, GPU model, vCPU bucket), for queries naming regions, so that they
+ *   never step over other regions' offers;
+ * where vCPU bucket b holds vCPUs in [2^(b-1), 2^b). A query
+ * 1. picks the partitions that can hold answers (its clouds or regions, its GPU models, buckets
+ *    at or above its vCPU floor, partitions whose largest memory and cheapest price allow),
  * 2. walks each from its cheapest entry to its first match, and
  * 3. merges the partitions' heads through a small preallocated heap keyed by global rank,
  *    stopping after `limit` answers or when a partition's prices pass `maxHourly`.
  * Because every partition is a sub-sequence of the one global order, the merge yields exactly the
- * order a filter-and-sort over all offers would ({@link referenceQuery}); the property test in
- * test/optimizer proves it on random catalogs and queries.
+ * order a filter-and-sort over all offers would ({@link referenceQuery}); the property tests in
+ * test/optimizer prove it on random catalogs and queries.
+ *
+ * Building needs no comparator sort: the order comes from stable counting sorts over dense
+ * ranks (see `tieBreakOrder`).
  *
  * vCPUs and memory are Float64 columns rather than small integers: catalogs hold fractional
  * shared-core vCPUs (GCP e2-micro: 0.25) and memory such as 0.5 or 3.75 GiB, and a comparison
@@ -34,14 +40,13 @@ function vcpuBucket(vcpus: number): number {
 
 const ARCH_IDS: Readonly<Record<Architecture, number>> = { x86_64: 0, arm64: 1 };
 
-/** One price basis: the offers sold on it, partitioned and price-ordered. */
-interface BasisColumns {
+/** One partitioning of one price basis: the offers sold on it, partitioned and price-ordered. */
+interface PartitionedColumns {
   /** Partition p occupies positions [start[p], start[p + 1]). */
   readonly start: Uint32Array;
   readonly price: Float64Array;
   readonly vcpus: Float64Array;
   readonly memory: Float64Array;
-  readonly region: Uint16Array;
   readonly gpuCount: Uint16Array;
   readonly arch: Uint8Array;
   /** Position in the basis' global order: what the merge compares. */
@@ -50,6 +55,14 @@ interface BasisColumns {
   readonly offer: Uint32Array;
   /** Per partition: the largest memory it holds, for pruning. */
   readonly maxMemory: Float64Array;
+}
+
+/** A price basis in both partitionings. */
+interface BasisLayouts {
+  /** Partitions keyed by (provider, GPU model, vCPU bucket). */
+  readonly byProvider: PartitionedColumns;
+  /** Partitions keyed by (provider + region, GPU model, vCPU bucket). */
+  readonly byRegion: PartitionedColumns;
 }
 
 /** Counts that describe an index's shape (for logs and benchmarks). */
@@ -62,10 +75,18 @@ export interface OfferIndexStats {
   readonly regions: number;
   /** Distinct GPU models. */
   readonly gpuModels: number;
-  /** Non-empty partitions, summed over price bases. */
+  /** Non-empty partitions, summed over price bases and both partitionings. */
   readonly partitions: number;
   /** Bytes held by the typed-array columns. */
   readonly columnBytes: number;
+}
+
+/** Per-offer values the columns are filled from. */
+interface OfferKeys {
+  readonly vcpus: Float64Array;
+  readonly memory: Float64Array;
+  readonly gpuCount: Uint16Array;
+  readonly arch: Uint8Array;
 }
 
 /**
@@ -91,10 +112,15 @@ export class OfferIndex {
   /** GPU model → id; id 0 stands for "no GPU". */
   private readonly gpuIds = new Map<string, number>();
   private readonly gpuModelCount: number;
-  private readonly partitionCount: number;
-  private readonly bases: ReadonlyMap<PriceBasis, BasisColumns>;
-  /** Per partition × region: 1 when the partition holds an offer in that region. */
-  private readonly partitionRegions: Uint8Array;
+  /** (provider, region) pairs: a region name may exist in several clouds. */
+  private readonly placeIds = new Map<string, number>();
+  /** Per region id: the place ids (one per provider selling there). */
+  private readonly placesOfRegion: number[][] = [];
+  /** Per place id: its provider id. */
+  private readonly placeProvider: Uint16Array;
+  private readonly providerPartitions: number;
+  private readonly placePartitions: number;
+  private readonly bases: ReadonlyMap<PriceBasis, BasisLayouts>;
   private readonly regionCount: number;
 
   // Scratch space reused by every query (no per-query allocation).
@@ -103,6 +129,7 @@ export class OfferIndex {
   private readonly heap: Int32Array;
   private readonly cursor: Int32Array;
   private readonly stop: Int32Array;
+  private heapSize = 0;
   private readonly filter: MergeFilter = {
     minVcpus: 0,
     minMemory: 0,
@@ -112,53 +139,70 @@ export class OfferIndex {
     gpuFrom: 0,
     gpuTo: 0,
     anyProvider: true,
-    anyRegion: true,
   };
 
   private constructor(offers: readonly Offer[]) {
     this.offers = offers;
     const n = offers.length;
-    for (const o of offers) {
+    const placeOf = new Uint32Array(n);
+    const placeProvider: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = offers[i]!;
       if (!Number.isFinite(o.vcpus) || !Number.isFinite(o.memoryGiB)) {
         throw new RangeError(`[novacron] offer index: ${o.provider} ${o.region} ${o.instanceType} has non-finite vCPUs or memory`);
       }
-      if (!this.providerIds.has(o.provider)) this.providerIds.set(o.provider, this.providerIds.size);
-      if (!this.regionIds.has(o.region)) this.regionIds.set(o.region, this.regionIds.size);
+      let providerId = this.providerIds.get(o.provider);
+      if (providerId === undefined) this.providerIds.set(o.provider, (providerId = this.providerIds.size));
+      let regionId = this.regionIds.get(o.region);
+      if (regionId === undefined) {
+        this.regionIds.set(o.region, (regionId = this.regionIds.size));
+        this.placesOfRegion.push([]);
+      }
+      const placeKey = `${providerId}\u0000${o.region}`;
+      let placeId = this.placeIds.get(placeKey);
+      if (placeId === undefined) {
+        this.placeIds.set(placeKey, (placeId = this.placeIds.size));
+        placeProvider.push(providerId);
+        this.placesOfRegion[regionId]!.push(placeId);
+      }
+      placeOf[i] = placeId;
       if (o.gpu && o.gpu.count > 0) {
         const model = normalizeGpuModel(o.gpu.model);
         if (!this.gpuIds.has(model)) this.gpuIds.set(model, this.gpuIds.size + 1);
       }
     }
-    if (this.regionIds.size > 0xffff) throw new RangeError('[novacron] offer index: more than 65535 regions');
+    if (this.regionIds.size > 0xffff || this.providerIds.size > 0xffff) throw new RangeError('[novacron] offer index: more than 65535 regions or providers');
+    this.placeProvider = Uint16Array.from(placeProvider);
     this.gpuModelCount = this.gpuIds.size + 1;
     this.regionCount = this.regionIds.size;
-    this.partitionCount = this.providerIds.size * this.gpuModelCount * BUCKETS;
+    this.providerPartitions = this.providerIds.size * this.gpuModelCount * BUCKETS;
+    this.placePartitions = this.placeIds.size * this.gpuModelCount * BUCKETS;
 
     // Per-offer keys, computed once and shared by every basis.
-    const partitionOf = new Uint32Array(n);
-    const vcpus = new Float64Array(n);
-    const memory = new Float64Array(n);
-    const region = new Uint16Array(n);
-    const gpuCount = new Uint16Array(n);
-    const arch = new Uint8Array(n);
+    const byProviderKey = new Uint32Array(n);
+    const byPlaceKey = new Uint32Array(n);
+    const keys: OfferKeys = {
+      vcpus: new Float64Array(n),
+      memory: new Float64Array(n),
+      gpuCount: new Uint16Array(n),
+      arch: new Uint8Array(n),
+    };
     for (let i = 0; i < n; i++) {
       const o = offers[i]!;
       const gpu = o.gpu && o.gpu.count > 0 ? o.gpu : undefined;
       const gpuId = gpu ? this.gpuIds.get(normalizeGpuModel(gpu.model))! : 0;
-      partitionOf[i] = (this.providerIds.get(o.provider)! * this.gpuModelCount + gpuId) * BUCKETS + vcpuBucket(o.vcpus);
-      vcpus[i] = o.vcpus;
-      memory[i] = o.memoryGiB;
-      region[i] = this.regionIds.get(o.region)!;
-      gpuCount[i] = gpu ? Math.min(gpu.count, 0xffff) : 0;
-      arch[i] = ARCH_IDS[o.arch] ?? 255;
+      const bucket = vcpuBucket(o.vcpus);
+      byProviderKey[i] = (this.providerIds.get(o.provider)! * this.gpuModelCount + gpuId) * BUCKETS + bucket;
+      byPlaceKey[i] = (placeOf[i]! * this.gpuModelCount + gpuId) * BUCKETS + bucket;
+      keys.vcpus[i] = o.vcpus;
+      keys.memory[i] = o.memoryGiB;
+      keys.gpuCount[i] = gpu ? Math.min(gpu.count, 0xffff) : 0;
+      keys.arch[i] = ARCH_IDS[o.arch] ?? 255;
     }
     // Offers in the basis-independent part of the total order (vCPUs, memory, names, position).
-    const tieOrder = tieBreakOrder(offers, vcpus, memory);
+    const tieOrder = tieBreakOrder(offers, keys.vcpus, keys.memory);
 
-    this.partitionRegions = new Uint8Array(this.partitionCount * this.regionCount);
-    for (let i = 0; i < n; i++) this.partitionRegions[partitionOf[i]! * this.regionCount + region[i]!] = 1;
-
-    const bases = new Map<PriceBasis, BasisColumns>();
+    const bases = new Map<PriceBasis, BasisLayouts>();
     const prices = new Float64Array(n);
     for (const basis of PRICE_BASES) {
       let sold = 0;
@@ -172,46 +216,19 @@ export class OfferIndex {
       for (let j = 0, k = 0; j < n; j++) if (!Number.isNaN(prices[tieOrder[j]!]!)) order[k++] = tieOrder[j]!;
       const priceRank = distinctRanks(prices, order);
       order = stableCountingSort(order, priceRank.rank, priceRank.count);
-
-      const start = new Uint32Array(this.partitionCount + 1);
-      for (let j = 0; j < sold; j++) start[partitionOf[order[j]!]! + 1]!++;
-      for (let p = 0; p < this.partitionCount; p++) start[p + 1]! += start[p]!;
-      const fill = start.slice(0, this.partitionCount);
-      const cols: BasisColumns = {
-        start,
-        price: new Float64Array(sold),
-        vcpus: new Float64Array(sold),
-        memory: new Float64Array(sold),
-        region: new Uint16Array(sold),
-        gpuCount: new Uint16Array(sold),
-        arch: new Uint8Array(sold),
-        rank: new Uint32Array(sold),
-        offer: new Uint32Array(sold),
-        maxMemory: new Float64Array(this.partitionCount).fill(-Infinity),
-      };
-      for (let j = 0; j < sold; j++) {
-        const i = order[j]!;
-        const p = partitionOf[i]!;
-        const at = fill[p]!++;
-        cols.price[at] = prices[i]!;
-        cols.vcpus[at] = vcpus[i]!;
-        cols.memory[at] = memory[i]!;
-        cols.region[at] = region[i]!;
-        cols.gpuCount[at] = gpuCount[i]!;
-        cols.arch[at] = arch[i]!;
-        cols.rank[at] = j;
-        cols.offer[at] = i;
-        if (memory[i]! > cols.maxMemory[p]!) cols.maxMemory[p] = memory[i]!;
-      }
-      bases.set(basis, cols);
+      bases.set(basis, {
+        byProvider: partition(order, byProviderKey, this.providerPartitions, prices, keys),
+        byRegion: partition(order, byPlaceKey, this.placePartitions, prices, keys),
+      });
     }
     this.bases = bases;
 
     this.regionMask = new Uint8Array(this.regionCount);
     this.providerMask = new Uint8Array(this.providerIds.size);
-    this.heap = new Int32Array(this.partitionCount);
-    this.cursor = new Int32Array(this.partitionCount);
-    this.stop = new Int32Array(this.partitionCount);
+    const most = Math.max(this.providerPartitions, this.placePartitions);
+    this.heap = new Int32Array(most);
+    this.cursor = new Int32Array(most);
+    this.stop = new Int32Array(most);
   }
 
   /** Builds the index over `offers` (kept by reference: do not mutate the list afterwards). */
@@ -234,11 +251,13 @@ export class OfferIndex {
   /** Shape of the index. */
   stats(): OfferIndexStats {
     let partitions = 0;
-    let columnBytes = this.partitionRegions.byteLength;
-    for (const cols of this.bases.values()) {
-      for (let p = 0; p < this.partitionCount; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
-      for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.region, cols.gpuCount, cols.arch, cols.rank, cols.offer, cols.maxMemory]) {
-        columnBytes += c.byteLength;
+    let columnBytes = 0;
+    for (const layouts of this.bases.values()) {
+      for (const cols of [layouts.byProvider, layouts.byRegion]) {
+        for (let p = 0; p + 1 < cols.start.length; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
+        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuCount, cols.arch, cols.rank, cols.offer, cols.maxMemory]) {
+          columnBytes += c.byteLength;
+        }
       }
     }
     return { offers: this.size, providers: this.providerIds.size, regions: this.regionCount, gpuModels: this.gpuModelCount - 1, partitions, columnBytes };
@@ -252,15 +271,12 @@ export class OfferIndex {
   query(query: OfferQuery, out: Uint32Array, limit: number = out.length): number {
     const k = Math.min(limit, out.length);
     if (!(k > 0) || this.offers.length === 0) return 0;
-    const cols = this.bases.get(query.basis ?? 'onDemand');
-    if (cols === undefined) return 0;
+    const layouts = this.bases.get(query.basis ?? 'onDemand');
+    if (layouts === undefined) return 0;
     const minVcpus = query.minVcpus ?? -Infinity;
     const minMemory = query.minMemoryGiB ?? -Infinity;
     if (Number.isNaN(minVcpus) || Number.isNaN(minMemory)) return 0;
-    const maxPrice = query.maxHourly ?? Infinity;
-    const archId = query.arch === undefined ? -1 : (ARCH_IDS[query.arch] ?? 254);
     const wantGpu = query.gpu !== undefined && query.gpu.count > 0;
-    const gpuCount = wantGpu ? query.gpu!.count : 0;
     let gpuFrom = 0;
     let gpuTo = 0; // inclusive range of GPU ids to visit
     if (wantGpu) {
@@ -274,11 +290,19 @@ export class OfferIndex {
         if (gpuTo < 1) return 0;
       }
     }
+    const f = this.filter;
+    f.minVcpus = minVcpus;
+    f.minMemory = minMemory;
+    f.maxPrice = query.maxHourly ?? Infinity;
+    f.archId = query.arch === undefined ? -1 : (ARCH_IDS[query.arch] ?? 254);
+    f.gpuCount = wantGpu ? query.gpu!.count : 0;
+    f.gpuFrom = gpuFrom;
+    f.gpuTo = gpuTo;
 
     // Provider mask.
     const providerMask = this.providerMask;
-    const anyProvider = !query.providers || query.providers.length === 0;
-    if (!anyProvider) {
+    f.anyProvider = !query.providers || query.providers.length === 0;
+    if (!f.anyProvider) {
       let known = 0;
       for (const p of query.providers!) {
         const id = this.providerIds.get(p);
@@ -289,106 +313,102 @@ export class OfferIndex {
       }
       if (known === 0) return 0;
     }
-    // Region mask (ids of the query's regions; unknown names are simply absent).
-    const regionMask = this.regionMask;
-    const anyRegion = !query.regions || query.regions.length === 0;
-    let regionHits = 0;
-    if (!anyRegion) {
-      for (const r of query.regions!) {
-        const id = this.regionIds.get(r);
-        if (id !== undefined && regionMask[id] === 0) {
-          regionMask[id] = 1;
-          regionHits++;
-        }
-      }
-    }
 
-    let written = 0;
-    if (anyRegion || regionHits > 0) {
-      const f = this.filter;
-      f.minVcpus = minVcpus;
-      f.minMemory = minMemory;
-      f.maxPrice = maxPrice;
-      f.archId = archId;
-      f.gpuCount = gpuCount;
-      f.gpuFrom = gpuFrom;
-      f.gpuTo = gpuTo;
-      f.anyProvider = anyProvider;
-      f.anyRegion = anyRegion;
-      written = this.merge(cols, k, out);
+    let written: number;
+    if (!query.regions || query.regions.length === 0) {
+      written = this.queryByProvider(layouts.byProvider, k, out);
+    } else {
+      written = this.queryByRegion(layouts.byRegion, query.regions, k, out);
     }
-
-    // Leave the scratch masks clean for the next query.
-    if (!anyProvider) providerMask.fill(0);
-    if (!anyRegion) {
-      for (const r of query.regions!) {
-        const id = this.regionIds.get(r);
-        if (id !== undefined) regionMask[id] = 0;
-      }
-    }
+    if (!f.anyProvider) providerMask.fill(0); // leave the scratch clean for the next query
     return written;
   }
 
-  /** First position in [from, end) of `cols` that passes the current filter, or -1. */
-  private advance(cols: BasisColumns, from: number, end: number): number {
+  /** Seeds the heap from the (provider, GPU, bucket) partitions the query can use. */
+  private queryByProvider(cols: PartitionedColumns, k: number, out: Uint32Array): number {
     const f = this.filter;
-    const { price, vcpus, memory, gpuCount, arch, region } = cols;
-    const regionMask = this.regionMask;
-    for (let j = from; j < end; j++) {
-      if (price[j]! > f.maxPrice) return -1; // price-sorted: nothing cheaper follows
-      if (!(vcpus[j]! >= f.minVcpus) || !(memory[j]! >= f.minMemory)) continue;
-      if (f.gpuCount > 0 && gpuCount[j]! < f.gpuCount) continue;
-      if (f.archId >= 0 && arch[j] !== f.archId) continue;
-      if (!f.anyRegion && regionMask[region[j]!] === 0) continue;
-      return j;
-    }
-    return -1;
-  }
-
-  /** Seeds the heap with every candidate partition's first match, then pops `k` answers. */
-  private merge(cols: BasisColumns, k: number, out: Uint32Array): number {
-    const f = this.filter;
-    const { start, price, rank, offer, maxMemory } = cols;
-    const heap = this.heap;
-    const cursor = this.cursor;
-    const stop = this.stop;
     const firstBucket = vcpuBucket(f.minVcpus);
-
-    let size = 0;
+    this.heapSize = 0;
     const providers = this.providerIds.size;
     for (let prov = 0; prov < providers; prov++) {
       if (!f.anyProvider && this.providerMask[prov] === 0) continue;
       for (let g = f.gpuFrom; g <= f.gpuTo; g++) {
         const base = (prov * this.gpuModelCount + g) * BUCKETS;
-        for (let b = firstBucket; b < BUCKETS; b++) {
-          const p = base + b;
-          const s = start[p]!;
-          const e = start[p + 1]!;
-          if (s === e || maxMemory[p]! < f.minMemory || price[s]! > f.maxPrice) continue;
-          if (!f.anyRegion && !partitionHasRegion(this.partitionRegions, this.regionCount, this.regionMask, p)) continue;
-          const j = this.advance(cols, s, e);
-          if (j < 0) continue;
-          cursor[p] = j;
-          stop[p] = e;
-          heap[size] = p;
-          siftUp(heap, size, cursor, rank);
-          size++;
+        for (let b = firstBucket; b < BUCKETS; b++) this.seed(cols, base + b);
+      }
+    }
+    return this.drain(cols, k, out);
+  }
+
+  /** Seeds the heap from the (place, GPU, bucket) partitions of the query's regions. */
+  private queryByRegion(cols: PartitionedColumns, regions: readonly string[], k: number, out: Uint32Array): number {
+    const f = this.filter;
+    const firstBucket = vcpuBucket(f.minVcpus);
+    const seen = this.regionMask;
+    this.heapSize = 0;
+    for (const name of regions) {
+      const regionId = this.regionIds.get(name);
+      if (regionId === undefined || seen[regionId] === 1) continue; // unknown or repeated
+      seen[regionId] = 1;
+      for (const place of this.placesOfRegion[regionId]!) {
+        if (!f.anyProvider && this.providerMask[this.placeProvider[place]!] === 0) continue;
+        for (let g = f.gpuFrom; g <= f.gpuTo; g++) {
+          const base = (place * this.gpuModelCount + g) * BUCKETS;
+          for (let b = firstBucket; b < BUCKETS; b++) this.seed(cols, base + b);
         }
       }
     }
+    for (const name of regions) {
+      const regionId = this.regionIds.get(name);
+      if (regionId !== undefined) seen[regionId] = 0;
+    }
+    return this.drain(cols, k, out);
+  }
 
+  /** Pushes partition `p` onto the heap at its first match, if it has one. */
+  private seed(cols: PartitionedColumns, p: number): void {
+    const f = this.filter;
+    const s = cols.start[p]!;
+    const e = cols.start[p + 1]!;
+    if (s === e || cols.maxMemory[p]! < f.minMemory || cols.price[s]! > f.maxPrice) return;
+    const j = this.advance(cols, s, e);
+    if (j < 0) return;
+    this.cursor[p] = j;
+    this.stop[p] = e;
+    this.heap[this.heapSize] = p;
+    siftUp(this.heap, this.heapSize, this.cursor, cols.rank);
+    this.heapSize++;
+  }
+
+  /** First position in [from, end) that passes the current filter, or -1. */
+  private advance(cols: PartitionedColumns, from: number, end: number): number {
+    const f = this.filter;
+    const { price, vcpus, memory, gpuCount, arch } = cols;
+    for (let j = from; j < end; j++) {
+      if (price[j]! > f.maxPrice) return -1; // price-sorted: nothing cheaper follows
+      if (!(vcpus[j]! >= f.minVcpus) || !(memory[j]! >= f.minMemory)) continue;
+      if (f.gpuCount > 0 && gpuCount[j]! < f.gpuCount) continue;
+      if (f.archId >= 0 && arch[j] !== f.archId) continue;
+      return j;
+    }
+    return -1;
+  }
+
+  /** Pops up to `k` answers off the heap, advancing each partition past the one it gave. */
+  private drain(cols: PartitionedColumns, k: number, out: Uint32Array): number {
+    const { heap, cursor, stop } = this;
     let written = 0;
-    while (size > 0 && written < k) {
+    while (this.heapSize > 0 && written < k) {
       const p = heap[0]!;
       const j = cursor[p]!;
-      out[written++] = offer[j]!;
+      out[written++] = cols.offer[j]!;
       const next = this.advance(cols, j + 1, stop[p]!);
       if (next >= 0) {
         cursor[p] = next;
       } else {
-        heap[0] = heap[--size]!;
+        heap[0] = heap[--this.heapSize]!;
       }
-      if (size > 0) siftDown(heap, size, cursor, rank);
+      if (this.heapSize > 0) siftDown(heap, this.heapSize, cursor, cols.rank);
     }
     return written;
   }
@@ -404,13 +424,40 @@ interface MergeFilter {
   gpuFrom: number;
   gpuTo: number;
   anyProvider: boolean;
-  anyRegion: boolean;
 }
 
-function partitionHasRegion(partitionRegions: Uint8Array, regionCount: number, regionMask: Uint8Array, p: number): boolean {
-  const base = p * regionCount;
-  for (let r = 0; r < regionCount; r++) if (regionMask[r] === 1 && partitionRegions[base + r] === 1) return true;
-  return false;
+/** Splits a basis' global order into `count` partitions by `keyOf[offer]`, filling the columns. */
+function partition(order: Uint32Array, keyOf: Uint32Array, count: number, prices: Float64Array, keys: OfferKeys): PartitionedColumns {
+  const sold = order.length;
+  const start = new Uint32Array(count + 1);
+  for (let j = 0; j < sold; j++) start[keyOf[order[j]!]! + 1]!++;
+  for (let p = 0; p < count; p++) start[p + 1]! += start[p]!;
+  const fill = start.slice(0, count);
+  const cols: PartitionedColumns = {
+    start,
+    price: new Float64Array(sold),
+    vcpus: new Float64Array(sold),
+    memory: new Float64Array(sold),
+    gpuCount: new Uint16Array(sold),
+    arch: new Uint8Array(sold),
+    rank: new Uint32Array(sold),
+    offer: new Uint32Array(sold),
+    maxMemory: new Float64Array(count).fill(-Infinity),
+  };
+  for (let j = 0; j < sold; j++) {
+    const i = order[j]!;
+    const p = keyOf[i]!;
+    const at = fill[p]!++;
+    cols.price[at] = prices[i]!;
+    cols.vcpus[at] = keys.vcpus[i]!;
+    cols.memory[at] = keys.memory[i]!;
+    cols.gpuCount[at] = keys.gpuCount[i]!;
+    cols.arch[at] = keys.arch[i]!;
+    cols.rank[at] = j;
+    cols.offer[at] = i;
+    if (keys.memory[i]! > cols.maxMemory[p]!) cols.maxMemory[p] = keys.memory[i]!;
+  }
+  return cols;
 }
 
 function siftUp(heap: Int32Array, at: number, cursor: Int32Array, rank: Uint32Array): void {
