@@ -15,6 +15,7 @@ import { ConflictError, FencedError, InvalidSpecError } from '../provider/errors
 import { compareKeys } from '../state/key-path.js';
 import type { Lease, StateStore, StoredRecord, WatchEvent } from '../state/state-store.js';
 import { ChildStore, type ChildCallError, type ChildStoreDescriptor } from './state-store-child.js';
+import { seededRandom, StateStoreModel, type ModelOperation, type ModelOutcome } from './state-store-model.js';
 
 export type { ChildStoreDescriptor, ChildCallError } from './state-store-child.js';
 
@@ -278,6 +279,40 @@ export function describeStateStoreConformance(
         );
         expect(InvalidSpecError.isInstance(error)).toBe(true);
         expect(await store.get(`${prefix}/k`)).toBeUndefined();
+      });
+    });
+
+    describe('model', () => {
+      it('agrees with the reference model on random sequences of puts, deletes and transactions', async () => {
+        const { store, prefix } = await setup();
+        const keys = ['a', 'a/b', 'a/b/c', 'ab', 'b', 'é'].map((k) => `${prefix}/m/${k}`);
+        const seed = Math.floor(Math.random() * 2 ** 31);
+        const random = seededRandom(seed);
+        const model = new StateStoreModel();
+        const perform = async (op: ModelOperation): Promise<ModelOutcome> => {
+          try {
+            if (op.kind === 'put') return { ok: true, result: await store.put(op.key, op.value, { expectedVersion: op.expectedVersion }) };
+            if (op.kind === 'delete') return { ok: true, result: await store.delete(op.key, { expectedVersion: op.expectedVersion }) };
+            return { ok: true, result: await store.transaction(op.ops) };
+          } catch (error) {
+            if (!ConflictError.isInstance(error)) throw error;
+            return { ok: false };
+          }
+        };
+        const outcomes = { ok: 0, conflict: 0 };
+        for (let step = 0; step < 300; step++) {
+          const op = model.randomOperation(random, keys);
+          const expected = model.apply(op);
+          expect(await perform(op), `seed ${seed}, step ${step}: ${JSON.stringify(op)}`).toEqual(expected);
+          outcomes[expected.ok ? 'ok' : 'conflict']++;
+        }
+        // Both paths must have been exercised for the comparison to mean anything.
+        expect(outcomes.ok).toBeGreaterThan(50);
+        expect(outcomes.conflict).toBeGreaterThan(50);
+        const listed = await collect(store.list(`${prefix}/m`));
+        const modelled = [...model.records].sort(([x], [y]) => compareKeys(x, y)).map(([key, r]) => ({ key, ...r }));
+        expect(listed, `seed ${seed}`).toEqual(modelled);
+        for (const key of keys) expect(await store.get(key), `seed ${seed}: ${key}`).toEqual(model.records.has(key) ? { key, ...model.records.get(key)! } : undefined);
       });
     });
 
