@@ -5,16 +5,18 @@
  * `import()`ed on the first call (measured cold import of @aws-sdk/client-ec2: ~0.8 s).
  */
 import type { EC2Client, EC2ClientConfig } from '@aws-sdk/client-ec2';
+import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type { PricingClient } from '@aws-sdk/client-pricing';
+import type * as PricingSdk from '@aws-sdk/client-pricing';
 import { throwIfAborted } from '../../provider/abort.js';
 import { ProviderUnavailableError } from '../../provider/errors.js';
 import { toNovacronError, type AwsErrorContext } from './error-mapping.js';
 import { createSdkRetryStrategy } from './sdk-retry-strategy.js';
 
 /** The `@aws-sdk/client-ec2` module. */
-export type Ec2Module = typeof import('@aws-sdk/client-ec2');
+export type Ec2Module = typeof Ec2Sdk;
 /** The `@aws-sdk/client-pricing` module. */
-export type PricingModule = typeof import('@aws-sdk/client-pricing');
+export type PricingModule = typeof PricingSdk;
 
 /** How the adapter reaches AWS. */
 export interface AwsApiOptions {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import {
   ConflictError,
-  ErrorCause,
+  type ErrorCause,
   InvalidSpecError,
   NotFoundError,
   ProviderUnavailableError,
@@ -42,7 +42,7 @@ import {
   type VMSpec,
   type VMSpecInput,
 } from '../../provider/types.js';
-import { AwsApi } from './aws-api.js';
+import { AwsApi, type Ec2Module } from './aws-api.js';
 import { AwsCatalog, PRICE_SOURCES, withSignal, type RegionCatalog } from './offer-catalog.js';
 import { toNovacronError } from './error-mapping.js';
 import { AMI_SOURCES, isAmiId, newestImage, toResolvedImage, type ResolvedImage } from './image-resolution.js';
@@ -401,7 +401,7 @@ export class AwsProvider implements ProviderV1 {
     target: 'running' | 'stopped' | undefined,
     id: string,
     options: PowerOptions,
-    call: (client: EC2Client, sdk: typeof import('@aws-sdk/client-ec2')) => Promise<unknown>,
+    call: (client: EC2Client, sdk: Ec2Module) => Promise<unknown>,
   ): Promise<VM> {
     const { signal } = options;
     throwIfAborted(signal);

@@ -8,7 +8,7 @@ import {
   AuthError,
   CapacityError,
   ConflictError,
-  ErrorCause,
+  type ErrorCause,
   InvalidSpecError,
   NotFoundError,
   NovacronError,

@@ -433,7 +433,6 @@ const describeInstances: ActionHandler = (ctx, params) => {
   const size = pageSize(params, 5, 1000);
   const filters = filtersOf(params);
   state.advanceAll();
-  const now = state.now();
   // The consistency window hides new instances from lookups by id, the symptom AWS documents
   // (InvalidInstanceID.NotFound right after RunInstances); filtered listings show them.
   const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region);
