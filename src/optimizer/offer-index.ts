@@ -112,9 +112,7 @@ export class OfferIndex {
   /** GPU model → id; id 0 stands for "no GPU". */
   private readonly gpuIds = new Map<string, number>();
   private readonly gpuModelCount: number;
-  /** (provider, region) pairs: a region name may exist in several clouds. */
-  private readonly placeIds = new Map<string, number>();
-  /** Per region id: the place ids (one per provider selling there). */
+  /** Per region id: the place ids, one per provider selling there (a region name may exist in several clouds). */
   private readonly placesOfRegion: number[][] = [];
   /** Per place id: its provider id. */
   private readonly placeProvider: Uint16Array;
@@ -144,60 +142,76 @@ export class OfferIndex {
   private constructor(offers: readonly Offer[]) {
     this.offers = offers;
     const n = offers.length;
-    const placeOf = new Uint32Array(n);
-    const placeProvider: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const o = offers[i]!;
-      if (!Number.isFinite(o.vcpus) || !Number.isFinite(o.memoryGiB)) {
-        throw new RangeError(`[novacron] offer index: ${o.provider} ${o.region} ${o.instanceType} has non-finite vCPUs or memory`);
-      }
-      let providerId = this.providerIds.get(o.provider);
-      if (providerId === undefined) this.providerIds.set(o.provider, (providerId = this.providerIds.size));
-      let regionId = this.regionIds.get(o.region);
-      if (regionId === undefined) {
-        this.regionIds.set(o.region, (regionId = this.regionIds.size));
-        this.placesOfRegion.push([]);
-      }
-      const placeKey = `${providerId}\u0000${o.region}`;
-      let placeId = this.placeIds.get(placeKey);
-      if (placeId === undefined) {
-        this.placeIds.set(placeKey, (placeId = this.placeIds.size));
-        placeProvider.push(providerId);
-        this.placesOfRegion[regionId]!.push(placeId);
-      }
-      placeOf[i] = placeId;
-      if (o.gpu && o.gpu.count > 0) {
-        const model = normalizeGpuModel(o.gpu.model);
-        if (!this.gpuIds.has(model)) this.gpuIds.set(model, this.gpuIds.size + 1);
-      }
-    }
-    if (this.regionIds.size > 0xffff || this.providerIds.size > 0xffff) throw new RangeError('[novacron] offer index: more than 65535 regions or providers');
-    this.placeProvider = Uint16Array.from(placeProvider);
-    this.gpuModelCount = this.gpuIds.size + 1;
-    this.regionCount = this.regionIds.size;
-    this.providerPartitions = this.providerIds.size * this.gpuModelCount * BUCKETS;
-    this.placePartitions = this.placeIds.size * this.gpuModelCount * BUCKETS;
-
     // Per-offer keys, computed once and shared by every basis.
-    const byProviderKey = new Uint32Array(n);
-    const byPlaceKey = new Uint32Array(n);
+    const providerOf = new Uint16Array(n);
+    const placeOf = new Uint32Array(n);
+    const gpuOf = new Uint32Array(n);
     const keys: OfferKeys = {
       vcpus: new Float64Array(n),
       memory: new Float64Array(n),
       gpuCount: new Uint16Array(n),
       arch: new Uint8Array(n),
     };
+    const placeProvider: number[] = [];
+    const placeByKey = new Map<number, number>(); // regionId * 65536 + providerId → place id
+    let lastProvider: ProviderKind | undefined;
+    let lastProviderId = 0;
+    let lastRegion: string | undefined;
+    let lastRegionId = 0;
     for (let i = 0; i < n; i++) {
       const o = offers[i]!;
+      if (!Number.isFinite(o.vcpus) || !Number.isFinite(o.memoryGiB)) {
+        throw new RangeError(`[novacron] offer index: ${o.provider} ${o.region} ${o.instanceType} has non-finite vCPUs or memory`);
+      }
+      // Catalogs come grouped by cloud and region: remember the last lookup.
+      if (o.provider !== lastProvider) {
+        let id = this.providerIds.get(o.provider);
+        if (id === undefined) this.providerIds.set(o.provider, (id = this.providerIds.size));
+        lastProvider = o.provider;
+        lastProviderId = id;
+      }
+      if (o.region !== lastRegion) {
+        let id = this.regionIds.get(o.region);
+        if (id === undefined) {
+          this.regionIds.set(o.region, (id = this.regionIds.size));
+          this.placesOfRegion.push([]);
+        }
+        lastRegion = o.region;
+        lastRegionId = id;
+      }
+      if (lastProviderId > 0xffff || lastRegionId > 0xffff) throw new RangeError('[novacron] offer index: more than 65536 regions or providers');
+      const placeKey = lastRegionId * 65536 + lastProviderId;
+      let placeId = placeByKey.get(placeKey);
+      if (placeId === undefined) {
+        placeByKey.set(placeKey, (placeId = placeByKey.size));
+        placeProvider.push(lastProviderId);
+        this.placesOfRegion[lastRegionId]!.push(placeId);
+      }
+      providerOf[i] = lastProviderId;
+      placeOf[i] = placeId;
       const gpu = o.gpu && o.gpu.count > 0 ? o.gpu : undefined;
-      const gpuId = gpu ? this.gpuIds.get(normalizeGpuModel(gpu.model))! : 0;
-      const bucket = vcpuBucket(o.vcpus);
-      byProviderKey[i] = (this.providerIds.get(o.provider)! * this.gpuModelCount + gpuId) * BUCKETS + bucket;
-      byPlaceKey[i] = (placeOf[i]! * this.gpuModelCount + gpuId) * BUCKETS + bucket;
+      if (gpu) {
+        const model = normalizeGpuModel(gpu.model);
+        let id = this.gpuIds.get(model);
+        if (id === undefined) this.gpuIds.set(model, (id = this.gpuIds.size + 1));
+        gpuOf[i] = id;
+        keys.gpuCount[i] = Math.min(gpu.count, 0xffff);
+      }
       keys.vcpus[i] = o.vcpus;
       keys.memory[i] = o.memoryGiB;
-      keys.gpuCount[i] = gpu ? Math.min(gpu.count, 0xffff) : 0;
       keys.arch[i] = ARCH_IDS[o.arch] ?? 255;
+    }
+    this.placeProvider = Uint16Array.from(placeProvider);
+    this.gpuModelCount = this.gpuIds.size + 1;
+    this.regionCount = this.regionIds.size;
+    this.providerPartitions = this.providerIds.size * this.gpuModelCount * BUCKETS;
+    this.placePartitions = placeByKey.size * this.gpuModelCount * BUCKETS;
+    const byProviderKey = new Uint32Array(n);
+    const byPlaceKey = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const bucket = vcpuBucket(keys.vcpus[i]!);
+      byProviderKey[i] = (providerOf[i]! * this.gpuModelCount + gpuOf[i]!) * BUCKETS + bucket;
+      byPlaceKey[i] = (placeOf[i]! * this.gpuModelCount + gpuOf[i]!) * BUCKETS + bucket;
     }
     // Offers in the basis-independent part of the total order (vCPUs, memory, names, position).
     const tieOrder = tieBreakOrder(offers, keys.vcpus, keys.memory);
