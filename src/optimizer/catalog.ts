@@ -138,7 +138,7 @@ export class Catalog {
   private snapshot: CatalogSnapshot | undefined;
   private versionNumber = 0;
   private storeVersion: number | null | undefined;
-  private restored = false;
+  private restoring: Promise<void> | undefined;
   private inflight: Promise<CatalogRefreshReport> | undefined;
   private readonly lifetime = new AbortController();
 
@@ -169,7 +169,8 @@ export class Catalog {
    */
   async current(options: CallOptions = {}): Promise<CatalogSnapshot> {
     throwIfAborted(options.signal);
-    if (this.snapshot === undefined) await this.restore(options);
+    // One restore for all first callers, so that concurrent first calls do not each load.
+    if (this.snapshot === undefined) await (this.restoring ??= this.restore(options));
     if (this.snapshot === undefined) {
       await this.refresh(options);
     } else if (this.isStale() && this.inflight === undefined) {
@@ -302,8 +303,7 @@ export class Catalog {
 
   /** Adopts the persisted catalog once, if there is one. */
   private async restore(options: CallOptions): Promise<void> {
-    if (this.restored || !this.store) return;
-    this.restored = true;
+    if (!this.store) return;
     let record: StoredRecord<PersistedCatalog> | undefined;
     try {
       record = await this.store.get<PersistedCatalog>(this.storeKey, options);

@@ -165,3 +165,25 @@ describe('Catalog', () => {
     expect(() => new Catalog({ loaders: [bundledSnapshotLoader(), bundledSnapshotLoader()] })).toThrow(/two loaders/);
   });
 });
+
+describe('Catalog under concurrent first use', () => {
+  it('loads once when many callers ask at the same time', async () => {
+    let calls = 0;
+    const catalog = new Catalog({
+      loaders: [
+        {
+          name: 'slow',
+          async *load() {
+            calls++;
+            await new Promise((r) => setTimeout(r, 20));
+            yield offer('m5.large', 1);
+          },
+        },
+      ],
+      store: createMemoryStore(),
+    });
+    const snapshots = await Promise.all(Array.from({ length: 5 }, () => catalog.current()));
+    expect(calls).toBe(1);
+    expect(new Set(snapshots.map((s) => s.version))).toEqual(new Set([1]));
+  });
+});
