@@ -101,7 +101,7 @@ describe('EC2 emulator', () => {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-amz-date': '20261127T000000Z',
-        authorization: 'AWS4-HMAC-SHA256 Credential=AKIAWRONGKEY00000000/20261127/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00',
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAWRONGKEY00000000/20261127/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
       },
       body,
     });
@@ -114,6 +114,17 @@ describe('EC2 emulator', () => {
     expect(error.name).toBe('AuthFailure');
     expect(error.status).toBe(401);
     wrong.destroy();
+  });
+
+  it('verifies SigV4 signatures: the right key id with a wrong secret is SignatureDoesNotMatch', async () => {
+    const wrongSecret = new EC2Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: emu.providerOptions.credentials.accessKeyId, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
+    const error = await caught(wrongSecret.send(new DescribeInstancesCommand({})));
+    expect(error.name).toBe('SignatureDoesNotMatch');
+    expect(error.status).toBe(403);
+    wrongSecret.destroy();
+    const unsigned = await fetch(emu.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeInstances&Version=2016-11-15' });
+    expect(unsigned.status).toBe(400);
+    expect(await unsigned.text()).toContain('<Code>IncompleteSignature</Code>');
   });
 
   it('repeats a launch for the same ClientToken and refuses the token with other arguments', async () => {

@@ -79,6 +79,7 @@ const AUTH = new Set([
   'InvalidClientTokenId',
   'UnrecognizedClientException',
   'SignatureDoesNotMatch',
+  'InvalidSignatureException',
   'IncompleteSignature',
   'MissingAuthenticationToken',
   'ExpiredToken',

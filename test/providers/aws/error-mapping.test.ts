@@ -2,6 +2,7 @@
  * AWS errors → the novacron taxonomy: each code through the real SDK from the emulator, with
  * the AWS code and request id kept in `cause` and no secret anywhere in the error.
  */
+import { PricingClient } from '@aws-sdk/client-pricing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -82,6 +83,19 @@ describe('AWS error mapping through the SDK', () => {
     expect((error as CapacityError).zone).toBe('us-east-1a');
     expect((error as CapacityError).instanceType).toBe('t3.micro');
     expect(env.emu.stats.count('RunInstances')).toBe(1);
+  });
+
+  it('maps a wrong secret key (SignatureDoesNotMatch) to AuthError, on EC2 and on the Price List API', async () => {
+    const wrongSecret = env.provider({ credentials: { accessKeyId: env.emu.providerOptions.credentials.accessKeyId, secretAccessKey: 'not-the-secret' } });
+    const ec2 = await rejectionOf(wrongSecret.createVM({ name: 'nope', cpu: 1, memory: 1 }));
+    expect(AuthError.isInstance(ec2)).toBe(true);
+    expect(((ec2 as NovacronError).cause as ErrorCause).code).toBe('SignatureDoesNotMatch');
+    // A ready Price List client with a wrong secret, injected beside good EC2 credentials.
+    const badPricing = new PricingClient({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: env.emu.providerOptions.credentials.accessKeyId, secretAccessKey: 'not-the-secret' } });
+    const pricing = await rejectionOf(collect(env.provider({ pricingClient: badPricing }).offers('eu-west-1')));
+    expect(AuthError.isInstance(pricing), String(pricing)).toBe(true);
+    expect(((pricing as NovacronError).cause as ErrorCause).code).toBe('InvalidSignatureException');
+    badPricing.destroy();
   });
 
   it('keeps secrets out of errors made from wrong credentials', async () => {

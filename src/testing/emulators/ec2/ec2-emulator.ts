@@ -14,6 +14,7 @@ import { Ec2Faults, type Ec2Quotas } from './ec2-faults.js';
 import { EMULATOR_ACCOUNT_ID, INSTANCE_TYPES, Ec2State, type EmulatedInstance, type Ec2Timings, type InstanceStateName } from './ec2-state.js';
 import { buildPriceList, getProducts, type GetProductsRequest } from './pricing-endpoint.js';
 import { parseQueryRequest } from './query-request.js';
+import { parseAuthorization, verifySignature } from './request-signature.js';
 import { renderActionResponse, renderErrorResponse } from './xml-writer.js';
 
 /** Options of {@link startEc2Emulator}. */
@@ -26,7 +27,7 @@ export interface Ec2EmulatorOptions {
   region?: string | undefined;
   /** The only access key id the emulator accepts (default `AKIAEMULATOR00000001`). */
   accessKeyId?: string | undefined;
-  /** Secret handed out in `providerOptions` (the emulator checks the key id, not the signature). */
+  /** The secret that signatures must be made with (default `emulator-secret-access-key`). */
   secretAccessKey?: string | undefined;
   /** Lifecycle timings; the defaults are short so tests run fast. */
   timings?: Partial<Ec2Timings> | undefined;
@@ -152,7 +153,7 @@ export interface Ec2EmulatorProviderOptions {
   readonly credentials: {
     /** Access key id the emulator accepts. */
     readonly accessKeyId: string;
-    /** A secret (the emulator checks signatures' presence and key id, not their value). */
+    /** Secret access key; the emulator verifies SigV4 signatures with it. */
     readonly secretAccessKey: string;
   };
   /** Short waiter delays, since emulated instances start in milliseconds. */
@@ -224,8 +225,6 @@ const DEFAULT_TIMINGS: Ec2Timings = {
   imageTaskMs: 200,
   terminatedRetentionMs: 60 * 60 * 1000,
 };
-
-const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -317,12 +316,21 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       emit({ action, region: callRegion, status, errorCode: type });
     };
 
-    // Authentication: a SigV4 Authorization header whose credential scope names our key.
-    const scope = CREDENTIAL_SCOPE.exec(req.headers.authorization ?? '');
-    const callRegion = scope?.[3] ?? region;
-    if (!scope || scope[1] !== accessKeyId || !req.headers['x-amz-date']) {
+    // Authentication: a SigV4 signature, by our key id, that our secret reproduces.
+    const auth = parseAuthorization(req.headers.authorization);
+    const callRegion = auth?.region ?? region;
+    if (!auth || !req.headers['x-amz-date']) {
+      if (isPricing) return sendJsonError(400, 'IncompleteSignature', 'Authorization header requires a SigV4 Credential, SignedHeaders and Signature.', callRegion);
+      return sendXmlError(new Ec2ApiError('IncompleteSignature', 'Request must contain a signature that conforms to AWS standards', 400), callRegion);
+    }
+    if (auth.accessKeyId !== accessKeyId) {
       if (isPricing) return sendJsonError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.', callRegion);
       return sendXmlError(new Ec2ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials'), callRegion);
+    }
+    if (!verifySignature(auth, { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body }, secretAccessKey)) {
+      const message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.';
+      if (isPricing) return sendJsonError(400, 'InvalidSignatureException', message, callRegion);
+      return sendXmlError(new Ec2ApiError('SignatureDoesNotMatch', message, 403), callRegion);
     }
     if (faults.credentialsExpired) {
       if (isPricing) return sendJsonError(400, 'ExpiredTokenException', 'The security token included in the request is expired', callRegion);
