@@ -243,7 +243,7 @@ const AZURE_FIXED: readonly FixedRow[] = [
   ['Standard_NC8as_T4_v3', 8, 56, 0.752, T4_16, 0.25, '10-15%'],
   ['Standard_NC16as_T4_v3', 16, 110, 1.204, T4_16, 0.25, '10-15%'],
   ['Standard_NC64as_T4_v3', 64, 440, 4.352, times(T4_16, 4), 0.25, '10-15%'],
-  ['Standard_NV36ads_A10_v5', 36, 440, 3.2, A10_24, 0.3, '10-15%'],
+  ['Standard_NV36ads_A10_v5', 36, 440, 3.2, A10_24, 0.3, '10-15%'], // price not re-checked: approximate
   ['Standard_NC6s_v3', 6, 112, 3.06, V100_16, 0.25, '15-20%'],
   ['Standard_NC24s_v3', 24, 448, 12.24, times(V100_16, 4), 0.25, '15-20%'],
   ['Standard_NC24ads_A100_v4', 24, 220, 3.673, A100_80, 0.3, '>20%'],
@@ -270,6 +270,7 @@ const GCP_LINEAR: readonly GcpFamily[] = [
   { family: 'n2', vcpuPrice: 0.031611, gibPrice: 0.004237, shapes: { standard: 4, highmem: 8, highcpu: 1 }, sizes: [2, 4, 8, 16, 32, 48, 64, 80, 96, 128], spotFraction: 0.3, interruption: '10-15%' },
   { family: 'n2d', vcpuPrice: 0.027502, gibPrice: 0.003686, shapes: { standard: 4, highmem: 8, highcpu: 1 }, sizes: [2, 4, 8, 16, 32, 48, 64, 80, 96], spotFraction: 0.3, interruption: '10-15%' },
   { family: 'c2', vcpuPrice: 0.03398, gibPrice: 0.00455, shapes: { standard: 4 }, sizes: [4, 8, 16, 30, 60], spotFraction: 0.3, interruption: '10-15%' },
+  // c3: per-vCPU and per-GiB figures not re-checked against the page; treat as approximate.
   { family: 'c3', vcpuPrice: 0.03465, gibPrice: 0.003938, shapes: { standard: 4, highmem: 8, highcpu: 2 }, sizes: [4, 8, 22, 44, 88, 176], spotFraction: 0.3, interruption: '10-15%' },
 ];
 // Accelerator-optimized machine types are sold as a whole (vCPU + memory + GPU).
@@ -288,7 +289,7 @@ const GCP_FIXED: readonly FixedRow[] = [
   ['a2-highgpu-1g', 12, 85, 3.673385, A100_40, 0.35, '>20%'],
   ['a2-highgpu-2g', 24, 170, 7.34677, times(A100_40, 2), 0.35, '>20%'],
   ['a2-highgpu-8g', 96, 680, 29.387081, times(A100_40, 8), 0.35, '>20%'],
-  ['a2-ultragpu-1g', 12, 170, 5.068732, A100_80, 0.35, '>20%'],
+  ['a2-ultragpu-1g', 12, 170, 5.068732, A100_80, 0.35, '>20%'], // price not re-checked: approximate
 ];
 
 /**
