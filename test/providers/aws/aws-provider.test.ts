@@ -2,6 +2,7 @@
  * The AWS provider's lifecycle, listing, state mapping and bad input, against the emulator
  * through the real SDK.
  */
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, CapacityError, ConflictError, InvalidSpecError, NotFoundError, QuotaError, TimeoutError } from '../../../src/provider/errors.js';
 import { createEventBus } from '../../../src/provider/events.js';
@@ -292,5 +293,33 @@ describe('AWS provider against capacity, quotas and consistency', () => {
     expect(env.emu.instance(vm.id)!.spot).toBeDefined();
     const onDemand = await spotty.createVM({ name: 'explicit', cpu: 1, memory: 1, spot: false }, { wait: false });
     expect(env.emu.instance(onDemand.id)!.spot).toBeUndefined();
+  });
+});
+
+describe('AWS provider options', () => {
+  it('takes any SDK credential provider, and ready clients instead of endpoints', async () => {
+    const { accessKeyId, secretAccessKey } = env.emu.providerOptions.credentials;
+    let asked = 0;
+    const viaProvider = createAwsProvider({
+      ...env.emu.providerOptions,
+      credentials: async () => {
+        asked++;
+        return { accessKeyId, secretAccessKey, expiration: new Date(Date.now() + 3600_000) };
+      },
+    });
+    expect((await viaProvider.createVM({ name: 'cred-provider', cpu: 1, memory: 1 }, { wait: false })).id).toMatch(/^i-/);
+    expect(asked).toBeGreaterThan(0);
+
+    const ec2Client = new EC2Client({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
+    const injected = createAwsProvider({
+      region: 'us-east-1',
+      ec2Client,
+      pricingEndpoint: env.emu.endpoint,
+      credentials: { accessKeyId, secretAccessKey },
+      waiter: env.emu.providerOptions.waiter,
+    });
+    const vm = await injected.createVM({ name: 'injected', cpu: 1, memory: 1 });
+    expect(env.emu.instance(vm.id)?.tags.Name).toBe('injected');
+    ec2Client.destroy();
   });
 });
