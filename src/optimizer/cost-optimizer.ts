@@ -458,6 +458,7 @@ export class CostOptimizer {
     const top = new TopK(req.limit);
     for (let i = 0; i < n; i++) {
       const position = out[i]!;
+      if (req.spot && priceOf(index.offer(position), 'spot') === undefined) continue;
       const grams = this.carbonOf(snapshot, position);
       const score = req.rankBy === 'carbon' ? grams : index.offer(position).onDemandHourly + (grams / 1e6) * req.carbonPricePerTonne;
       if (req.rankBy === 'priceWithCarbon' && req.maxHourly !== undefined && score > req.maxHourly) continue;

@@ -200,3 +200,18 @@ describe('CostOptimizer.predictCost', () => {
     await expect(optimizer.predictCost(vm(), 0)).rejects.toMatchObject({ name: 'InvalidSpecError' });
   });
 });
+
+describe('CostOptimizer with spot and carbon together', () => {
+  it('keeps only spot offers when ranking by carbon with spot: true', async () => {
+    const optimizer = new CostOptimizer({
+      loaders: [
+        staticOffersLoader('t', [
+          offer('aws', 'clean-no-spot', 0.2, { region: 'eu-north-1' }),
+          offer('aws', 'dirty-spot', 0.1, { region: 'ap-south-1', spotHourly: 0.03, spotInterruption: '<5%' }),
+        ]),
+      ],
+    });
+    const recs = await optimizer.recommendInstanceType({ cpu: 4, memory: 16, rankBy: 'carbon', spot: true });
+    expect(recs.map((r) => r.instanceType)).toEqual(['dirty-spot']);
+  });
+});
