@@ -21,7 +21,8 @@
  * test/optimizer prove it on random catalogs and queries.
  *
  * Building needs no comparator sort: the order comes from stable counting sorts over dense
- * ranks (see `tieBreakOrder`).
+ * ranks (see `tieBreakOrder`). The on-demand and spot bases are built with the index; the
+ * reserved bases, asked for far less often, on their first query (once per catalog version).
  *
  * vCPUs and memory are Float64 columns rather than small integers: catalogs hold fractional
  * shared-core vCPUs (GCP e2-micro: 0.25) and memory such as 0.5 or 3.75 GiB, and a comparison
@@ -64,6 +65,22 @@ interface BasisLayouts {
   /** Partitions keyed by (provider + region, GPU model, vCPU bucket). */
   readonly byRegion: PartitionedColumns;
 }
+
+/** Options of {@link OfferIndex.build}. */
+export interface OfferIndexOptions {
+  /** Price bases to build now; the others are built on their first query (default: on-demand and spot). */
+  readonly eagerBases?: readonly PriceBasis[] | undefined;
+}
+
+/** What building a price basis needs, computed once per index. */
+interface SharedKeys {
+  readonly tieOrder: Uint32Array;
+  readonly byProviderKey: Uint32Array;
+  readonly byPlaceKey: Uint32Array;
+  readonly keys: OfferKeys;
+}
+
+const DEFAULT_EAGER_BASES: readonly PriceBasis[] = ['onDemand', 'spot'];
 
 /** Counts that describe an index's shape (for logs and benchmarks). */
 export interface OfferIndexStats {
@@ -118,7 +135,10 @@ export class OfferIndex {
   private readonly placeProvider: Uint16Array;
   private readonly providerPartitions: number;
   private readonly placePartitions: number;
-  private readonly bases: ReadonlyMap<PriceBasis, BasisLayouts>;
+  /** Per price basis, built at construction (eager bases) or on first use, then kept. */
+  private readonly bases = new Map<PriceBasis, BasisLayouts>();
+  /** What building a basis needs, computed once. */
+  private readonly shared: SharedKeys;
   private readonly regionCount: number;
 
   // Scratch space reused by every query (no per-query allocation).
@@ -139,7 +159,7 @@ export class OfferIndex {
     anyProvider: true,
   };
 
-  private constructor(offers: readonly Offer[]) {
+  private constructor(offers: readonly Offer[], options: OfferIndexOptions) {
     this.offers = offers;
     const n = offers.length;
     // Per-offer keys, computed once and shared by every basis.
@@ -216,26 +236,8 @@ export class OfferIndex {
     // Offers in the basis-independent part of the total order (vCPUs, memory, names, position).
     const tieOrder = tieBreakOrder(offers, keys.vcpus, keys.memory);
 
-    const bases = new Map<PriceBasis, BasisLayouts>();
-    const prices = new Float64Array(n);
-    for (const basis of PRICE_BASES) {
-      let sold = 0;
-      for (let i = 0; i < n; i++) {
-        const p = priceOf(offers[i]!, basis);
-        prices[i] = p === undefined ? NaN : p;
-        if (p !== undefined) sold++;
-      }
-      // Sold offers in tie-break order, then a stable sort by price: the total order of compareOffers.
-      let order: Uint32Array = new Uint32Array(sold);
-      for (let j = 0, k = 0; j < n; j++) if (!Number.isNaN(prices[tieOrder[j]!]!)) order[k++] = tieOrder[j]!;
-      const priceRank = distinctRanks(prices, order);
-      order = stableCountingSort(order, priceRank.rank, priceRank.count);
-      bases.set(basis, {
-        byProvider: partition(order, byProviderKey, this.providerPartitions, prices, keys),
-        byRegion: partition(order, byPlaceKey, this.placePartitions, prices, keys),
-      });
-    }
-    this.bases = bases;
+    this.shared = { tieOrder, byProviderKey, byPlaceKey, keys };
+    for (const basis of options.eagerBases ?? DEFAULT_EAGER_BASES) this.layouts(basis);
 
     this.regionMask = new Uint8Array(this.regionCount);
     this.providerMask = new Uint8Array(this.providerIds.size);
@@ -245,9 +247,41 @@ export class OfferIndex {
     this.stop = new Int32Array(most);
   }
 
-  /** Builds the index over `offers` (kept by reference: do not mutate the list afterwards). */
-  static build(offers: readonly Offer[]): OfferIndex {
-    return new OfferIndex(offers);
+  /**
+   * Builds the index over `offers` (kept by reference: do not mutate the list afterwards). The
+   * shared keys and the tie-break order are computed now, with the price bases in
+   * `options.eagerBases` (default on-demand and spot, the ones placement and failover ask for);
+   * the others are built on their first query, once.
+   */
+  static build(offers: readonly Offer[], options: OfferIndexOptions = {}): OfferIndex {
+    return new OfferIndex(offers, options);
+  }
+
+  /** The partitioned columns of a price basis, built on first use. */
+  private layouts(basis: PriceBasis): BasisLayouts | undefined {
+    const built = this.bases.get(basis);
+    if (built) return built;
+    if (!PRICE_BASES.includes(basis)) return undefined;
+    const { tieOrder, byProviderKey, byPlaceKey, keys } = this.shared;
+    const n = this.offers.length;
+    const prices = new Float64Array(n);
+    let sold = 0;
+    for (let i = 0; i < n; i++) {
+      const p = priceOf(this.offers[i]!, basis);
+      prices[i] = p === undefined ? NaN : p;
+      if (p !== undefined) sold++;
+    }
+    // Sold offers in tie-break order, then a stable sort by price: the total order of compareOffers.
+    let order: Uint32Array = new Uint32Array(sold);
+    for (let j = 0, k = 0; j < n; j++) if (!Number.isNaN(prices[tieOrder[j]!]!)) order[k++] = tieOrder[j]!;
+    const priceRank = distinctRanks(prices, order);
+    order = stableCountingSort(order, priceRank.rank, priceRank.count);
+    const layouts: BasisLayouts = {
+      byProvider: partition(order, byProviderKey, this.providerPartitions, prices, keys),
+      byRegion: partition(order, byPlaceKey, this.placePartitions, prices, keys),
+    };
+    this.bases.set(basis, layouts);
+    return layouts;
   }
 
   /** Number of offers indexed. */
@@ -262,11 +296,12 @@ export class OfferIndex {
     return o;
   }
 
-  /** Shape of the index. */
+  /** Shape of the index (builds any price basis not built yet). */
   stats(): OfferIndexStats {
     let partitions = 0;
     let columnBytes = 0;
-    for (const layouts of this.bases.values()) {
+    for (const basis of PRICE_BASES) {
+      const layouts = this.layouts(basis)!;
       for (const cols of [layouts.byProvider, layouts.byRegion]) {
         for (let p = 0; p + 1 < cols.start.length; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
         for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuCount, cols.arch, cols.rank, cols.offer, cols.maxMemory]) {
@@ -285,7 +320,7 @@ export class OfferIndex {
   query(query: OfferQuery, out: Uint32Array, limit: number = out.length): number {
     const k = Math.min(limit, out.length);
     if (!(k > 0) || this.offers.length === 0) return 0;
-    const layouts = this.bases.get(query.basis ?? 'onDemand');
+    const layouts = this.layouts(query.basis ?? 'onDemand');
     if (layouts === undefined) return 0;
     const minVcpus = query.minVcpus ?? -Infinity;
     const minMemory = query.minMemoryGiB ?? -Infinity;
