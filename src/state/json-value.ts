@@ -16,7 +16,9 @@ function rejectNonJson(_key: string, value: unknown): unknown {
 export function encodeValue(value: unknown, field = 'value'): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, rejectNonJson);
+    text = JSON.stringify(value);
+    // NaN and Infinity come out as `null`: only then is the slower checking pass needed.
+    if (text !== undefined && text.includes('null')) JSON.stringify(value, rejectNonJson);
   } catch (error) {
     if (InvalidSpecError.isInstance(error)) throw error;
     throw new InvalidSpecError({ issues: [{ field, message: 'must be JSON-serializable' }], cause: error });
