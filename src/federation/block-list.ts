@@ -49,6 +49,11 @@ export class BlockList implements PlacementExclusions {
     return this.entries.size === 0 ? undefined : this.lookup(`${provider}|${region}|${zone}`);
   }
 
+  /** False when nothing at all is blocked. */
+  mayExcludeRegions(): boolean {
+    return this.entries.size > 0;
+  }
+
   /** Forgets every block. */
   clear(): void {
     this.entries.clear();
@@ -61,6 +66,7 @@ export function combineExclusions(...sources: PlacementExclusions[]): PlacementE
     provider: (name) => firstReason(sources, (s) => s.provider(name)),
     region: (provider, region) => firstReason(sources, (s) => s.region(provider, region)),
     zone: (provider, region, zone) => firstReason(sources, (s) => s.zone(provider, region, zone)),
+    mayExcludeRegions: () => sources.some((s) => s.mayExcludeRegions?.() !== false),
   };
 }
 

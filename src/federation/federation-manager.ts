@@ -529,8 +529,9 @@ export class FederationManager {
       const local = new Map<string, string>(); // places refused for this request only
       const exclusions = combineExclusions(this.blocks, {
         provider: (p) => local.get(p),
-        region: (p, r) => local.get(`${p}|${r}`),
-        zone: (p, r, z) => local.get(`${p}|${r}|${z}`),
+        region: (p, r) => (local.size === 0 ? undefined : local.get(`${p}|${r}`)),
+        zone: (p, r, z) => (local.size === 0 ? undefined : local.get(`${p}|${r}|${z}`)),
+        mayExcludeRegions: () => local.size > 0,
       });
       const tried = new Set(ctx.record.attempts.map((a) => candidateKey(a)));
       let first: PlacementDecision | undefined;

@@ -141,6 +141,8 @@ export interface PlacementExclusions {
   region(provider: string, region: string): string | undefined;
   /** Reason the zone is blocked, if it is. */
   zone(provider: string, region: string, zone: string): string | undefined;
+  /** `false` when no region or zone is excluded at all, so per-region checks can be skipped. */
+  mayExcludeRegions?(): boolean;
 }
 
 /** Options of one decision. */
@@ -173,7 +175,13 @@ const RESIDENCY_AREAS: Readonly<Record<string, string>> = {
   asia: 'asia-pacific',
 };
 
-const NO_EXCLUSIONS: PlacementExclusions = { provider: () => undefined, region: () => undefined, zone: () => undefined };
+const NO_EXCLUSIONS: PlacementExclusions = { provider: () => undefined, region: () => undefined, zone: () => undefined, mayExcludeRegions: () => false };
+
+/** Offers already considered by one decision. */
+interface SeenSet {
+  has(key: number): boolean;
+  add(key: number): void;
+}
 
 /** Options of {@link PlacementEngine}. */
 export interface PlacementEngineOptions {
@@ -187,16 +195,25 @@ export interface PlacementEngineOptions {
   readonly latency: LatencyMatrix;
   /** Grams CO2e per hour of an offer, for the carbon component. */
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
-  /** Candidates scored on the fast path (default 32). */
+  /** Offers taken from the index per round of the search (default 32). */
   readonly topK?: number | undefined;
+  /**
+   * Most offers scored per price basis (default 4096). The search is exact whenever fewer
+   * offers could still beat the best found; past this many it keeps the best seen so far.
+   */
+  readonly maxScan?: number | undefined;
+  /** Most candidates kept in `ranked` on the fast path (default 32); the best are kept. */
+  readonly rankLimit?: number | undefined;
   /** Providers whose catalog could not be loaded, with the reason (explained as rejections). */
   readonly unavailable?: ReadonlyMap<string, string> | undefined;
 }
 
 interface PairFilter {
-  readonly allowedPairs: Set<string>;
+  /** Ids of the allowed provider × region pairs (also marked in the engine's pair mask). */
+  readonly allowedPairs: number[];
   readonly providerNames: string[];
-  readonly regionNames: string[];
+  /** Regions to pass to the index; `undefined` when every region of the allowed providers is allowed. */
+  readonly regionNames: string[] | undefined;
   readonly spotProviders: Map<string, string>; // provider → why spot is allowed
 }
 
@@ -208,8 +225,26 @@ export class PlacementEngine {
   private readonly latency: LatencyMatrix;
   private readonly carbon: ((offer: Offer) => number | undefined) | undefined;
   private readonly topK: number;
+  private readonly maxScan: number;
+  private readonly rankLimit: number;
   private readonly unavailable: ReadonlyMap<string, string>;
   private scratch: Uint32Array;
+  /** Provider × region pairs, numbered; `pairOf[position]` is the pair of each indexed offer. */
+  private readonly pairIds = new Map<string, number>();
+  private readonly pairProvider: string[] = [];
+  private readonly pairRegion: string[] = [];
+  private readonly pairOf: Uint32Array;
+  /** Per decision: 1 where the pair is allowed. */
+  private readonly pairMask: Uint8Array;
+  /** Regions of each provider with their pair ids. */
+  private readonly regionPairs = new Map<string, { region: Region; pair: number }[]>();
+  /** Offers seen by the current decision (stamped with the decision number, on-demand then spot). */
+  private readonly seenStamps: Uint32Array;
+  private stamp = 0;
+  /** Whether the current decision has zone constraints or exclusions (else zones need no checks). */
+  private zoneRules = true;
+  /** Per-pair score terms, reused by every decision. */
+  private readonly pairTerms: PairTermCache;
 
   /** Builds the engine and its offer index. */
   constructor(options: PlacementEngineOptions) {
@@ -219,8 +254,40 @@ export class PlacementEngine {
     this.latency = options.latency;
     this.carbon = options.carbon;
     this.topK = Math.max(1, options.topK ?? 32);
+    this.maxScan = Math.max(this.topK, options.maxScan ?? 4096);
+    this.rankLimit = Math.max(1, options.rankLimit ?? 32);
     this.unavailable = options.unavailable ?? new Map();
     this.scratch = new Uint32Array(Math.max(this.topK * 4, 64));
+    for (const [name, entry] of this.providers) {
+      const list: { region: Region; pair: number }[] = [];
+      for (const region of entry.regions.values()) {
+        list.push({ region, pair: this.pairProvider.length });
+        this.pairIds.set(`${name}|${region.name}`, this.pairProvider.length);
+        this.pairProvider.push(name);
+        this.pairRegion.push(region.name);
+      }
+      this.regionPairs.set(name, list);
+    }
+    this.seenStamps = new Uint32Array(this.index.size * 2);
+    const pairs = this.pairProvider.length;
+    this.pairTerms = { rtt: new Float64Array(pairs), compliance: new Float64Array(pairs), location: new Float64Array(pairs), bonus: new Float64Array(pairs * 2) };
+    const none = 0xffffffff;
+    this.pairOf = new Uint32Array(this.index.size);
+    for (let i = 0; i < this.index.size; i++) {
+      const o = this.index.offer(i);
+      this.pairOf[i] = this.pairIds.get(`${o.provider}|${o.region}`) ?? none;
+    }
+    this.pairMask = new Uint8Array(this.pairProvider.length + 1);
+  }
+
+  private newSeen(): SeenSet {
+    if (++this.stamp === 0xffffffff) {
+      this.seenStamps.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const marks = this.seenStamps;
+    return { has: (key) => marks[key] === stamp, add: (key) => void (marks[key] = stamp) };
   }
 
   /** Number of offers indexed. */
@@ -236,6 +303,7 @@ export class PlacementEngine {
     const explain = options.explain === true;
     const exclusions = options.exclusions ?? NO_EXCLUSIONS;
     const constraints = withSpecConstraints(spec, request.constraints ?? []);
+    this.zoneRules = exclusions.mayExcludeRegions?.() !== false || constraints.some((c) => c.type === 'zone');
     const near = constraints.find((c): c is Extract<PlacementConstraint, { operator: 'near' }> => c.type === 'region' && c.operator === 'near');
 
     const subject: PolicySubject = {
@@ -251,9 +319,9 @@ export class PlacementEngine {
     const filter = this.filterPairs(spec, constraints, active, spotPolicy, exclusions, options.onlyProviders, explain ? rejected : undefined);
     const costMax = constraints.find((c): c is Extract<PlacementConstraint, { type: 'cost' }> => c.type === 'cost');
 
-    const scorer = new Scorer(this, spec, weights, active, near, filter.spotProviders);
-    const seen = new Set<number>();
-    const scored: PlacementCandidate[] = [];
+    const scorer = new Scorer(this, spec, weights, active, near, filter.spotProviders, this.pairTerms);
+    const seen = this.newSeen();
+    const scored: ScoredRaw[] = [];
     if (filter.providerNames.length > 0) {
       const bases: BasisScan[] = [];
       if (spotPolicy !== 'require') bases.push(this.scan('onDemand', filter.providerNames));
@@ -262,7 +330,10 @@ export class PlacementEngine {
       this.search(spec, filter, bases, costMax, constraints, exclusions, scorer, seen, scored);
     }
     if (explain) this.explainPairs(spec, filter, spotPolicy, costMax, constraints, exclusions, scorer, seen, scored, rejected);
-    const ranked = scored.sort(compareCandidates);
+    scored.sort(compareScored);
+    const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
+    const ranked: PlacementCandidate[] = [];
+    for (let i = 0; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
     const result = {
       ranked,
       rejected,
@@ -292,10 +363,16 @@ export class PlacementEngine {
     only: readonly string[] | undefined,
     rejected: RejectedCandidate[] | undefined,
   ): PairFilter {
-    const allowedPairs = new Set<string>();
+    const allowedPairs: number[] = [];
     const providerNames: string[] = [];
-    const regionNames = new Set<string>();
+    let regionRuled = false;
+    // Region-level rules exist only with region constraints, region-scoped policies or exclusions.
+    const regionRules =
+      exclusions.mayExcludeRegions?.() !== false ||
+      constraints.some((c) => c.type === 'region') ||
+      policies.some((p) => (p.action.type === 'restrict' && (p.action.regions || p.action.countries || p.action.areas)) || (p.action.type === 'require' && p.action.regions));
     const spotProviders = new Map<string, string>();
+    this.pairMask.fill(0);
     const reject = (provider: string, region: string | undefined, rule: string, reason: string): void => {
       rejected?.push({ provider, region, rule, reason });
     };
@@ -329,19 +406,22 @@ export class PlacementEngine {
         continue;
       }
       let anyRegion = false;
-      for (const region of entry.regions.values()) {
-        const regionRule = this.regionRejection(name, region, constraints, policies, exclusions);
+      for (const { region, pair } of this.regionPairs.get(name)!) {
+        const regionRule = regionRules ? this.regionRejection(name, region, constraints, policies, exclusions) : undefined;
         if (regionRule) {
           reject(name, region.name, regionRule.rule, regionRule.reason);
+          regionRuled = true;
           continue;
         }
-        allowedPairs.add(`${name}|${region.name}`);
-        regionNames.add(region.name);
+        this.pairMask[pair] = 1;
+        allowedPairs.push(pair);
         anyRegion = true;
       }
       if (anyRegion) providerNames.push(name);
     }
-    return { allowedPairs, providerNames, regionNames: [...regionNames], spotProviders };
+    // Naming every region makes the index visit them one by one; skip that when no region was ruled out.
+    const regionNames = regionRuled ? [...new Set(allowedPairs.map((p) => this.pairRegion[p]!))] : undefined;
+    return { allowedPairs, providerNames, regionNames, spotProviders };
   }
 
   private regionRejection(
@@ -402,18 +482,18 @@ export class PlacementEngine {
     constraints: readonly PlacementConstraint[],
     exclusions: PlacementExclusions,
     scorer: Scorer,
-    seen: Set<number>,
-    out: PlacementCandidate[],
+    seen: SeenSet,
+    out: ScoredRaw[],
   ): void {
     const pending: RawCandidate[] = [];
     const grow = (scan: BasisScan): void => {
-      const k = scan.k === 0 ? this.topK : scan.k * 4;
+      const k = scan.k === 0 ? this.topK : Math.min(scan.k * 4, Math.max(this.maxScan, this.topK));
       if (scan.positions.length < k) scan.positions = new Uint32Array(Math.min(k, Math.max(this.index.size, 1)));
       const query: OfferQuery = { ...baseQuery(spec, scan.basis), providers: scan.providers, regions: filter.regionNames, maxHourly: costMax?.value };
       const n = this.index.query(query, scan.positions, k);
       for (let i = scan.returned; i < n; i++) {
         const position = scan.positions[i]!;
-        const key = scan.basis === 'spot' ? position + 0x80000000 : position;
+        const key = scan.basis === 'spot' ? position + this.index.size : position;
         if (seen.has(key)) continue;
         const candidate = this.admit(spec, position, scan.basis === 'spot', filter, costMax, constraints, exclusions);
         if (typeof candidate === 'string') continue;
@@ -436,7 +516,7 @@ export class PlacementEngine {
     let best = -Infinity;
     const flush = (): void => {
       for (const c of pending) {
-        const scoredCandidate = scorer.score(c);
+        const scoredCandidate = scorer.score(c, this.pairOf[c.position]!);
         if (scoredCandidate.score > best) best = scoredCandidate.score;
         out.push(scoredCandidate);
       }
@@ -445,7 +525,7 @@ export class PlacementEngine {
     flush();
     // Phase 2: widen each basis while an offer at its current price could still beat the best.
     for (const scan of bases) {
-      while (!scan.exhausted && scorer.bound(scan.lastPrice) >= best) {
+      while (!scan.exhausted && scan.k < this.maxScan && scorer.bound(scan.lastPrice) >= best) {
         grow(scan);
         flush();
       }
@@ -463,7 +543,7 @@ export class PlacementEngine {
     exclusions: PlacementExclusions,
   ): RawCandidate | string {
     const offer = this.index.offer(position);
-    if (!filter.allowedPairs.has(`${offer.provider}|${offer.region}`)) return 'pair';
+    if (this.pairMask[this.pairOf[position]!] !== 1) return 'pair';
     const price = spot ? offer.spotHourly : offer.onDemandHourly;
     if (price === undefined) return 'price';
     if (costMax && (costMax.operator === '<' ? price >= costMax.value : price > costMax.value)) return `$${price}/h is not ${costMax.operator} $${costMax.value}/h`;
@@ -473,16 +553,18 @@ export class PlacementEngine {
     if (families && families.length > 0 && !families.includes(instanceFamily(offer.instanceType))) return `family ${instanceFamily(offer.instanceType)} is outside [${families.join(', ')}]`;
     const zone = this.zoneFor(offer, entry, constraints, exclusions, spec);
     if (zone === null) return 'every zone is blocked or excluded';
-    return { offer, spot, price, zone };
+    return { position, offer, spot, price, zone };
   }
 
   /** The zone to name: the offer's own, or the first allowed one when some zones are ruled out. */
   private zoneFor(offer: Offer, entry: PlacementProvider, constraints: readonly PlacementConstraint[], exclusions: PlacementExclusions, spec: VMSpec): string | undefined | null {
+    if (offer.zone !== undefined && !this.zoneRules) return offer.zone;
     const allowed = (zone: string): boolean =>
       exclusions.zone(offer.provider, offer.region, zone) === undefined &&
       constraints.every((c) => c.type !== 'zone' || (c.operator === 'in' ? c.values.includes(zone) : !c.values.includes(zone)));
     if (offer.zone !== undefined) return allowed(offer.zone) ? offer.zone : null;
     if (spec.zone !== undefined) return allowed(spec.zone) ? spec.zone : null;
+    if (!this.zoneRules) return undefined;
     const zones = entry.regions.get(offer.region)?.zones ?? [];
     if (zones.length === 0) return undefined;
     const free = zones.filter(allowed);
@@ -499,14 +581,16 @@ export class PlacementEngine {
     constraints: readonly PlacementConstraint[],
     exclusions: PlacementExclusions,
     scorer: Scorer,
-    seen: Set<number>,
-    out: PlacementCandidate[],
+    seen: SeenSet,
+    out: ScoredRaw[],
     rejected: RejectedCandidate[],
   ): void {
-    const covered = new Set(out.map((c) => `${c.provider}|${c.region}|${c.spot}`));
+    const covered = new Set(out.map((c) => `${c.raw.offer.provider}|${c.raw.offer.region}|${c.raw.spot}`));
     const probe = new Uint32Array(256);
-    for (const pair of filter.allowedPairs) {
-      const [provider, region] = pair.split('|') as [string, string];
+    for (const pairId of filter.allowedPairs) {
+      const provider = this.pairProvider[pairId]!;
+      const region = this.pairRegion[pairId]!;
+      const pair = `${provider}|${region}`;
       const bases: ('onDemand' | 'spot')[] = [];
       if (spotPolicy !== 'require') bases.push('onDemand');
       if (spotPolicy !== 'forbid' && filter.spotProviders.has(provider)) bases.push('spot');
@@ -531,11 +615,11 @@ export class PlacementEngine {
             }
             continue;
           }
-          const key = spot ? position + 0x80000000 : position;
+          const key = spot ? position + this.index.size : position;
           if (!seen.has(key)) {
             seen.add(key);
             if (!Number.isFinite(scorer.minPrice)) scorer.minPrice = candidate.price;
-            out.push(scorer.score(candidate));
+            out.push(scorer.score(candidate, pairId));
           }
           admitted = true;
         }
@@ -587,13 +671,51 @@ function priceOfBasis(offer: Offer, basis: 'onDemand' | 'spot'): number {
  */
 export const CARBON_REFERENCE_GRAMS_PER_HOUR = 10;
 
-/** Scores candidates of one decision. Every component but cost is absolute; cost is relative to the cheapest feasible price. */
+/** Per-pair score terms of one decision. */
+interface PairTermCache {
+  readonly rtt: Float64Array;
+  readonly compliance: Float64Array;
+  readonly location: Float64Array;
+  readonly bonus: Float64Array;
+}
+
+/** A candidate with its score, before it is turned into a {@link PlacementCandidate}. */
+interface ScoredRaw {
+  readonly raw: RawCandidate;
+  readonly pair: number;
+  readonly score: number;
+}
+
+function compareScored(a: ScoredRaw, b: ScoredRaw): number {
+  if (a.score !== b.score) return b.score - a.score;
+  const x = a.raw;
+  const y = b.raw;
+  if (x.price !== y.price) return x.price - y.price;
+  const text = (p: string, q: string): number => (p < q ? -1 : p > q ? 1 : 0);
+  return (
+    text(x.offer.provider, y.offer.provider) ||
+    text(x.offer.region, y.offer.region) ||
+    text(x.zone ?? '', y.zone ?? '') ||
+    text(x.offer.instanceType, y.offer.instanceType) ||
+    Number(x.spot) - Number(y.spot)
+  );
+}
+
+/**
+ * Scores candidates of one decision. Every component but cost is absolute; cost is relative
+ * to the cheapest feasible price. Per-pair terms (location, compliance) are computed once per
+ * decision; full candidate objects are built only for the candidates kept.
+ */
 class Scorer {
   minPrice = Infinity;
   private readonly totalWeight: number;
   private readonly maxBonus: number;
   private readonly residency: string | undefined;
   private readonly prefers: readonly Policy[];
+  private readonly rtt: Float64Array;
+  private readonly compliance: Float64Array;
+  private readonly location: Float64Array;
+  private readonly bonus: Float64Array; // [pair * 2 + spot]
 
   constructor(
     private readonly engine: PlacementEngine,
@@ -602,11 +724,17 @@ class Scorer {
     policies: readonly Policy[],
     private readonly near: Extract<PlacementConstraint, { operator: 'near' }> | undefined,
     private readonly spotProviders: ReadonlyMap<string, string>,
+    cache: PairTermCache,
   ) {
     this.totalWeight = weights.cost + weights.performance + weights.compliance + weights.location + weights.carbon || 1;
     this.residency = spec.labels['data-residency'];
     this.prefers = policies.filter((p) => p.action.type === 'prefer');
     this.maxBonus = this.prefers.reduce((sum, p) => sum + ((p.action as { weight?: number }).weight ?? 0.1), 0);
+    // The engine's arrays are reused: reset them for this decision.
+    this.rtt = cache.rtt.fill(NaN);
+    this.compliance = cache.compliance.fill(NaN);
+    this.location = cache.location.fill(NaN);
+    this.bonus = cache.bonus.fill(NaN);
   }
 
   /** The highest score any candidate priced at `price` or more can reach. */
@@ -616,62 +744,88 @@ class Scorer {
     return (w.cost * cost + w.performance + w.compliance + w.location + w.carbon) / this.totalWeight + this.maxBonus + 1e-9;
   }
 
-  score(c: RawCandidate): PlacementCandidate {
-    const w = this.weights;
-    const provider = c.offer.provider;
-    const region = c.offer.region;
-    const kind = this.engine.kindOf(provider);
+  private pairTerms(pair: number, provider: string, region: string): void {
+    if (!Number.isNaN(this.location[pair]!)) return;
     const rtt = this.near ? this.engine.rttOf(this.near.value, region) : undefined;
-    const carbon = w.carbon > 0 ? this.engine.carbonOf(c.offer) : undefined;
-    const components: ScoreComponents = {
-      cost: c.price <= 0 ? 1 : Math.min(1, this.minPrice / c.price),
-      performance: performanceScore(this.spec, c.offer, c.spot),
-      compliance: complianceScore(this.residency, this.engine.geoOf(provider, region)),
-      location:
-        this.near === undefined
-          ? 1
-          : rtt === undefined
-            ? 0
-            : this.near.maxLatencyMs
-              ? Math.max(0, 1 - rtt / Math.max(this.near.maxLatencyMs, 1))
-              : 1 / (1 + rtt / 20),
-      carbon: carbon === undefined ? 0 : CARBON_REFERENCE_GRAMS_PER_HOUR / (CARBON_REFERENCE_GRAMS_PER_HOUR + Math.max(0, carbon)),
-    };
-    const bonuses: { policy: string; weight: number }[] = [];
-    if (this.prefers.length > 0) {
-      const identity = { provider, providerKind: kind, spot: c.spot };
-      for (const p of this.prefers) {
-        const a = p.action as Extract<Policy['action'], { type: 'prefer' }>;
-        const byProvider = a.providers ? a.providers.some((t) => targetMatches(t, identity)) : true;
-        const byRegion = a.regions ? a.regions.includes(region) : true;
-        if (byProvider && byRegion && (a.providers || a.regions)) bonuses.push({ policy: p.name, weight: a.weight ?? 0.1 });
-      }
+    this.rtt[pair] = rtt ?? NaN;
+    this.compliance[pair] = complianceScore(this.residency, this.engine.geoOf(provider, region));
+    this.location[pair] =
+      this.near === undefined ? 1 : rtt === undefined ? 0 : this.near.maxLatencyMs ? Math.max(0, 1 - rtt / Math.max(this.near.maxLatencyMs, 1)) : 1 / (1 + rtt / 20);
+  }
+
+  private bonusOf(pair: number, c: RawCandidate): number {
+    const slot = pair * 2 + (c.spot ? 1 : 0);
+    const cached = this.bonus[slot]!;
+    if (!Number.isNaN(cached)) return cached;
+    let sum = 0;
+    for (const b of this.bonusesOf(c)) sum += b.weight;
+    this.bonus[slot] = sum;
+    return sum;
+  }
+
+  private bonusesOf(c: RawCandidate): { policy: string; weight: number }[] {
+    const out: { policy: string; weight: number }[] = [];
+    if (this.prefers.length === 0) return out;
+    const identity = { provider: c.offer.provider, providerKind: this.engine.kindOf(c.offer.provider), spot: c.spot };
+    for (const p of this.prefers) {
+      const a = p.action as Extract<Policy['action'], { type: 'prefer' }>;
+      const byProvider = a.providers ? a.providers.some((t) => targetMatches(t, identity)) : true;
+      const byRegion = a.regions ? a.regions.includes(c.offer.region) : true;
+      if (byProvider && byRegion && (a.providers || a.regions)) out.push({ policy: p.name, weight: a.weight ?? 0.1 });
     }
+    return out;
+  }
+
+  private carbonScore(grams: number | undefined): number {
+    return grams === undefined ? 0 : CARBON_REFERENCE_GRAMS_PER_HOUR / (CARBON_REFERENCE_GRAMS_PER_HOUR + Math.max(0, grams));
+  }
+
+  /** The candidate's score; nothing is allocated beyond the result record. */
+  score(c: RawCandidate, pair: number): ScoredRaw {
+    const w = this.weights;
+    this.pairTerms(pair, c.offer.provider, c.offer.region);
+    const cost = c.price <= 0 ? 1 : Math.min(1, this.minPrice / c.price);
+    const performance = w.performance > 0 ? performanceScore(c.offer, c.spot) : 0;
+    const carbon = w.carbon > 0 ? this.carbonScore(this.engine.carbonOf(c.offer)) : 0;
     const weighted =
-      (w.cost * components.cost + w.performance * components.performance + w.compliance * components.compliance + w.location * components.location + w.carbon * components.carbon) /
-      this.totalWeight;
-    let bonus = 0;
-    for (const b of bonuses) bonus += b.weight;
+      (w.cost * cost + w.performance * performance + w.compliance * this.compliance[pair]! + w.location * this.location[pair]! + w.carbon * carbon) / this.totalWeight;
+    const total = weighted + (this.prefers.length > 0 ? this.bonusOf(pair, c) : 0);
+    return { raw: c, pair, score: Math.round(total * 1e9) / 1e9 }; // rounding keeps float noise out of the tie-break
+  }
+
+  /** The full candidate, components and all. */
+  materialize(s: ScoredRaw): PlacementCandidate {
+    const c = s.raw;
+    const provider = c.offer.provider;
+    const rtt = this.rtt[s.pair]!;
+    const carbon = this.engine.carbonOf(c.offer);
     return {
       provider,
-      providerKind: kind,
-      region,
+      providerKind: this.engine.kindOf(provider),
+      region: c.offer.region,
       zone: c.zone,
       instanceType: c.offer.instanceType,
       offer: c.offer,
       spot: c.spot,
       spotReason: c.spot ? this.spotProviders.get(provider) : undefined,
       hourlyPrice: c.price,
-      latencyMs: rtt,
+      latencyMs: Number.isNaN(rtt) ? undefined : rtt,
       carbonGramsPerHour: carbon,
-      components,
-      bonuses,
-      score: Math.round((weighted + bonus) * 1e9) / 1e9, // keeps float noise out of the tie-break
+      components: {
+        cost: c.price <= 0 ? 1 : Math.min(1, this.minPrice / c.price),
+        performance: performanceScore(c.offer, c.spot),
+        compliance: this.compliance[s.pair]!,
+        location: this.location[s.pair]!,
+        carbon: this.carbonScore(carbon),
+      },
+      bonuses: this.bonusesOf(c),
+      score: s.score,
     };
   }
 }
 
 interface RawCandidate {
+  readonly position: number;
   readonly offer: Offer;
   readonly spot: boolean;
   readonly price: number;
@@ -752,16 +906,33 @@ function providerRejection(
 }
 
 /**
- * Performance: half headroom (1 at twice the requested vCPUs and memory, 0.5 at an exact
- * fit), half the chance of running uninterrupted (1 on-demand; 1 − the bucket's monthly
- * interruption rate on spot).
+ * Instance families with burstable (credit-based) CPUs: AWS t2/t3/t3a/t4g, Azure B-series, GCE
+ * shared-core e2-micro/small/medium, f1-micro and g1-small (from the clouds' instance-type
+ * documentation, read 2026-11).
  */
-export function performanceScore(spec: VMSpec, offer: Offer, spot: boolean): number {
-  const cpuRatio = spec.cpu > 0 ? offer.vcpus / spec.cpu : 2;
-  const memRatio = spec.memoryGiB > 0 ? offer.memoryGiB / spec.memoryGiB : 2;
-  const headroom = Math.min(1, (Math.min(cpuRatio, 2) + Math.min(memRatio, 2)) / 4);
-  const rate = spot ? (offer.spotInterruption ? INTERRUPTION_RATE[offer.spotInterruption] : UNKNOWN_INTERRUPTION_RATE) : 0;
-  return 0.5 * headroom + 0.5 * (1 - rate);
+const BURSTABLE = /^(t2|t3|t3a|t4g)\.|^Standard_B|^(e2-(micro|small|medium)|f1-micro|g1-small)$/;
+
+/** True for instance types whose CPU is burstable rather than dedicated. */
+export function isBurstable(instanceType: string): boolean {
+  return BURSTABLE.test(instanceType);
+}
+
+/** Factor applied to spot capacity on top of its interruption rate: any spot VM can be reclaimed at two minutes' notice. */
+export const SPOT_STEADINESS = 0.85;
+
+/** Factor applied to the performance of burstable instance types. */
+export const BURSTABLE_PERFORMANCE = 0.8;
+
+/**
+ * Performance: how steadily the VM delivers what it asked for. 1 for on-demand capacity with
+ * dedicated CPUs; spot capacity gets 0.85 × (1 − the monthly interruption rate of its bucket,
+ * taken at the bucket's middle; 0.15 when unknown); burstable CPUs are multiplied by 0.8. Size headroom is
+ * deliberately not rewarded: the spec states the size it needs, and paying for more is not
+ * the performance strategy's call.
+ */
+export function performanceScore(offer: Offer, spot: boolean): number {
+  const steadiness = spot ? SPOT_STEADINESS * (1 - (offer.spotInterruption ? INTERRUPTION_RATE[offer.spotInterruption] : UNKNOWN_INTERRUPTION_RATE)) : 1;
+  return isBurstable(offer.instanceType) ? steadiness * BURSTABLE_PERFORMANCE : steadiness;
 }
 
 /** Compliance: 1 without a `data-residency` label; else 1 in the named country or area, 0 outside, 0.5 when the region's place is unknown. */

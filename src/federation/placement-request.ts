@@ -82,7 +82,7 @@ export const PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = ['cost-optimiz
 export interface ScoreWeights {
   /** Cheapness: the cheapest feasible candidate's price over this one's. */
   readonly cost: number;
-  /** Headroom over the request and, for spot, the chance of running uninterrupted. */
+  /** Steadiness: on-demand over spot (by interruption rate), dedicated over burstable CPUs. */
   readonly performance: number;
   /** Fit with the VM's residency label (`data-residency`). */
   readonly compliance: number;

@@ -89,6 +89,7 @@ const scenario = fc
         latency,
         carbon,
         topK,
+        rankLimit: 1_000_000,
       });
     return { entries, request, spec, constraints, latency, build, maxCost: s.maxCost, preferKind: s.preferKind, preferWeight: s.preferWeight };
   });

@@ -45,12 +45,22 @@ describe('placement: strategies', () => {
     expect(d.ranked.map((c) => c.score)).toEqual([...d.ranked.map((c) => c.score)].sort((a, b) => b - a));
   });
 
-  it('performance prefers headroom and steadiness over price', async () => {
-    const d = await decide({ ...need, cpu: 4, memory: 8 }, { strategy: 'performance' });
-    expect(d.chosen.instanceType).toBe('c.xlarge');
-    const cheap = await decide({ ...need }, { strategy: 'performance' });
-    // The bigger c.xlarge has twice the vCPUs asked for: more headroom wins on performance.
-    expect(cheap.chosen.instanceType).toBe('c.xlarge');
+  it('performance prefers steady capacity: on-demand over spot, dedicated over burstable CPUs', async () => {
+    const p = cloud('perf', 'aws', [EAST], [
+      offer('aws', 'east-1', 't3.large', 2, 8, 0.0832, { spotHourly: 0.02, spotInterruption: '>20%' }),
+      offer('aws', 'east-1', 'm5.large', 2, 8, 0.096, { spotHourly: 0.03, spotInterruption: '<5%' }),
+    ]);
+    const manager = new FederationManager({ providers: [{ provider: p, defaults: { spotEnabled: true } }] });
+    const perf = await manager.place(need, { request: { strategy: 'performance' } });
+    expect([perf.chosen.instanceType, perf.chosen.spot]).toEqual(['m5.large', false]);
+    expect(perf.chosen.components.performance).toBe(1);
+    const burstable = perf.ranked.find((c) => c.instanceType === 't3.large' && !c.spot)!;
+    expect(burstable.components.performance).toBeCloseTo(0.8, 9);
+    const volatile = perf.ranked.find((c) => c.instanceType === 't3.large' && c.spot)!;
+    expect(volatile.components.performance).toBeCloseTo(0.85 * 0.75 * 0.8, 9);
+    // Cost-optimized takes the cheap, volatile spot offer instead.
+    const cheap = await manager.place(need, { request: { strategy: 'cost-optimized' } });
+    expect([cheap.chosen.instanceType, cheap.chosen.spot]).toEqual(['t3.large', true]);
   });
 
   it('carbon picks the cleanest candidate when a carbon model is given', async () => {
