@@ -21,11 +21,9 @@ import {
   NotFoundError,
   ProviderUnavailableError,
   CapacityError,
-  TimeoutError,
   UnsupportedError,
 } from '../../provider/errors.js';
 import type { EventBus } from '../../provider/events.js';
-import { findPortableImage } from '../../provider/images.js';
 import { requirementOf, selectOffer, specFingerprint } from '../../provider/offer-selection.js';
 import type { CallOptions, CreateVMOptions, ImportVMOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../../provider/provider-v1.js';
 import { parseVMSpec } from '../../provider/spec-schema.js';
@@ -43,9 +41,10 @@ import {
   type VMSpecInput,
 } from '../../provider/types.js';
 import { AwsApi, type Ec2Module } from './aws-api.js';
-import { AwsCatalog, PRICE_SOURCES, withSignal, type RegionCatalog } from './offer-catalog.js';
+import { AwsCatalog, PRICE_SOURCES, type RegionCatalog } from './offer-catalog.js';
 import { toNovacronError } from './error-mapping.js';
-import { AMI_SOURCES, isAmiId, newestImage, toResolvedImage, type ResolvedImage } from './image-resolution.js';
+import { AmiResolver, isAmiId, type ResolvedImage } from './image-resolution.js';
+import { AwsWaiters, WaiterGaveUp, type InstanceTarget } from './aws-waiters.js';
 import { tieredCost } from './pricing.js';
 import { regionGeo } from './region-geo.js';
 import { clientTokenFor, ebsVolumeTypeOf, launchTags, NOVACRON_TAG, toRunInstancesInput } from './run-instances-mapping.js';
@@ -184,7 +183,8 @@ export class AwsProvider implements ProviderV1 {
   private readonly catalog: AwsCatalog;
   private readonly region: string;
   private readonly regionList: readonly string[];
-  private readonly imageCache = new Map<string, Promise<ResolvedImage | undefined>>();
+  private readonly images: AmiResolver;
+  private readonly waiters: AwsWaiters;
   /** Instances this process created or saw, with their region and when they were created. */
   private readonly known = new Map<string, { region: string; createdAt: number }>();
 
@@ -196,6 +196,8 @@ export class AwsProvider implements ProviderV1 {
     this.regionList = [...new Set([options.region, ...(options.regions ?? [])])];
     this.api = new AwsApi({ ...options, providerName: this.name });
     this.catalog = new AwsCatalog(this.api, this.region, { catalogMs: options.catalogTtlMs ?? 3_600_000, spotMs: options.spotTtlMs ?? 300_000 });
+    this.images = new AmiResolver(this.api, this.name);
+    this.waiters = new AwsWaiters(this.api, this.name, { ...options.waiter, waitTimeoutMs: options.waitTimeoutMs });
     this.capabilities = {
       spot: true,
       gpu: true,
@@ -474,7 +476,7 @@ export class AwsProvider implements ProviderV1 {
       client.send(new sdk.CreateImageCommand({ InstanceId: id, Name: name, NoReboot: true, Description: `novacron export of ${id}` }), { abortSignal: signal }),
     );
     const imageId = created.ImageId!;
-    await this.waitImageAvailable(region, imageId, signal);
+    await this.waiters.image(region, imageId, signal);
     const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
     const baseImage = instance.Tags?.find((t) => t.Key === NOVACRON_TAG.image)?.Value ?? instance.ImageId;
     const common = { sourceProvider: this.name, sourceProviderKind: 'aws' as const, sourceVmId: id, baseImage, createdAt: new Date().toISOString() };
@@ -504,7 +506,7 @@ export class AwsProvider implements ProviderV1 {
       ),
     );
     const taskId = task.ExportImageTaskId!;
-    await this.pollTask(signal, async () => {
+    await this.waiters.poll(signal, async () => {
       const out = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) =>
         client.send(new sdk.DescribeExportImageTasksCommand({ ExportImageTaskIds: [taskId] }), { abortSignal: signal }),
       );
@@ -547,7 +549,7 @@ export class AwsProvider implements ProviderV1 {
           client.send(new sdk.CopyImageCommand({ SourceImageId: sourceImage, SourceRegion: sourceRegion, Name: `novacron-import-${sourceImage}`, ClientToken: token(`copy/${sourceImage}`) }), { abortSignal: signal }),
         );
         imageId = copied.ImageId!;
-        await this.waitImageAvailable(region, imageId, signal);
+        await this.waiters.image(region, imageId, signal);
       }
     } else {
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.location);
@@ -566,7 +568,7 @@ export class AwsProvider implements ProviderV1 {
       );
       const taskId = task.ImportTaskId!;
       let imported: string | undefined;
-      await this.pollTask(signal, async () => {
+      await this.waiters.poll(signal, async () => {
         const out = await this.api.run(region, { operation: 'importVM' }, signal, (client, sdk) =>
           client.send(new sdk.DescribeImportImageTasksCommand({ ImportTaskIds: [taskId] }), { abortSignal: signal }),
         );
@@ -632,7 +634,7 @@ export class AwsProvider implements ProviderV1 {
       throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'instanceType', message: `unknown instance type "${spec.instanceType}" in ${region}` }] });
     }
     // A native AMI fixes the architecture before the type is chosen.
-    let image = withImage && isAmiId(spec.image) ? await this.resolveNativeImage(region, spec.image, signal) : undefined;
+    let image = withImage && isAmiId(spec.image) ? await this.images.native(region, spec.image, signal) : undefined;
     const offers = await this.catalog.offers(region, { spot: spec.spot, signal });
     const families = this.options.defaults?.instanceFamilies;
     const archs: ('x86_64' | 'arm64')[] = image ? [image.arch] : ['x86_64', 'arm64'];
@@ -645,7 +647,7 @@ export class AwsProvider implements ProviderV1 {
       );
       if (!chosen || !withImage || image) break;
       // An alias needs a build for the chosen architecture; otherwise try the other one.
-      image = await this.resolveAlias(region, spec.image, chosen.arch, signal);
+      image = await this.images.alias(region, spec.image, chosen.arch, signal);
       if (image) break;
       archs.splice(archs.indexOf(chosen.arch), 1);
       if (archs.length === 0) {
@@ -668,69 +670,6 @@ export class AwsProvider implements ProviderV1 {
       image,
       hourlyPrice: amount !== undefined ? { amount, currency: 'USD', source: chosen.source, asOf: chosen.asOf } : undefined,
     };
-  }
-
-  private resolveAlias(region: string, alias: string, arch: 'x86_64' | 'arm64', signal: AbortSignal | undefined): Promise<ResolvedImage | undefined> {
-    const source = AMI_SOURCES[alias];
-    if (!source || !findPortableImage(alias)) {
-      return Promise.reject(new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `"${alias}" is neither a portable image alias nor an AMI id (ami-...)` }] }));
-    }
-    const pattern = source.namePattern(arch);
-    if (pattern === undefined) return Promise.resolve(undefined);
-    const key = `${region}/${alias}/${arch}`;
-    let cached = this.imageCache.get(key);
-    if (!cached) {
-      cached = this.api
-        .run(region, { operation: 'createVM', resourceType: 'image' }, undefined, async (client, sdk) => {
-          const images = [];
-          for await (const page of sdk.paginateDescribeImages(
-            { client, pageSize: 1000 },
-            {
-              Owners: [...source.owners],
-              Filters: [
-                { Name: 'name', Values: [pattern] },
-                { Name: 'architecture', Values: [arch] },
-                { Name: 'state', Values: ['available'] },
-              ],
-            },
-          )) {
-            images.push(...(page.Images ?? []));
-          }
-          const newest = newestImage(images);
-          return newest ? toResolvedImage(newest) : undefined;
-        })
-        .catch((error: unknown) => {
-          this.imageCache.delete(key);
-          throw error;
-        });
-      this.imageCache.set(key, cached);
-    }
-    return withSignal(cached, signal);
-  }
-
-  private resolveNativeImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<ResolvedImage> {
-    const key = `${region}/${imageId}`;
-    let cached = this.imageCache.get(key);
-    if (!cached) {
-      cached = this.api
-        .run(region, { operation: 'createVM', resourceType: 'image', resourceId: imageId }, undefined, async (client, sdk) => {
-          const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] }));
-          const image = out.Images?.[0];
-          return image ? toResolvedImage(image) : undefined;
-        })
-        .catch((error: unknown) => {
-          this.imageCache.delete(key);
-          if (NotFoundError.isInstance(error) || InvalidSpecError.isInstance(error)) {
-            throw new InvalidSpecError({ provider: this.name, cause: error, issues: [{ field: 'image', message: `AMI ${imageId} does not exist in ${region}` }] });
-          }
-          throw error;
-        });
-      this.imageCache.set(key, cached);
-    }
-    return withSignal(cached, signal).then((image) => {
-      if (!image) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `AMI ${imageId} does not exist in ${region}` }] });
-      return image;
-    });
   }
 
   private remember(id: string, region: string, createdAt: number): void {
@@ -794,56 +733,20 @@ export class AwsProvider implements ProviderV1 {
   }
 
   /** Waits with the SDK waiter for `target`, then answers the VM as the waiter last saw it. */
-  private async waitFor(target: 'running' | 'stopped' | 'terminated', region: string, id: string, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<VM> {
-    const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
-    const limitMs = timeoutMs ?? this.options.waitTimeoutMs ?? 600_000;
-    const minDelay = this.options.waiter?.minDelaySeconds ?? 15;
-    const maxDelay = Math.max(minDelay, this.options.waiter?.maxDelaySeconds ?? 120);
-    const params = { client, maxWaitTime: Math.max(limitMs / 1000, minDelay + 0.001), minDelay, maxDelay, abortSignal: signal };
-    const waiter = target === 'running' ? sdk.waitUntilInstanceRunning : target === 'stopped' ? sdk.waitUntilInstanceStopped : sdk.waitUntilInstanceTerminated;
+  private async waitFor(target: InstanceTarget, region: string, id: string, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<VM> {
     try {
-      const result = await waiter(params, { InstanceIds: [id] });
-      const reason = result.reason as { Reservations?: { Instances?: Instance[] }[] } | undefined;
-      const instance = reason?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
+      const instance = await this.waiters.instance(target, region, id, signal, timeoutMs);
       if (instance) return this.toVM(instance, region, await this.catalog.peekRegion(region));
       return this.getVM(id, { signal });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      if ((error as { name?: unknown }).name === 'TimeoutError') {
-        throw new TimeoutError({ provider: this.name, resourceId: id, message: `VM ${id} did not become ${target} within ${limitMs} ms; it still exists`, cause: error });
-      }
+      if (!(error instanceof WaiterGaveUp)) throw error;
       // The waiter gave up because the instance went elsewhere (e.g. terminated while pending).
       const vm = await this.getVM(id, { signal });
       const instanceLike = { StateReason: { Code: vm.stateReason?.replace(/^spot-interruption: /, '').split(':')[0] } };
       if (isSpotInterruption(instanceLike) || /InsufficientInstanceCapacity/.test(vm.stateReason ?? '')) {
-        throw new CapacityError({ provider: this.name, region, zone: vm.zone, instanceType: vm.instanceType, message: `VM ${id} went ${vm.rawState} before becoming ${target}: ${vm.stateReason}`, cause: error });
+        throw new CapacityError({ provider: this.name, region, zone: vm.zone, instanceType: vm.instanceType, message: `VM ${id} went ${vm.rawState} before becoming ${target}: ${vm.stateReason}`, cause: error.cause });
       }
-      throw new ProviderUnavailableError({ provider: this.name, message: `VM ${id} is ${vm.rawState}, not ${target}${vm.stateReason ? ` (${vm.stateReason})` : ''}`, cause: error, retryable: false });
-    }
-  }
-
-  private async waitImageAvailable(region: string, imageId: string, signal: AbortSignal | undefined): Promise<void> {
-    const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
-    const minDelay = this.options.waiter?.minDelaySeconds ?? 15;
-    const maxDelay = Math.max(minDelay, this.options.waiter?.maxDelaySeconds ?? 120);
-    const limitMs = this.options.waitTimeoutMs ?? 3_600_000;
-    try {
-      await sdk.waitUntilImageAvailable({ client, maxWaitTime: Math.max(limitMs / 1000, minDelay + 0.001), minDelay, maxDelay, abortSignal: signal }, { ImageIds: [imageId] });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      if ((error as { name?: unknown }).name === 'TimeoutError') throw new TimeoutError({ provider: this.name, resourceId: imageId, message: `image ${imageId} not available within ${limitMs} ms`, cause: error });
-      throw new ProviderUnavailableError({ provider: this.name, message: `image ${imageId} failed to become available`, cause: error, retryable: false });
-    }
-  }
-
-  private async pollTask(signal: AbortSignal | undefined, check: () => Promise<boolean>): Promise<void> {
-    const minMs = (this.options.waiter?.minDelaySeconds ?? 15) * 1000;
-    const maxMs = (this.options.waiter?.maxDelaySeconds ?? 120) * 1000;
-    const deadline = Date.now() + (this.options.waitTimeoutMs ?? 3_600_000);
-    for (let attempt = 0; ; attempt++) {
-      if (await check()) return;
-      if (Date.now() > deadline) throw new TimeoutError({ provider: this.name, message: 'image task did not finish in time' });
-      await sleep(Math.min(maxMs, minMs * 2 ** attempt), signal);
+      throw new ProviderUnavailableError({ provider: this.name, message: `VM ${id} is ${vm.rawState}, not ${target}${vm.stateReason ? ` (${vm.stateReason})` : ''}`, cause: error.cause, retryable: false });
     }
   }
 

@@ -6,8 +6,11 @@
  * Red Hat, Rocky Linux, AWS Windows AMI reference), read 2026-11.
  */
 import type { Image } from '@aws-sdk/client-ec2';
-import { InvalidSpecError } from '../../provider/errors.js';
+import { InvalidSpecError, NotFoundError } from '../../provider/errors.js';
+import { findPortableImage } from '../../provider/images.js';
 import type { Architecture } from '../../provider/types.js';
+import type { AwsApi } from './aws-api.js';
+import { withSignal } from './shared-load.js';
 
 /** Where an alias's AMIs come from. */
 export interface AmiSource {
@@ -76,4 +79,76 @@ export function toResolvedImage(image: Image, field = 'image'): ResolvedImage {
     rootDeviceName: image.RootDeviceName ?? '/dev/sda1',
     minDiskGiB: root ?? 8,
   };
+}
+
+/**
+ * Resolves images for launches and caches the answers per region: aliases through
+ * DescribeImages with owner, name, architecture and state filters (newest wins); AMI ids
+ * through DescribeImages by id, to learn their architecture, root device and size.
+ */
+export class AmiResolver {
+  private readonly cache = new Map<string, Promise<ResolvedImage | undefined>>();
+
+  /** Keeps the API. */
+  constructor(
+    private readonly api: AwsApi,
+    private readonly providerName: string,
+  ) {}
+
+  private cached(key: string, load: () => Promise<ResolvedImage | undefined>): Promise<ResolvedImage | undefined> {
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = load().catch((error: unknown) => {
+        this.cache.delete(key); // failures are not remembered
+        throw error;
+      });
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The newest AMI of a portable alias for `arch`; `undefined` when the alias has no such build there. */
+  alias(region: string, alias: string, arch: Architecture, signal: AbortSignal | undefined): Promise<ResolvedImage | undefined> {
+    const source = AMI_SOURCES[alias];
+    if (!source || !findPortableImage(alias)) {
+      return Promise.reject(new InvalidSpecError({ provider: this.providerName, issues: [{ field: 'image', message: `"${alias}" is neither a portable image alias nor an AMI id (ami-...)` }] }));
+    }
+    const pattern = source.namePattern(arch);
+    if (pattern === undefined) return Promise.resolve(undefined);
+    const load = (): Promise<ResolvedImage | undefined> =>
+      this.api.run(region, { operation: 'createVM', resourceType: 'image' }, undefined, async (client, sdk) => {
+        const images: Image[] = [];
+        const filters = [
+          { Name: 'name', Values: [pattern] },
+          { Name: 'architecture', Values: [arch] },
+          { Name: 'state', Values: ['available'] },
+        ];
+        for await (const page of sdk.paginateDescribeImages({ client, pageSize: 1000 }, { Owners: [...source.owners], Filters: filters })) {
+          images.push(...(page.Images ?? []));
+        }
+        const newest = newestImage(images);
+        return newest ? toResolvedImage(newest) : undefined;
+      });
+    return withSignal(this.cached(`${region}/${alias}/${arch}`, load), signal);
+  }
+
+  /** What an AMI id is; `InvalidSpecError` naming `image` when it does not exist in `region`. */
+  async native(region: string, imageId: string, signal: AbortSignal | undefined): Promise<ResolvedImage> {
+    const missing = (cause?: unknown): InvalidSpecError =>
+      new InvalidSpecError({ provider: this.providerName, cause, issues: [{ field: 'image', message: `AMI ${imageId} does not exist in ${region}` }] });
+    const load = (): Promise<ResolvedImage | undefined> =>
+      this.api
+        .run(region, { operation: 'createVM', resourceType: 'image', resourceId: imageId }, undefined, async (client, sdk) => {
+          const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] }));
+          const image = out.Images?.[0];
+          return image ? toResolvedImage(image) : undefined;
+        })
+        .catch((error: unknown) => {
+          if (NotFoundError.isInstance(error) || InvalidSpecError.isInstance(error)) throw missing(error);
+          throw error;
+        });
+    const image = await withSignal(this.cached(`${region}/${imageId}`, load), signal);
+    if (!image) throw missing();
+    return image;
+  }
 }

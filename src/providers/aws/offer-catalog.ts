@@ -8,6 +8,7 @@
 import type { InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import type { Architecture, GpuInfo, Offer } from '../../provider/types.js';
 import type { AwsApi } from './aws-api.js';
+import { withSignal } from './shared-load.js';
 import { onDemandPrice, onDemandTiers, parsePriceListItem, reservedEffectiveHourly, type PriceTier } from './pricing.js';
 
 /** Cache lifetimes in milliseconds. */
@@ -271,27 +272,4 @@ export class AwsCatalog {
     const first = egress.find((e) => e !== undefined);
     return { ebsPerGbMonth, egressTiers: first ? onDemandTiers(first, 'GB') : [], asOf: new Date(this.now()).toISOString() };
   }
-}
-
-/**
- * Lets one caller stop waiting for a shared load when its signal aborts, without cancelling
- * the load for the others.
- */
-export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
