@@ -48,12 +48,12 @@ interface PartitionedColumns {
   readonly price: Float64Array;
   readonly vcpus: Float64Array;
   readonly memory: Float64Array;
-  readonly gpuCount: Uint16Array;
-  readonly arch: Uint8Array;
-  /** Position in the basis' global order: what the merge compares. */
+  /** GPU count in the low 16 bits, architecture id above: one read for both filters. */
+  readonly gpuArch: Uint32Array;
+  /** Position in the basis' global order: what the merge compares, and the key to `order`. */
   readonly rank: Uint32Array;
-  /** Position of the offer in the catalog. */
-  readonly offer: Uint32Array;
+  /** The basis' global order: catalog positions, cheapest first (shared by both partitionings). */
+  readonly order: Uint32Array;
   /** Per partition: the largest memory it holds, for pruning. */
   readonly maxMemory: Float64Array;
 }
@@ -304,9 +304,7 @@ export class OfferIndex {
       const layouts = this.layouts(basis)!;
       for (const cols of [layouts.byProvider, layouts.byRegion]) {
         for (let p = 0; p + 1 < cols.start.length; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
-        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuCount, cols.arch, cols.rank, cols.offer, cols.maxMemory]) {
-          columnBytes += c.byteLength;
-        }
+        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuArch, cols.rank, cols.maxMemory]) columnBytes += c.byteLength;
       }
     }
     return { offers: this.size, providers: this.providerIds.size, regions: this.regionCount, gpuModels: this.gpuModelCount - 1, partitions, columnBytes };
@@ -432,12 +430,13 @@ export class OfferIndex {
   /** First position in [from, end) that passes the current filter, or -1. */
   private advance(cols: PartitionedColumns, from: number, end: number): number {
     const f = this.filter;
-    const { price, vcpus, memory, gpuCount, arch } = cols;
+    const { price, vcpus, memory, gpuArch } = cols;
     for (let j = from; j < end; j++) {
       if (price[j]! > f.maxPrice) return -1; // price-sorted: nothing cheaper follows
       if (!(vcpus[j]! >= f.minVcpus) || !(memory[j]! >= f.minMemory)) continue;
-      if (f.gpuCount > 0 && gpuCount[j]! < f.gpuCount) continue;
-      if (f.archId >= 0 && arch[j] !== f.archId) continue;
+      const ga = gpuArch[j]!;
+      if (f.gpuCount > 0 && (ga & 0xffff) < f.gpuCount) continue;
+      if (f.archId >= 0 && ga >>> 16 !== f.archId) continue;
       return j;
     }
     return -1;
@@ -450,7 +449,7 @@ export class OfferIndex {
     while (this.heapSize > 0 && written < k) {
       const p = heap[0]!;
       const j = cursor[p]!;
-      out[written++] = cols.offer[j]!;
+      out[written++] = cols.order[cols.rank[j]!]!;
       const next = this.advance(cols, j + 1, stop[p]!);
       if (next >= 0) {
         cursor[p] = next;
@@ -482,31 +481,26 @@ function partition(order: Uint32Array, keyOf: Uint32Array, count: number, prices
   for (let j = 0; j < sold; j++) start[keyOf[order[j]!]! + 1]!++;
   for (let p = 0; p < count; p++) start[p + 1]! += start[p]!;
   const fill = start.slice(0, count);
-  const cols: PartitionedColumns = {
-    start,
-    price: new Float64Array(sold),
-    vcpus: new Float64Array(sold),
-    memory: new Float64Array(sold),
-    gpuCount: new Uint16Array(sold),
-    arch: new Uint8Array(sold),
-    rank: new Uint32Array(sold),
-    offer: new Uint32Array(sold),
-    maxMemory: new Float64Array(count).fill(-Infinity),
-  };
+  const price = new Float64Array(sold);
+  const vcpus = new Float64Array(sold);
+  const memory = new Float64Array(sold);
+  const gpuArch = new Uint32Array(sold);
+  const rank = new Uint32Array(sold);
+  const maxMemory = new Float64Array(count).fill(-Infinity);
+  const { gpuCount, arch } = keys;
   for (let j = 0; j < sold; j++) {
     const i = order[j]!;
     const p = keyOf[i]!;
     const at = fill[p]!++;
-    cols.price[at] = prices[i]!;
-    cols.vcpus[at] = keys.vcpus[i]!;
-    cols.memory[at] = keys.memory[i]!;
-    cols.gpuCount[at] = keys.gpuCount[i]!;
-    cols.arch[at] = keys.arch[i]!;
-    cols.rank[at] = j;
-    cols.offer[at] = i;
-    if (keys.memory[i]! > cols.maxMemory[p]!) cols.maxMemory[p] = keys.memory[i]!;
+    const m = keys.memory[i]!;
+    price[at] = prices[i]!;
+    vcpus[at] = keys.vcpus[i]!;
+    memory[at] = m;
+    gpuArch[at] = gpuCount[i]! | (arch[i]! << 16);
+    rank[at] = j;
+    if (m > maxMemory[p]!) maxMemory[p] = m;
   }
-  return cols;
+  return { start, price, vcpus, memory, gpuArch, rank, order, maxMemory };
 }
 
 function siftUp(heap: Int32Array, at: number, cursor: Int32Array, rank: Uint32Array): void {
