@@ -117,6 +117,19 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('retries transactions that PostgreSQL aborts as deadlock victims, so opposite-order writers both commit', async () => {
+    const store = await open();
+    const keys = ['deadlock/a', 'deadlock/b', 'deadlock/c'];
+    const rounds = 8; // each deadlock costs PostgreSQL's deadlock_timeout (1 s) to detect
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all([
+        store.transaction(keys.map((key) => ({ type: 'put' as const, key, value: round }))),
+        store.transaction([...keys].reverse().map((key) => ({ type: 'put' as const, key, value: -round }))),
+      ]);
+    }
+    for (const key of keys) expect((await store.get(key))?.version).toBe(2 * rounds);
+  });
+
   it('keeps lease expiry on the server clock', async () => {
     const store = await open();
     const [{ now }] = (await sql<{ now: Date }>('SELECT clock_timestamp() AS now')) as [{ now: Date }];
