@@ -2,7 +2,7 @@
  * AWS errors → the novacron taxonomy: each code through the real SDK from the emulator, with
  * the AWS code and request id kept in `cause` and no secret anywhere in the error.
  */
-import { PricingClient } from '@aws-sdk/client-pricing';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -96,6 +96,25 @@ describe('AWS error mapping through the SDK', () => {
     expect(AuthError.isInstance(pricing), String(pricing)).toBe(true);
     expect(((pricing as NovacronError).cause as ErrorCause).code).toBe('InvalidSignatureException');
     badPricing.destroy();
+  });
+
+  it('maps expired credentials to AuthError on EC2 (RequestExpired) and on the Price List API (ExpiredTokenException)', async () => {
+    const fresh = env.provider();
+    env.emu.faults.credentialsExpired = true;
+    try {
+      const ec2 = await rejectionOf(fresh.getVM('i-00000000000000000'));
+      expect(AuthError.isInstance(ec2)).toBe(true);
+      expect(((ec2 as NovacronError).cause as ErrorCause).code).toBe('RequestExpired');
+      // The Price List's own answer, through the real SDK, mapped as the adapter maps it.
+      const pricing = new PricingClient({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: env.emu.providerOptions.credentials, maxAttempts: 1 });
+      const raw = await rejectionOf(pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2' })));
+      pricing.destroy();
+      const mapped = toNovacronError(raw, { provider: 'p', operation: 'offers' });
+      expect(AuthError.isInstance(mapped)).toBe(true);
+      expect(((mapped as NovacronError).cause as ErrorCause).code).toBe('ExpiredTokenException');
+    } finally {
+      env.emu.faults.credentialsExpired = false;
+    }
   });
 
   it('keeps secrets out of errors made from wrong credentials', async () => {
