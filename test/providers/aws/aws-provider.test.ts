@@ -151,6 +151,13 @@ describe('AWS provider listing', () => {
     expect(await collect(env.aws.listVMs({ labels: { suite: 'listing' }, states: ['deallocated'] }))).toEqual([]);
   });
 
+  it('creates with one RunInstances per VM once the catalog and image are cached (no N+1)', async () => {
+    await env.aws.createVM({ name: 'warm-up', cpu: 1, memory: 1 }, { wait: false });
+    env.emu.stats.reset();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => env.aws.createVM({ name: `n1-${i}`, cpu: 1, memory: 1 }, { wait: false })));
+    expect(env.emu.stats.byAction()).toEqual({ RunInstances: 10 });
+  });
+
   it('lists every configured region and nothing for an unknown one', async () => {
     const west = await env.aws.createVM({ name: 'west', cpu: 1, memory: 1, region: 'us-west-2', labels: { suite: 'regions' } });
     const east = await env.aws.createVM({ name: 'east', cpu: 1, memory: 1, labels: { suite: 'regions' } }, { wait: false });
