@@ -33,6 +33,7 @@ import {
   assertValidOps,
   assertVersion,
   fencedWrite,
+  keyOrder,
   versionConflict,
 } from './write-conditions.js';
 import { storeClosedError } from './store-closed.js';
@@ -172,18 +173,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
         // A delete and a check have the same condition: the record is at the expected version.
         return checkDelete(op.key, op.expectedVersion);
       });
-      return ops.map((op, i) => {
+      for (const i of keyOrder(ops)) {
+        const op = ops[i]!;
         const version = versions[i];
-        if (op.type === 'put') {
-          applyPut(op.key, texts[i]!, version!);
-          return { key: op.key, version: version! };
-        }
-        if (op.type === 'delete') {
-          if (version !== undefined) applyDelete(op.key, version);
-          return { key: op.key, version: null };
-        }
-        return { key: op.key, version: op.expectedVersion };
-      });
+        if (op.type === 'put') applyPut(op.key, texts[i]!, version!);
+        else if (op.type === 'delete' && version !== undefined) applyDelete(op.key, version);
+      }
+      return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
     },
 
     async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {

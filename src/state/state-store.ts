@@ -185,6 +185,8 @@ export interface StateStore {
   /**
    * Applies every operation or none: if any version condition (or the fencing guard) fails, it
    * throws `ConflictError` (`FencedError`) and nothing is written. A key may appear only once.
+   * Operations are applied, and reported to watchers, in key order (so that concurrent
+   * transactions over the same keys never deadlock); results come back in the given order.
    */
   transaction(ops: readonly TransactionOp[], options?: TransactionOptions): Promise<readonly TransactionOpResult[]>;
 

@@ -3,7 +3,7 @@
  * sees the same error, with the same fields, from every backend.
  */
 import { ConflictError, FencedError, InvalidSpecError } from '../provider/errors.js';
-import { assertValidKey } from './key-path.js';
+import { assertValidKey, compareKeys } from './key-path.js';
 import type { FencingGuard, TransactionOp } from './state-store.js';
 
 /** Throws `InvalidSpecError` unless `version` is a positive safe integer. */
@@ -62,6 +62,14 @@ export function assertValidOps(ops: readonly TransactionOp[]): void {
     } else if (op.type === 'check') assertVersion(op.expectedVersion, `${at}.expectedVersion`);
     else throw new InvalidSpecError({ issues: [{ field: `${at}.type`, message: 'must be "put", "delete" or "check"' }] });
   });
+}
+
+/**
+ * Indices of `ops` in key order. Stores apply a transaction's operations in this order, so that
+ * two transactions over the same keys lock rows in the same order and cannot deadlock.
+ */
+export function keyOrder(ops: readonly TransactionOp[]): number[] {
+  return ops.map((_, i) => i).sort((a, b) => compareKeys(ops[a]!.key, ops[b]!.key));
 }
 
 function describeExpected(expected: number | null): string {

@@ -43,6 +43,7 @@ import {
   assertValidOps,
   assertVersion,
   fencedWrite,
+  keyOrder,
   versionConflict,
 } from '../write-conditions.js';
 import { connectionSecrets, toStoreError } from './postgres-errors.js';
@@ -78,7 +79,11 @@ export interface PostgresStoreOptions {
   pageSize?: number | undefined;
   /** Events a slow watcher may have queued before it gets a `gap` event instead (default 100,000). */
   maxQueuedWatchEvents?: number | undefined;
-  /** How many times a transaction that lost a deadlock is retried (default 5). */
+  /**
+   * How many times a transaction PostgreSQL aborts as a deadlock victim (or a serialization
+   * failure) is retried (default 5). Transactions lock keys in key order, so these only arise
+   * from other writers of the same tables.
+   */
   deadlockRetries?: number | undefined;
   /**
    * `'on'` (default): a write returns once PostgreSQL has flushed it to disk. `'off'`: data
@@ -306,11 +311,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           const token = rows[0] === undefined ? undefined : Number(rows[0].fencing_token);
           if (token !== guard.token) throw new ConditionFailed(fencedWrite(guard, token));
         }
-        const versions: (number | undefined)[] = [];
-        for (const [i, op] of ops.entries()) {
-          if (op.type === 'put') versions.push(await writeOne(op.key, texts[i]!, op.expectedVersion, client));
-          else if (op.type === 'delete') versions.push(await deleteOne(op.key, op.expectedVersion, client));
-          else versions.push(await checkOne(op.key, op.expectedVersion, client));
+        // Key order: two transactions over the same keys lock their rows in the same order.
+        const versions: (number | undefined)[] = new Array(ops.length);
+        for (const i of keyOrder(ops)) {
+          const op = ops[i]!;
+          if (op.type === 'put') versions[i] = await writeOne(op.key, texts[i]!, op.expectedVersion, client);
+          else if (op.type === 'delete') versions[i] = await deleteOne(op.key, op.expectedVersion, client);
+          else versions[i] = await checkOne(op.key, op.expectedVersion, client);
         }
         await query({ text: 'COMMIT' }, 'commit failed', client);
         return versions;

@@ -40,6 +40,7 @@ import {
   assertValidOps,
   assertVersion,
   fencedWrite,
+  keyOrder,
   versionConflict,
 } from '../write-conditions.js';
 
@@ -216,16 +217,21 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     checkFencing(guard);
     return deleteOne(key, expected);
   });
-  const applyOps = db.transaction((ops: readonly TransactionOp[], texts: readonly string[], guard: FencingGuard | undefined) => {
+  const applyOps = db.transaction((ops: readonly TransactionOp[], texts: readonly string[], order: readonly number[], guard: FencingGuard | undefined) => {
     checkFencing(guard);
     // A throw inside rolls the whole SQLite transaction back: all or nothing.
-    return ops.map((op, i): number | undefined => {
-      if (op.type === 'put') return writeOne(op.key, texts[i]!, op.expectedVersion);
-      if (op.type === 'delete') return deleteOne(op.key, op.expectedVersion);
-      const current = sql.version.get(op.key)?.version;
-      if (current !== op.expectedVersion) throw versionConflict(op.key, op.expectedVersion, current);
-      return current;
-    });
+    const versions: (number | undefined)[] = new Array(ops.length);
+    for (const i of order) {
+      const op = ops[i]!;
+      if (op.type === 'put') versions[i] = writeOne(op.key, texts[i]!, op.expectedVersion);
+      else if (op.type === 'delete') versions[i] = deleteOne(op.key, op.expectedVersion);
+      else {
+        const current = sql.version.get(op.key)?.version;
+        if (current !== op.expectedVersion) throw versionConflict(op.key, op.expectedVersion, current);
+        versions[i] = current;
+      }
+    }
+    return versions;
   });
   const changeLease = db.transaction((name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => {
     const next = plan(readLease(name));
@@ -303,13 +309,14 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       assertValidOps(ops);
       assertFencingGuard(opts.fencing);
       const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
-      const versions = run(() => applyOps.immediate(ops, texts, opts.fencing));
-      return ops.map((op, i) => {
-        const version = versions[i];
-        if (op.type === 'put') publishPut(op.key, version!, texts[i]!);
-        else if (op.type === 'delete') publishDelete(op.key, version);
-        return { key: op.key, version: op.type === 'delete' ? null : version! };
-      });
+      const order = keyOrder(ops);
+      const versions = run(() => applyOps.immediate(ops, texts, order, opts.fencing));
+      for (const i of order) {
+        const op = ops[i]!;
+        if (op.type === 'put') publishPut(op.key, versions[i]!, texts[i]!);
+        else if (op.type === 'delete') publishDelete(op.key, versions[i]);
+      }
+      return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
     },
 
     async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
