@@ -266,6 +266,15 @@ describe('AWS provider against capacity, quotas and consistency', () => {
     }
   });
 
+  it('reports a launch that fails while pending (capacity gone after RunInstances) as CapacityError', async () => {
+    env.emu.faults.failNextLaunch();
+    const error = await rejectionOf(env.aws.createVM({ name: 'vanished', cpu: 1, memory: 1 }));
+    expect(CapacityError.isInstance(error), String(error)).toBe(true);
+    const launched = env.emu.instances().find((i) => i.tags.Name === 'vanished')!;
+    expect(error).toMatchObject({ zone: launched.zone, instanceType: 't3.micro' });
+    expect(String(error)).toContain(launched.instanceId);
+  });
+
   it('waits through InvalidInstanceID.NotFound right after the create', async () => {
     const own = await startEmulatedAws({ emulator: { timings: { pendingMs: 50, consistencyWindowMs: 1500 } } });
     try {

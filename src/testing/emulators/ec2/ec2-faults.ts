@@ -50,6 +50,7 @@ export class Ec2Faults {
   credentialsExpired = false;
   private readonly failures = new Map<string, OneOffFailure[]>();
   private readonly drops = new Map<string, number>();
+  private readonly launchFailures: { code: string; message: string }[] = [];
   private random: () => number;
 
   /** Creates the fault set with a seed for the throttling PRNG. */
@@ -86,6 +87,20 @@ export class Ec2Faults {
     this.drops.set(action, (this.drops.get(action) ?? 0) + count);
   }
 
+  /**
+   * Lets the next launch be accepted and then fail while pending, as EC2 does when capacity
+   * vanishes after RunInstances: the instance goes to `terminated` with this state reason
+   * (default `Server.InsufficientInstanceCapacity`).
+   */
+  failNextLaunch(reason: { code: string; message: string } = { code: 'Server.InsufficientInstanceCapacity', message: 'Server.InsufficientInstanceCapacity: Insufficient capacity to satisfy instance request' }): void {
+    this.launchFailures.push(reason);
+  }
+
+  /** @internal Takes the next launch failure. */
+  takeLaunchFailure(): { code: string; message: string } | undefined {
+    return this.launchFailures.shift();
+  }
+
   /** Clears every fault. */
   reset(): void {
     this.throttleRate = 0;
@@ -94,6 +109,7 @@ export class Ec2Faults {
     this.capacity.clear();
     this.failures.clear();
     this.drops.clear();
+    this.launchFailures.length = 0;
     this.credentialsExpired = false;
   }
 

@@ -313,7 +313,9 @@ export const runInstances: ActionHandler = (ctx, params) => {
       platform: image.platform,
       purgeAt: undefined,
     };
-    state.scheduleTransition(instance, 'running', state.timings.pendingMs);
+    const launchFailure = ctx.faults.takeLaunchFailure();
+    if (launchFailure) state.scheduleTransition(instance, 'terminated', state.timings.pendingMs, launchFailure);
+    else state.scheduleTransition(instance, 'running', state.timings.pendingMs);
     state.instances.set(instanceId, instance);
     launched.push(instance);
   }
