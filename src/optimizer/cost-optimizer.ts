@@ -420,7 +420,7 @@ export class CostOptimizer {
   /**
    * Exact top-k by expected spot cost. Offers arrive cheapest raw spot price first; expected
    * cost = spot × m(bucket) + a(bucket) with m ≥ m_min and a ≥ a_min over all buckets, so once
-   * spot × m_min + a_min exceeds the k-th best expected cost found, no later offer can enter.
+   * spot × m_min + a_min reaches the k-th best expected cost found, no later offer can enter.
    */
   private bySpotRisk(snapshot: CatalogSnapshot, base: OfferQuery, req: NormalizedRequirements): RankedPosition[] {
     const index = snapshot.index();
@@ -445,7 +445,9 @@ export class CostOptimizer {
       }
       const exhausted = n < batch;
       const lastRaw = n > 0 ? index.offer(out[n - 1]!).spotHourly! : 0;
-      if (exhausted || lastRaw * minMultiplier + minPerHour > top.kthScore()) return top.result();
+      // An offer not yet seen costs at least lastRaw × m_min + a_min; on a tie with the k-th it
+      // loses anyway, being later in the index order.
+      if (exhausted || lastRaw * minMultiplier + minPerHour >= top.kthScore()) return top.result();
       batch *= 4;
     }
   }
