@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/state/sqlite/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'novacron-sqlite-crash-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const writer = fileURLToPath(new URL('../fixtures/sqlite-crash-writer.ts', import.meta.url));
 
 /** Runs the writer until it has committed `atLeast` more transactions, then SIGKILLs it. Returns the last count it printed. */
@@ -41,33 +39,38 @@ async function writeThenKill(path: string, atLeast: number): Promise<number> {
 
 describe('SQLite store crash safety', () => {
   it('a writer killed with SIGKILL mid-write leaves an intact file with no torn record and no half transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'novacron-sqlite-crash-'));
     const path = join(dir, 'crash.db');
-    for (let round = 0; round < 3; round++) {
-      const printed = await writeThenKill(path, 200);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const printed = await writeThenKill(path, 200);
 
-      const db = new Database(path);
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      db.close();
+        const db = new Database(path);
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        db.close();
 
-      const store = await createSqliteStore({ path });
-      try {
-        const a = (await store.get<{ n: number; pad: string }>('crash/a'))!;
-        const b = (await store.get<{ n: number; pad: string }>('crash/b'))!;
-        // Every committed transaction is there (the kill may also have landed after a commit it had no time to print).
-        expect(a.value.n).toBeGreaterThanOrEqual(printed);
-        expect(a.version).toBe(a.value.n);
-        expect(b).toEqual({ ...a, key: 'crash/b' });
-        let count = 0;
-        for await (const record of store.list<{ n: number; pad: string }>('crash/log')) {
-          count++;
-          expect(record.value.n).toBe(count);
-          expect(record.value.pad.length).toBe((count * 7919) % 65_536);
-          expect(record.version).toBe(1);
+        const store = await createSqliteStore({ path });
+        try {
+          const a = (await store.get<{ n: number; pad: string }>('crash/a'))!;
+          const b = (await store.get<{ n: number; pad: string }>('crash/b'))!;
+          // Every committed transaction is there (the kill may also have landed after a commit it had no time to print).
+          expect(a.value.n).toBeGreaterThanOrEqual(printed);
+          expect(a.version).toBe(a.value.n);
+          expect(b).toEqual({ ...a, key: 'crash/b' });
+          let count = 0;
+          for await (const record of store.list<{ n: number; pad: string }>('crash/log')) {
+            count++;
+            expect(record.value.n).toBe(count);
+            expect(record.value.pad.length).toBe((count * 7919) % 65_536);
+            expect(record.version).toBe(1);
+          }
+          expect(count).toBe(a.value.n);
+        } finally {
+          await store.close();
         }
-        expect(count).toBe(a.value.n);
-      } finally {
-        await store.close();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,9 +7,11 @@ import { afterAll } from 'vitest';
 import { createSqliteStore } from '../../src/state/sqlite/index.js';
 import { describeStateStoreConformance } from '../../src/testing/state-store-conformance.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'novacron-sqlite-conformance-'));
-const path = join(dir, 'state.db');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A path only: the file (and its -wal and -shm companions) exist once a test opens the store.
+const path = join(tmpdir(), `novacron-sqlite-conformance-${randomUUID()}.db`);
+afterAll(() => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+});
 
 describeStateStoreConformance('sqlite', () => createSqliteStore({ path }), {
   childStore: {
