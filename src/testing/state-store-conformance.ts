@@ -527,7 +527,8 @@ export function describeStateStoreConformance(
             expect(results.filter((r) => r !== null), `round ${round}`).toHaveLength(1);
           }
           const name = `${prefix}/leader`;
-          const results = await Promise.all(contenders.map((c, i) => c.acquire(name, holders[i]!, ttl)));
+          // A long lease for the race itself, so that a slow process cannot make both win legitimately.
+          const results = await Promise.all(contenders.map((c, i) => c.acquire(name, holders[i]!, 60_000)));
           expect(results.filter((r) => r !== null)).toHaveLength(1);
           const w = results[0] !== null ? 0 : 1;
           const winner = contenders[w]!;
@@ -536,6 +537,8 @@ export function describeStateStoreConformance(
           expect(first.holder).toBe(holders[w]);
           const key = `${prefix}/leader-state`;
           await winner.put(key, 'from winner', { lease: name, token: first.fencingToken });
+          // The winner's last renewal is short: it then stops renewing (a crash, a pause) and the lease lapses.
+          expect((await winner.renew(first, ttl))?.fencingToken).toBe(first.fencingToken);
           const second = await acquireEventually(() => loser.acquire(name, holders[1 - w]!, 60_000), ttl + 20_000);
           expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
           const refused = (await rejection(winner.put(key, 'from stale winner', { lease: name, token: first.fencingToken }))) as Partial<ChildCallError> & Error;
