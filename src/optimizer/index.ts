@@ -19,4 +19,4 @@ export * from './loaders/skypilot-csv.js';
 export * from './loaders/azure-retail-prices.js';
 export * from './loaders/gcp-billing-catalog.js';
 export * from './loaders/openstack-rate-card.js';
-export * from './placement-strategy.js';
+export * from './offer-ranking.js';

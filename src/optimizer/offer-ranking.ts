@@ -1,5 +1,5 @@
 /**
- * Placement strategies over candidate offers, for callers that already hold the candidates (the
+ * Ranking strategies over candidate offers, for callers that already hold the candidates (the
  * placement engine asks each eligible provider, then ranks what came back):
  * - `cheapest`: on-demand (or spot) price per hour;
  * - `lowest-carbon`: grams CO2e per hour (CCF method, see `carbon.ts`), price breaking ties;
@@ -11,10 +11,10 @@ import { carbonGramsPerHour, type CarbonOptions } from './carbon.js';
 import { priceOf } from './offer-query.js';
 
 /** How candidates are ranked. */
-export type PlacementStrategy = 'cheapest' | 'lowest-carbon' | 'carbon-priced';
+export type OfferRankingStrategy = 'cheapest' | 'lowest-carbon' | 'carbon-priced';
 
-/** Options of {@link rankOffersForPlacement}. */
-export interface PlacementStrategyOptions {
+/** Options of {@link rankOffers}. */
+export interface OfferRankingOptions {
   /** Rank on spot prices (offers without spot are left out). */
   readonly spot?: boolean | undefined;
   /** Internal carbon price per tonne CO2e for `carbon-priced` (default 100). */
@@ -36,7 +36,7 @@ export interface RankedOffer {
 }
 
 /** Ranks candidate offers by a placement strategy, best first (stable for equal scores). */
-export function rankOffersForPlacement(offers: readonly Offer[], strategy: PlacementStrategy, options: PlacementStrategyOptions = {}): RankedOffer[] {
+export function rankOffers(offers: readonly Offer[], strategy: OfferRankingStrategy, options: OfferRankingOptions = {}): RankedOffer[] {
   const tonne = options.carbonPricePerTonne ?? 100;
   if (!(tonne >= 0)) throw new RangeError('[novacron] carbonPricePerTonne must be non-negative');
   const ranked: Array<RankedOffer & { order: number }> = [];

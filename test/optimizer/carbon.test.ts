@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { carbonGramsPerHour, CLOUD_ENERGY, GRID_INTENSITY } from '../../src/optimizer/carbon.js';
-import { rankOffersForPlacement } from '../../src/optimizer/placement-strategy.js';
+import { rankOffers } from '../../src/optimizer/offer-ranking.js';
 import type { Offer } from '../../src/provider/types.js';
 
 const base: Offer = {
@@ -53,12 +53,12 @@ describe('placement strategies', () => {
   const dirty: Offer = { ...base, instanceType: 'dirty', region: 'ap-south-1', onDemandHourly: 0.1, spotHourly: 0.05 };
   const clean: Offer = { ...base, instanceType: 'clean', region: 'eu-north-1', onDemandHourly: 0.105 };
   it('ranks by price, by carbon, or by price with carbon valued per tonne', () => {
-    expect(rankOffersForPlacement([clean, dirty], 'cheapest').map((r) => r.offer.instanceType)).toEqual(['dirty', 'clean']);
-    expect(rankOffersForPlacement([dirty, clean], 'lowest-carbon').map((r) => r.offer.instanceType)).toEqual(['clean', 'dirty']);
+    expect(rankOffers([clean, dirty], 'cheapest').map((r) => r.offer.instanceType)).toEqual(['dirty', 'clean']);
+    expect(rankOffers([dirty, clean], 'lowest-carbon').map((r) => r.offer.instanceType)).toEqual(['clean', 'dirty']);
     // dirty emits ~11.9 g/h more: worth $0.0119/h at $1000/t, more than the $0.005/h price gap.
-    expect(rankOffersForPlacement([dirty, clean], 'carbon-priced', { carbonPricePerTonne: 1000 })[0]!.offer.instanceType).toBe('clean');
-    expect(rankOffersForPlacement([dirty, clean], 'carbon-priced', { carbonPricePerTonne: 10 })[0]!.offer.instanceType).toBe('dirty');
-    expect(rankOffersForPlacement([dirty, clean], 'cheapest', { spot: true }).map((r) => r.offer.instanceType)).toEqual(['dirty']);
-    expect(() => rankOffersForPlacement([dirty], 'carbon-priced', { carbonPricePerTonne: -1 })).toThrow(/carbonPricePerTonne/);
+    expect(rankOffers([dirty, clean], 'carbon-priced', { carbonPricePerTonne: 1000 })[0]!.offer.instanceType).toBe('clean');
+    expect(rankOffers([dirty, clean], 'carbon-priced', { carbonPricePerTonne: 10 })[0]!.offer.instanceType).toBe('dirty');
+    expect(rankOffers([dirty, clean], 'cheapest', { spot: true }).map((r) => r.offer.instanceType)).toEqual(['dirty']);
+    expect(() => rankOffers([dirty], 'carbon-priced', { carbonPricePerTonne: -1 })).toThrow(/carbonPricePerTonne/);
   });
 });
