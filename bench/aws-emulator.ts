@@ -59,6 +59,7 @@ try {
   for await (const _ of aws.listVMs({ labels: { bench: 'list' } })) void _;
 
   const times: number[] = [];
+  const serverTimes: number[] = [];
   let listed = 0;
   let listCalls: Record<string, number> = {};
   for (let run = 0; run < RUNS; run++) {
@@ -67,6 +68,7 @@ try {
     listed = 0;
     for await (const _ of aws.listVMs()) listed++;
     times.push(performance.now() - start);
+    serverTimes.push(emu.stats.serverTimeMs());
     listCalls = emu.stats.byAction();
   }
 
@@ -84,7 +86,7 @@ try {
 
   const separate = await listingAgainstSeparateProcess();
   const lines = [
-    `list ${listed} instances, emulator in-process: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`,
+    `list ${listed} instances, emulator in-process: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}), of which the emulator building the XML: median ${median(serverTimes).toFixed(0)} ms`,
     `list ${separate.listed} instances, emulator in its own process: median ${median(separate.times).toFixed(0)} ms (min ${Math.min(...separate.times).toFixed(0)}, max ${Math.max(...separate.times).toFixed(0)})`,
     `  calls per list: ${JSON.stringify(listCalls)}`,
     `first create (cold catalog, waits for running): ${JSON.stringify(coldCreate)}`,

@@ -47,6 +47,8 @@ export interface Ec2EmulatorStats {
   byAction(): Record<string, number>;
   /** Calls answered with a throttling error. */
   throttled(): number;
+  /** Milliseconds the emulator spent handling and rendering calls (for splitting benchmark time). */
+  serverTimeMs(): number;
   /** Forgets every count. */
   reset(): void;
 }
@@ -289,6 +291,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
   const events = new EventEmitter<Ec2EmulatorEventMap>();
   const calls = new Map<string, number>();
   let throttledCalls = 0;
+  let serverTimeMs = 0;
 
   const count = (action: string): void => {
     calls.set(action, (calls.get(action) ?? 0) + 1);
@@ -369,6 +372,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     if (!handler) return sendXmlError(new Ec2ApiError('InvalidAction', `The action ${action} is not valid for this web service.`), callRegion);
     const ctx: ActionContext = { state, faults, region: callRegion, spotPrices, objects };
     try {
+      const started = performance.now();
       const { params } = parseQueryRequest(body);
       const result = handler(ctx, params);
       if (faults.takeDrop(action)) {
@@ -377,8 +381,10 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
         req.socket.destroy();
         return;
       }
+      const xml = renderActionResponse(action, requestId, result);
+      serverTimeMs += performance.now() - started;
       res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-      res.end(renderActionResponse(action, requestId, result));
+      res.end(xml);
       emit({ action, region: callRegion, status: 200, errorCode: undefined });
     } catch (e) {
       if (e instanceof Ec2ApiError) return sendXmlError(e, callRegion);
@@ -404,9 +410,11 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     count: (action) => (action === undefined ? [...calls.values()].reduce((a, b) => a + b, 0) : (calls.get(action) ?? 0)),
     byAction: () => Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b))),
     throttled: () => throttledCalls,
+    serverTimeMs: () => serverTimeMs,
     reset: () => {
       calls.clear();
       throttledCalls = 0;
+      serverTimeMs = 0;
     },
   };
 
