@@ -198,8 +198,9 @@ export interface PlacementEngineOptions {
   /** Offers taken from the index per round of the search (default 32). */
   readonly topK?: number | undefined;
   /**
-   * Most offers scored per price basis (default 4096). The search is exact whenever fewer
-   * offers could still beat the best found; past this many it keeps the best seen so far.
+   * Most offers taken from the index per price basis (default 512). The search is exact
+   * whenever the offers that could still beat the best found fit in this many; past that it
+   * keeps the best of those it scanned (the cheapest `maxScan` fitting offers).
    */
   readonly maxScan?: number | undefined;
   /** Most candidates kept in `ranked` on the fast path (default 32); the best are kept. */
@@ -234,6 +235,9 @@ export class PlacementEngine {
   private readonly pairProvider: string[] = [];
   private readonly pairRegion: string[] = [];
   private readonly pairOf: Uint32Array;
+  /** vCPUs and memory of each indexed offer, for fast fit checks. */
+  private readonly vcpusOf: Float64Array;
+  private readonly memoryOf: Float64Array;
   /** Per decision: 1 where the pair is allowed. */
   private readonly pairMask: Uint8Array;
   /** Regions of each provider with their pair ids. */
@@ -254,7 +258,7 @@ export class PlacementEngine {
     this.latency = options.latency;
     this.carbon = options.carbon;
     this.topK = Math.max(1, options.topK ?? 32);
-    this.maxScan = Math.max(this.topK, options.maxScan ?? 4096);
+    this.maxScan = Math.max(this.topK, options.maxScan ?? 512);
     this.rankLimit = Math.max(1, options.rankLimit ?? 32);
     this.unavailable = options.unavailable ?? new Map();
     this.scratch = new Uint32Array(Math.max(this.topK * 4, 64));
@@ -273,9 +277,13 @@ export class PlacementEngine {
     this.pairTerms = { rtt: new Float64Array(pairs), compliance: new Float64Array(pairs), location: new Float64Array(pairs), bonus: new Float64Array(pairs * 2) };
     const none = 0xffffffff;
     this.pairOf = new Uint32Array(this.index.size);
+    this.vcpusOf = new Float64Array(this.index.size);
+    this.memoryOf = new Float64Array(this.index.size);
     for (let i = 0; i < this.index.size; i++) {
       const o = this.index.offer(i);
       this.pairOf[i] = this.pairIds.get(`${o.provider}|${o.region}`) ?? none;
+      this.vcpusOf[i] = o.vcpus;
+      this.memoryOf[i] = o.memoryGiB;
     }
     this.pairMask = new Uint8Array(this.pairProvider.length + 1);
   }
@@ -525,7 +533,7 @@ export class PlacementEngine {
     flush();
     // Phase 2: widen each basis while an offer at its current price could still beat the best.
     for (const scan of bases) {
-      while (!scan.exhausted && scan.k < this.maxScan && scorer.bound(scan.lastPrice) >= best) {
+      while (!scan.exhausted && scan.k < this.maxScan && scorer.bound(scan.lastPrice, scan.basis) >= best) {
         grow(scan);
         flush();
       }
@@ -585,28 +593,29 @@ export class PlacementEngine {
     out: ScoredRaw[],
     rejected: RejectedCandidate[],
   ): void {
-    const covered = new Set(out.map((c) => `${c.raw.offer.provider}|${c.raw.offer.region}|${c.raw.spot}`));
-    const probe = new Uint32Array(256);
+    const covered = new Set(out.map((c) => `${c.pair}|${c.raw.spot}`));
+    const lists = this.pairLists();
     for (const pairId of filter.allowedPairs) {
       const provider = this.pairProvider[pairId]!;
       const region = this.pairRegion[pairId]!;
-      const pair = `${provider}|${region}`;
       const bases: ('onDemand' | 'spot')[] = [];
       if (spotPolicy !== 'require') bases.push('onDemand');
       if (spotPolicy !== 'forbid' && filter.spotProviders.has(provider)) bases.push('spot');
       if (bases.length === 0) bases.push('onDemand');
       for (const basis of bases) {
         const spot = basis === 'spot';
-        if (covered.has(`${pair}|${spot}`)) continue;
-        const n = this.index.query({ ...baseQuery(spec, basis), providers: [provider], regions: [region] }, probe, probe.length);
-        if (n === 0) {
-          rejected.push({ provider, region, rule: 'no-fit', reason: `no ${basis === 'spot' ? 'spot ' : ''}offer fits ${describeNeed(spec)}` });
-          continue;
-        }
+        if (covered.has(`${pairId}|${spot}`)) continue;
+        // The pair's offers in price order: the first that fits and is admitted stands for the pair.
+        const list = (spot ? lists.spot : lists.onDemand)[pairId]!;
         let firstReason: string | undefined;
         let admitted = false;
-        for (let i = 0; i < n && !admitted; i++) {
-          const position = probe[i]!;
+        let fitted = false;
+        for (let i = 0; i < list.length && !admitted; i++) {
+          const position = list[i]!;
+          // Cheap column checks first; the full rule (GPU model) only for offers big enough.
+          if (this.vcpusOf[position]! < spec.cpu || this.memoryOf[position]! < spec.memoryGiB) continue;
+          if (!fits(this.index.offer(position), spec)) continue;
+          fitted = true;
           const candidate = this.admit(spec, position, spot, filter, costMax, constraints, exclusions);
           if (typeof candidate === 'string') {
             if (firstReason === undefined) {
@@ -623,9 +632,27 @@ export class PlacementEngine {
           }
           admitted = true;
         }
-        if (!admitted) rejected.push({ provider, region, rule: costMax && firstReason?.includes('is not') ? 'constraint:cost' : 'offer', reason: firstReason ?? 'no admissible offer' });
+        if (!fitted) rejected.push({ provider, region, rule: 'no-fit', reason: `no ${basis === 'spot' ? 'spot ' : ''}offer fits ${describeNeed(spec)}` });
+        else if (!admitted) rejected.push({ provider, region, rule: costMax && firstReason?.includes('is not') ? 'constraint:cost' : 'offer', reason: firstReason ?? 'no admissible offer' });
       }
     }
+  }
+
+  private lists: { onDemand: Uint32Array[]; spot: Uint32Array[] } | undefined;
+
+  /** Offers of each provider × region in price order, per basis; built on the first explained decision. */
+  private pairLists(): { onDemand: Uint32Array[]; spot: Uint32Array[] } {
+    if (this.lists) return this.lists;
+    const build = (basis: 'onDemand' | 'spot'): Uint32Array[] => {
+      const buckets: number[][] = Array.from({ length: this.pairProvider.length }, () => []);
+      for (let i = 0; i < this.index.size; i++) {
+        const pair = this.pairOf[i]!;
+        if (pair < buckets.length && priceOfBasis(this.index.offer(i), basis) !== Infinity) buckets[pair]!.push(i);
+      }
+      return buckets.map((b) => Uint32Array.from(b.sort((x, y) => priceOfBasis(this.index.offer(x), basis) - priceOfBasis(this.index.offer(y), basis) || x - y)));
+    };
+    this.lists = { onDemand: build('onDemand'), spot: build('spot') };
+    return this.lists;
   }
 
   /** @internal Region geography, for scoring. */
@@ -737,11 +764,16 @@ class Scorer {
     this.bonus = cache.bonus.fill(NaN);
   }
 
-  /** The highest score any candidate priced at `price` or more can reach. */
-  bound(price: number): number {
+  /**
+   * The highest score any candidate on `basis` priced at `price` or more can reach: the cost
+   * term at that price plus the ceiling of every other term (performance is at most 1
+   * on-demand and 0.85 × 0.975 on spot).
+   */
+  bound(price: number, basis: 'onDemand' | 'spot'): number {
     const w = this.weights;
     const cost = price <= 0 ? 1 : Math.min(1, this.minPrice / price);
-    return (w.cost * cost + w.performance + w.compliance + w.location + w.carbon) / this.totalWeight + this.maxBonus + 1e-9;
+    const performance = basis === 'spot' ? SPOT_STEADINESS * (1 - INTERRUPTION_RATE['<5%']) : 1;
+    return (w.cost * cost + w.performance * performance + w.compliance + w.location + w.carbon) / this.totalWeight + this.maxBonus + 1e-9;
   }
 
   private pairTerms(pair: number, provider: string, region: string): void {
@@ -943,6 +975,15 @@ export function complianceScore(residency: string | undefined, geo: Region['geo'
   if (geo.country.toLowerCase() === wanted) return 1;
   const area = RESIDENCY_AREAS[wanted];
   return area !== undefined && geo.area === area ? 1 : 0;
+}
+
+/** The index's fit rule, for one offer: enough vCPUs and memory, the GPUs asked for and no others. */
+function fits(offer: Offer, spec: VMSpec): boolean {
+  if (offer.vcpus < spec.cpu || offer.memoryGiB < spec.memoryGiB) return false;
+  const gpu = offer.gpu && offer.gpu.count > 0 ? offer.gpu : undefined;
+  if (!spec.gpu) return gpu === undefined;
+  if (!gpu || gpu.count < spec.gpu.count) return false;
+  return spec.gpu.type === undefined || gpu.model.toLowerCase() === spec.gpu.type.toLowerCase();
 }
 
 function describeNeed(spec: VMSpec): string {
