@@ -33,7 +33,7 @@ export const BUNDLED_SNAPSHOT_AS_OF = '2025-05-01';
 /** The clouds the snapshot covers. */
 export type BundledProvider = 'aws' | 'azure' | 'gcp';
 
-/** What {@link bundledOffers} should return. */
+/** What `bundledOffers` should return. */
 export interface BundledOfferFilter {
   /** Only this cloud's offers (all three clouds when absent; other kinds yield nothing). */
   readonly provider?: ProviderKind | undefined;

@@ -20,3 +20,5 @@ export * from './loaders/azure-retail-prices.js';
 export * from './loaders/gcp-billing-catalog.js';
 export * from './loaders/openstack-rate-card.js';
 export * from './offer-ranking.js';
+// Types only: the snapshot's data stays behind a dynamic import (see bundledSnapshotLoader).
+export type { BundledOfferFilter, BundledProvider } from '../catalog/bundled-snapshot.js';
