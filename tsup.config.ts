@@ -3,7 +3,13 @@ import { defineConfig } from 'tsup';
 /** One entry per subpath export; each appears when its code lands. */
 export const entries: Record<string, string> = {
   index: 'src/index.ts',
+  aws: 'src/providers/aws/index.ts',
+  sqlite: 'src/state/sqlite/index.ts',
+  postgres: 'src/state/postgres/index.ts',
+  prometheus: 'src/metrics/prometheus/index.ts',
+  otel: 'src/metrics/otel/index.ts',
   testing: 'src/testing/index.ts',
+  'testing-emulators': 'src/testing/emulators/index.ts',
 };
 
 export default defineConfig({

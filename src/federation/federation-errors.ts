@@ -3,6 +3,7 @@
  * recognized across package copies by their markers, like every novacron error.
  */
 import { NovacronError } from '../provider/errors.js';
+import { redactString } from '../provider/redact.js';
 
 /** One create attempt on one candidate, as reported by {@link AllCandidatesFailedError}. */
 export interface FailedAttempt {
@@ -50,8 +51,8 @@ export class PlacementRefusedError extends NovacronError {
   constructor(options: { message: string; rejected: readonly RejectionSummary[]; explanation: string }) {
     super('PLACEMENT_REFUSED', false, { message: `${options.message}\n${options.explanation}` });
     this.name = 'PlacementRefusedError';
-    this.rejected = options.rejected;
-    this.explanation = options.explanation;
+    this.rejected = options.rejected.map((r) => ({ ...r, reason: redactString(r.reason) }));
+    this.explanation = redactString(options.explanation);
     Object.defineProperty(this, REFUSED, { value: true });
   }
   /** Marker-based type guard. */
@@ -68,7 +69,7 @@ export class AllCandidatesFailedError extends NovacronError {
   constructor(options: { message: string; attempts: readonly FailedAttempt[] }) {
     super('ALL_CANDIDATES_FAILED', true, { message: `${options.message}\n${renderAttempts(options.attempts)}` });
     this.name = 'AllCandidatesFailedError';
-    this.attempts = options.attempts;
+    this.attempts = options.attempts.map((a) => ({ ...a, message: redactString(a.message) }));
     Object.defineProperty(this, ALL_FAILED, { value: true });
   }
   /** Marker-based type guard. */
@@ -92,7 +93,7 @@ export class GroupIncompleteError extends NovacronError {
     super('GROUP_INCOMPLETE', true, { message: options.message });
     this.name = 'GroupIncompleteError';
     this.created = options.created;
-    this.failures = options.failures;
+    this.failures = options.failures.map((f) => ({ ...f, message: redactString(f.message) }));
     Object.defineProperty(this, GROUP, { value: true });
   }
   /** Marker-based type guard. */

@@ -20,6 +20,7 @@ import {
   withRetry,
   type NovacronEventName,
 } from '../../src/index.js';
+import { AllCandidatesFailedError, GroupIncompleteError, PlacementRefusedError } from '../../src/federation/index.js';
 
 // Secret-looking values of every kind the SDK handles. None of them is a real credential.
 const SECRETS = {
@@ -63,6 +64,9 @@ function everyErrorWith(message: string, cause: unknown): NovacronError[] {
     new UnsupportedError(base),
     new ProviderUnavailableError(base),
     new TimeoutError(base),
+    new PlacementRefusedError({ message, rejected: [{ provider: 'p', region: 'r', reason: message }], explanation: message }),
+    new AllCandidatesFailedError({ message, attempts: [{ provider: 'p', region: 'r', zone: undefined, instanceType: 't', spot: false, code: 'AUTH', message }] }),
+    new GroupIncompleteError({ message, created: [], failures: [{ replica: 0, code: 'AUTH', message }] }),
   ];
 }
 
@@ -116,10 +120,43 @@ describe('redaction', () => {
     }
   });
 
+  it('keeps secrets out of the federation’s events, errors and logs on a real failover', async () => {
+    const { FederationManager } = await import('../../src/federation/index.js');
+    const bus = createEventBus();
+    const seen: unknown[] = [];
+    bus.on('failover.attempt-failed', (e) => seen.push(e));
+    bus.on('operation.failed', (e) => seen.push(e));
+    const logs: unknown[] = [];
+    const logger = { debug: (m: string, f?: object) => logs.push([m, f]), info: (m: string, f?: object) => logs.push([m, f]), warn: (m: string, f?: object) => logs.push([m, f]), error: (m: string, f?: object) => logs.push([m, f]) };
+    const a = createMemoryProvider({ name: 'a' });
+    const b = createMemoryProvider({ name: 'b' });
+    const manager = new FederationManager({ providers: [a, b], events: bus, logger });
+    await manager.ready();
+    for (const text of secretTexts) {
+      a.controls.failNext('createVM', new AuthError({ provider: 'a', message: text }));
+      b.controls.failNext('createVM', new AuthError({ provider: 'b', message: text, cause: new Error(text) }));
+    }
+    const error = await manager.createVM({ name: 'x', cpu: 1, memory: 1 }).catch((e: unknown) => e);
+    expect(String((error as Error).message)).toMatch(/every candidate/);
+    assertClean(JSON.stringify(seen));
+    assertClean(JSON.stringify(logs));
+    assertClean(inspect(error, { depth: 10 }));
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it('keeps secrets out of every event', async () => {
     const bus = createEventBus();
     const seen: unknown[] = [];
-    const names: NovacronEventName[] = ['vm.created', 'vm.deleted', 'vm.state-changed', 'operation.retried', 'operation.failed'];
+    const names: NovacronEventName[] = [
+      'vm.created',
+      'vm.deleted',
+      'vm.state-changed',
+      'operation.retried',
+      'operation.failed',
+      'placement.decided',
+      'failover.attempt-failed',
+      'inventory.changed',
+    ];
     for (const name of names) bus.on(name, (e: unknown) => seen.push(e));
 
     // Real paths: a memory provider whose VM carries secrets in user data, and a retried operation.
@@ -142,8 +179,11 @@ describe('redaction', () => {
       bus.publish('vm.deleted', { provider: 'p', vmId: text });
       bus.publish('vm.created', { provider: 'p', vm: { ...vm, labels: { note: text }, stateReason: text }, reused: false });
       bus.publish('operation.retried', { provider: 'p', operation: 'x', attempt: 1, delayMs: 1, errorCode: 'THROTTLED', message: text });
+      bus.publish('placement.decided', { vmName: text, provider: 'p', region: 'r', instanceType: 't', spot: false, hourlyPrice: 1, score: 1, candidates: 1 });
+      bus.publish('failover.attempt-failed', { vmName: 'v', provider: 'p', region: 'r', zone: undefined, instanceType: 't', errorCode: 'AUTH', message: text, blocked: 'provider' });
+      bus.publish('inventory.changed', { provider: 'p', vmId: text, change: 'lost' });
     }
-    expect(new Set(seen.map((e) => Object.keys(e as object).join()))).toHaveProperty('size', 5);
+    expect(new Set(seen.map((e) => Object.keys(e as object).join()))).toHaveProperty('size', 8);
     assertClean(JSON.stringify(seen));
   });
 });
