@@ -30,6 +30,8 @@ export interface ProviderConformanceOptions {
   importTarget?: (() => ProviderV1 | Promise<ProviderV1>) | undefined;
   /** Called after the suite, to close emulators or clients. */
   teardown?: ((provider: ProviderV1) => void | Promise<void>) | undefined;
+  /** Longest wait for a listing to show VMs just created, in ms (default 10,000); lists are eventually consistent on some clouds. */
+  listSettleMs?: number | undefined;
   /** Per-test timeout in milliseconds (default 60,000). */
   timeoutMs?: number | undefined;
 }
@@ -79,6 +81,19 @@ export function describeProviderConformance(
 
     const vmsTagged = async (tag: string): Promise<VM[]> =>
       collect(provider.listVMs({ labels: { 'conformance-run': runId, 'conformance-test': tag } }));
+
+    /**
+     * Lists until `done` holds or the settle time runs out: clouds' list APIs are eventually
+     * consistent right after a create (EC2 documents it), so a listing may lag a create.
+     */
+    const settled = async (tag: string, done: (vms: VM[]) => boolean): Promise<VM[]> => {
+      const deadline = Date.now() + (options.listSettleMs ?? 10_000);
+      for (;;) {
+        const vms = await vmsTagged(tag);
+        if (done(vms) || Date.now() > deadline) return vms;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
 
     const track = (vm: VM): VM => {
       created.add(vm.id);
@@ -219,7 +234,7 @@ export function describeProviderConformance(
       ]);
       expect(c1.id).toBe(first.id);
       expect(c2.id).toBe(first.id);
-      expect((await vmsTagged('idempotent')).map((v) => v.id)).toEqual([first.id]);
+      expect((await settled('idempotent', (v) => v.length >= 1)).map((v) => v.id)).toEqual([first.id]);
     }, timeout);
 
     it('creates nothing twice when a client retries a create it gave up on', async () => {
@@ -243,7 +258,7 @@ export function describeProviderConformance(
       const retried = track(await provider.createVM(spec, { idempotencyKey: key }));
       expect(retried.id).toBe(firstId);
       expect(retried.state).toBe('running');
-      expect((await vmsTagged('client-retry')).length).toBe(1);
+      expect((await settled('client-retry', (v) => v.length >= 1)).length).toBe(1);
     }, timeout);
 
     it('refuses an idempotency key reused with a different spec', async () => {
@@ -251,7 +266,7 @@ export function describeProviderConformance(
       track(await provider.createVM(specFor('conflict'), { idempotencyKey: key, wait: false }));
       const error = await expectRejection(provider.createVM(specFor('conflict', { cpu: 2, memory: '4Gi' }), { idempotencyKey: key, wait: false }));
       expect(ConflictError.isInstance(error)).toBe(true);
-      expect((await vmsTagged('conflict')).length).toBe(1);
+      expect((await settled('conflict', (v) => v.length >= 1)).length).toBe(1);
     }, timeout);
 
     it('pages listVMs beyond one page and filters by label, state and region', async () => {
@@ -260,7 +275,7 @@ export function describeProviderConformance(
       for (let i = 0; i < count; i++) {
         made.push(track(await provider.createVM(specFor('paging', { labels: { parity: i % 2 === 0 ? 'even' : 'odd' } }), { wait: false })));
       }
-      const listed = await vmsTagged('paging');
+      const listed = await settled('paging', (v) => v.length >= count);
       const ids = listed.map((v) => v.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect([...ids].sort()).toEqual(made.map((v) => v.id).sort());
