@@ -38,6 +38,7 @@ import type { MetricsSink } from '../metrics/metrics-sink.js';
 import { createMemoryStore } from '../state/memory-store.js';
 import type { Lease, StateStore, StoredRecord } from '../state/state-store.js';
 import { BlockList, combineExclusions } from './block-list.js';
+import { parseCron } from './cron-schedule.js';
 import { loadFederationConfig, loadVirtualMachine, type LoadOptions, type ProviderEntry } from './config.js';
 import {
   AllCandidatesFailedError,
@@ -225,6 +226,18 @@ export interface ReconcileReport {
   readonly refreshed: number;
   /** Providers that could not be listed (their records were left alone). */
   readonly failures: readonly { readonly provider: string; readonly code: string; readonly message: string }[];
+}
+
+/** When {@link FederationManager.startReconciler} runs. */
+export interface ReconcilerOptions {
+  /** Run every this many ms (the first run is immediate). */
+  readonly intervalMs?: number | undefined;
+  /** Or run at the times of this five-field cron expression, in UTC (e.g. `"0 2 * * *"`). */
+  readonly cron?: string | undefined;
+  /** Called with each report. */
+  readonly onReport?: ((report: ReconcileReport) => void) | undefined;
+  /** Stops the schedule. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link FederationManager.createGroup}. */
@@ -947,19 +960,34 @@ export class FederationManager {
     }
   }
 
-  /** Runs `reconcile` every `intervalMs` until the signal aborts or `stop()` is called. */
-  startReconciler(options: { intervalMs: number; signal?: AbortSignal | undefined }): { stop(): void; readonly done: Promise<void> } {
+  /**
+   * Runs `reconcile` on a schedule until the signal aborts or `stop()` is called: every
+   * `intervalMs`, or at the times of a five-field `cron` expression (UTC). Every replica may run
+   * one; the reconcile lease lets only one of them work at a time.
+   */
+  startReconciler(options: ReconcilerOptions): { stop(): void; readonly done: Promise<void> } {
+    const cron = options.cron === undefined ? undefined : parseCron(options.cron);
+    if (!cron && !(options.intervalMs! > 0)) throw new InvalidSpecError({ issues: [{ field: 'intervalMs', message: 'give intervalMs > 0 or a cron expression' }] });
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    let lastFire = -Infinity;
+    const waitNext = (): Promise<void> => {
+      if (!cron) return sleep(options.intervalMs!, controller.signal);
+      // From the later of now and the last firing, so a slow clock never fires one slot twice.
+      lastFire = cron.next(Math.max(this.now(), lastFire));
+      return sleep(lastFire - this.now(), controller.signal);
+    };
     const done = (async () => {
+      if (cron) await waitNext().catch(() => undefined);
       while (!controller.signal.aborted) {
         try {
-          await this.reconcile({ signal: controller.signal });
+          const report = await this.reconcile({ signal: controller.signal });
+          options.onReport?.(report);
         } catch (error) {
           if (controller.signal.aborted) break;
           this.log.error('reconcile failed', { message: error instanceof Error ? error.message : String(error) });
         }
-        await sleep(options.intervalMs, controller.signal).catch(() => undefined);
+        await waitNext().catch(() => undefined);
       }
     })();
     return { stop: () => controller.abort(), done };

@@ -8,3 +8,4 @@ export * from './latency-matrix.js';
 export * from './config.js';
 export * from './block-list.js';
 export * from './merged-listing.js';
+export * from './cron-schedule.js';
