@@ -8,8 +8,9 @@ const only = process.argv.slice(2);
 const benches = [
   ['import time', ['bench/import-time.mjs']],
   ['state stores', ['--import', 'tsx', 'bench/state-stores.ts']],
-  ['cost optimizer', ['--import', 'tsx', 'bench/optimizer.ts']],
-  ['aws adapter', ['--import', 'tsx', 'bench/aws-adapter.ts']],
+  ['cost optimizer', ['--expose-gc', '--import', 'tsx', 'bench/optimizer.ts']],
+  ['federation placement', ['--import', 'tsx', 'bench/federation.ts']],
+  ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],
 ];
 
 for (const [name, args] of benches) {
