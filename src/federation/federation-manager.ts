@@ -38,6 +38,7 @@ import type { MetricsSink } from '../metrics/metrics-sink.js';
 import { createMemoryStore } from '../state/memory-store.js';
 import type { Lease, StateStore, StoredRecord } from '../state/state-store.js';
 import { BlockList, combineExclusions } from './block-list.js';
+import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
 import { parseCron } from './cron-schedule.js';
 import { loadFederationConfig, loadVirtualMachine, type LoadOptions, type ProviderEntry } from './config.js';
 import {
@@ -252,7 +253,7 @@ export interface CreateGroupOptions extends FederatedCreateOptions {
 
 /** Host-supplied lookups for `fromConfig`. */
 export interface FromConfigOptions extends LoadOptions, Omit<FederationManagerOptions, 'providers' | 'policies'> {
-  /** Builds a provider from its configuration entry, by type. */
+  /** Builds a provider from its configuration entry, by type (built in: `aws`; others as their adapters land). */
   readonly providerFactories?: Readonly<Record<string, (entry: ProviderEntry) => ProviderV1 | Promise<ProviderV1>>> | undefined;
   /** Resolves `credentials: { secret: name }`; the value goes to the factory only and is never stored or logged. */
   readonly secrets?: ((name: string) => unknown | Promise<unknown>) | undefined;
@@ -342,7 +343,7 @@ export class FederationManager {
     const loaded = await loadFederationConfig(config, options);
     const providers: ProviderRegistration[] = [];
     for (const [i, entry] of loaded.providers.entries()) {
-      const factory = options.providerFactories?.[entry.type];
+      const factory = options.providerFactories?.[entry.type] ?? BUILT_IN_PROVIDER_FACTORIES[entry.type];
       if (!factory) {
         throw new InvalidSpecError({
           issues: [{ field: `spec.providers[${i}].type`, message: `no provider factory for type "${entry.type}"; pass providerFactories.${entry.type}` }],

@@ -9,3 +9,4 @@ export * from './config.js';
 export * from './block-list.js';
 export * from './merged-listing.js';
 export * from './cron-schedule.js';
+export * from './built-in-factories.js';
