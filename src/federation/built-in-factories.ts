@@ -22,8 +22,9 @@ function stringOption(entry: ProviderEntry, key: string, required: boolean): str
 /**
  * `type: aws` → `createAwsProvider`. Reads `region` (required), `regions`, `endpoint`,
  * `pricingEndpoint`, `defaults.instanceFamily`/`instanceFamilies`, `defaults.subnet`,
- * `defaults.securityGroups`, and credentials resolved from `credentials.secret` as
- * `{ accessKeyId, secretAccessKey, sessionToken? }` (the default AWS credential chain when absent).
+ * `defaults.securityGroups`, `waiter.minDelaySeconds`/`maxDelaySeconds`, and credentials
+ * resolved from `credentials.secret` as `{ accessKeyId, secretAccessKey, sessionToken? }` (the
+ * default AWS credential chain when absent).
  */
 export const awsFactory: ProviderFactory = async (entry) => {
   const { createAwsProvider } = await import('../providers/aws/index.js');
@@ -39,6 +40,7 @@ export const awsFactory: ProviderFactory = async (entry) => {
     endpoint: stringOption(entry, 'endpoint', false),
     pricingEndpoint: stringOption(entry, 'pricingEndpoint', false),
     credentials: credentials as { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined,
+    waiter: waiterOption(entry),
     defaults: {
       instanceFamilies: defaults.instanceFamilies ?? (defaults.instanceFamily ? [defaults.instanceFamily] : undefined),
       subnetId: defaults.subnet,
@@ -46,6 +48,15 @@ export const awsFactory: ProviderFactory = async (entry) => {
     },
   });
 };
+
+function waiterOption(entry: ProviderEntry): { minDelaySeconds: number; maxDelaySeconds: number } | undefined {
+  const w = entry.config.waiter as { minDelaySeconds?: unknown; maxDelaySeconds?: unknown } | undefined;
+  if (w === undefined) return undefined;
+  if (typeof w.minDelaySeconds !== 'number' || typeof w.maxDelaySeconds !== 'number' || !(w.minDelaySeconds > 0) || w.maxDelaySeconds < w.minDelaySeconds) {
+    throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.waiter`, message: 'needs minDelaySeconds > 0 and maxDelaySeconds ≥ minDelaySeconds' }] });
+  }
+  return { minDelaySeconds: w.minDelaySeconds, maxDelaySeconds: w.maxDelaySeconds };
+}
 
 /** The factories `fromConfig` falls back to, by type. */
 export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory };

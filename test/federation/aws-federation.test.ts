@@ -15,7 +15,7 @@ afterAll(async () => {
 
 function yamlFor(e: Ec2Emulator): string {
   // The specification's config, with the AWS entry pointed at the emulator.
-  return FEDERATION_YAML.replace('        region: us-east-1\n', `        region: us-east-1\n        endpoint: ${e.providerOptions.endpoint}\n        pricingEndpoint: ${e.providerOptions.pricingEndpoint}\n`);
+  return FEDERATION_YAML.replace('        region: us-east-1\n', `        region: us-east-1\n        endpoint: ${e.providerOptions.endpoint}\n        pricingEndpoint: ${e.providerOptions.pricingEndpoint}\n        waiter: { minDelaySeconds: 0.02, maxDelaySeconds: 0.2 }\n`);
 }
 
 describe('federation over the AWS adapter and the EC2 emulator', () => {
