@@ -36,6 +36,7 @@ import { HOURS_PER_MONTH, type Offer, type Region, type VM, type VMSpec, type VM
 import { createFederationMetrics, type FederationMetrics } from '../metrics/federation-metrics.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
 import { createMemoryStore } from '../state/memory-store.js';
+import { carbonGramsPerHour } from '../optimizer/carbon.js';
 import type { Lease, StateStore, StoredRecord } from '../state/state-store.js';
 import { BlockList, combineExclusions } from './block-list.js';
 import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
@@ -102,7 +103,7 @@ export interface FederationManagerOptions {
   readonly metrics?: MetricsSink | undefined;
   /** Round-trip times between regions (default: built-in table + distance model). */
   readonly latency?: LatencyMatrix | undefined;
-  /** Grams CO2e per hour of an offer, for the carbon strategy. */
+  /** Grams CO2e per hour of an offer, for the carbon strategy (default: the optimizer's Cloud Carbon Footprint estimate). */
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
   /** Clock in epoch ms (default `Date.now`). */
   readonly clock?: (() => number) | undefined;
@@ -313,7 +314,14 @@ export class FederationManager {
     this.store = options.stateStore ?? createMemoryStore();
     this.metrics = createFederationMetrics(options.metrics);
     this.latency = options.latency ?? new LatencyMatrix();
-    this.carbon = options.carbon;
+    // Default carbon model: the Cloud Carbon Footprint estimate, keyed by the provider's kind
+    // (offers inside the manager carry provider names).
+    this.carbon =
+      options.carbon ??
+      ((offer: Offer): number | undefined => {
+        const kind = this.registrations.get(offer.provider)?.provider.kind ?? offer.provider;
+        return carbonGramsPerHour({ ...offer, provider: kind }).gramsPerHour;
+      });
     this.now = options.clock ?? Date.now;
     const logger = options.logger ?? SILENT;
     this.log = {
