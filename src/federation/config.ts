@@ -234,6 +234,16 @@ export interface ProviderEntry {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/** The configuration's `optimization` section. */
+export interface OptimizationSettings {
+  /** Whether scheduled optimization runs. */
+  readonly enabled: boolean;
+  /** Five-field cron expression, when scheduled. */
+  readonly schedule: string | undefined;
+  /** Strategies to optimize for (`cost`, `performance`, `carbon-footprint`, `balanced`). */
+  readonly strategies: readonly string[];
+}
+
 /** A loaded FederationConfig. */
 export interface FederationConfig {
   /** `metadata.name`. */
@@ -245,7 +255,7 @@ export interface FederationConfig {
   /** Networking mode and overlay settings, as written. */
   readonly networking: Readonly<Record<string, unknown>> | undefined;
   /** Optimization schedule and strategies, as written. */
-  readonly optimization: { readonly enabled: boolean; readonly schedule: string | undefined; readonly strategies: readonly string[] } | undefined;
+  readonly optimization: OptimizationSettings | undefined;
 }
 
 /** A loaded VirtualMachine manifest. */

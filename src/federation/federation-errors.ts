@@ -78,17 +78,35 @@ export class AllCandidatesFailedError extends NovacronError {
   }
 }
 
+/** One VM of a group. */
+export interface GroupMember {
+  /** Provider name. */
+  readonly provider: string;
+  /** VM id. */
+  readonly id: string;
+}
+
+/** A replica that could not be created. */
+export interface ReplicaFailure {
+  /** Replica number (0-based). */
+  readonly replica: number;
+  /** Code of its last error. */
+  readonly code: string;
+  /** Message of its last error (secret-free). */
+  readonly message: string;
+}
+
 /** A group was only partly created. The VMs that exist are listed; nothing was silently dropped. */
 export class GroupIncompleteError extends NovacronError {
-  /** Ids of the VMs that were created, by provider. */
-  readonly created: readonly { readonly provider: string; readonly id: string }[];
+  /** The VMs that were created. */
+  readonly created: readonly GroupMember[];
   /** Replicas that could not be created, with the last error of each. */
-  readonly failures: readonly { readonly replica: number; readonly code: string; readonly message: string }[];
+  readonly failures: readonly ReplicaFailure[];
   /** Creates the error. */
   constructor(options: {
     message: string;
-    created: readonly { provider: string; id: string }[];
-    failures: readonly { replica: number; code: string; message: string }[];
+    created: readonly GroupMember[];
+    failures: readonly ReplicaFailure[];
   }) {
     super('GROUP_INCOMPLETE', true, { message: options.message });
     this.name = 'GroupIncompleteError';

@@ -180,6 +180,58 @@ export interface CreateVMResult {
   readonly reused: boolean;
 }
 
+/** What a managed VM costs, as recorded. */
+export interface InventoryCost {
+  /** Total per hour. */
+  readonly hourly: number;
+  /** Compute per month. */
+  readonly compute: number;
+  /** Storage per month. */
+  readonly storage: number;
+  /** Egress per month. */
+  readonly network: number;
+  /** Where the prices came from. */
+  readonly source: string;
+  /** When they were true. */
+  readonly asOf: string;
+}
+
+/** How placement scored a managed VM. */
+export interface InventoryDecision {
+  /** Strategy used. */
+  readonly strategy: string;
+  /** Score of the chosen candidate. */
+  readonly score: number;
+  /** Price per hour it was chosen at. */
+  readonly hourlyPrice: number;
+}
+
+/** A provider that could not be read. */
+export interface ProviderFailure {
+  /** Provider name. */
+  readonly provider: string;
+  /** Error code. */
+  readonly code: string;
+  /** Error message (secret-free). */
+  readonly message: string;
+}
+
+/** The VMs of a group. */
+export interface GroupResult {
+  /** The replicas' VMs. */
+  readonly vms: readonly VM[];
+  /** The distinct providers they run on. */
+  readonly providers: readonly string[];
+}
+
+/** A running reconciliation schedule. */
+export interface ReconcilerHandle {
+  /** Stops the schedule (a run in progress is aborted). */
+  stop(): void;
+  /** Settles when the schedule has stopped. */
+  readonly done: Promise<void>;
+}
+
 /** The inventory record of a VM the federation manages. */
 export interface InventoryRecord {
   /** Provider name. */
@@ -205,9 +257,9 @@ export interface InventoryRecord {
   /** The normalized spec, when known. */
   readonly spec: VMSpec | undefined;
   /** Monthly cost by component and where the prices came from. */
-  readonly cost: { readonly hourly: number; readonly compute: number; readonly storage: number; readonly network: number; readonly source: string; readonly asOf: string } | undefined;
+  readonly cost: InventoryCost | undefined;
   /** How placement scored it. */
-  readonly decision: { readonly strategy: string; readonly score: number; readonly hourlyPrice: number } | undefined;
+  readonly decision: InventoryDecision | undefined;
   /** When the record was created (ISO 8601). */
   readonly recordedAt: string;
   /** When reconciliation last saw the VM (ISO 8601). */
@@ -227,7 +279,7 @@ export interface ReconcileReport {
   /** Records whose state or price changed. */
   readonly refreshed: number;
   /** Providers that could not be listed (their records were left alone). */
-  readonly failures: readonly { readonly provider: string; readonly code: string; readonly message: string }[];
+  readonly failures: readonly ProviderFailure[];
 }
 
 /** When {@link FederationManager.startReconciler} runs. */
@@ -794,7 +846,7 @@ export class FederationManager {
    * policy's figure by default). Failed replicas are retried on other candidates; if the group
    * still falls short, `GroupIncompleteError` lists what exists and what failed.
    */
-  async createGroup(input: VMRequestInput, options: CreateGroupOptions): Promise<{ readonly vms: readonly VM[]; readonly providers: readonly string[] }> {
+  async createGroup(input: VMRequestInput, options: CreateGroupOptions): Promise<GroupResult> {
     throwIfAborted(options.signal);
     const { spec, request, spotGiven } = await this.resolve(input, options.request);
     const effective = this.effectiveRequest(spec, request, spotGiven);
@@ -974,7 +1026,7 @@ export class FederationManager {
    * `intervalMs`, or at the times of a five-field `cron` expression (UTC). Every replica may run
    * one; the reconcile lease lets only one of them work at a time.
    */
-  startReconciler(options: ReconcilerOptions): { stop(): void; readonly done: Promise<void> } {
+  startReconciler(options: ReconcilerOptions): ReconcilerHandle {
     const cron = options.cron === undefined ? undefined : parseCron(options.cron);
     if (!cron && !(options.intervalMs! > 0)) throw new InvalidSpecError({ issues: [{ field: 'intervalMs', message: 'give intervalMs > 0 or a cron expression' }] });
     const controller = new AbortController();

@@ -59,6 +59,14 @@ export interface ScoreComponents {
   readonly carbon: number;
 }
 
+/** Score a `prefer` policy added to a candidate. */
+export interface PolicyBonus {
+  /** Policy name. */
+  readonly policy: string;
+  /** Score added. */
+  readonly weight: number;
+}
+
 /** A feasible placement with its score. */
 export interface PlacementCandidate {
   /** Provider name. */
@@ -86,7 +94,7 @@ export interface PlacementCandidate {
   /** Normalized components. */
   readonly components: ScoreComponents;
   /** `prefer` policies that added to the score. */
-  readonly bonuses: readonly { readonly policy: string; readonly weight: number }[];
+  readonly bonuses: readonly PolicyBonus[];
   /** Weighted score plus bonuses. */
   readonly score: number;
 }
