@@ -1,71 +1,96 @@
-// The novacron demo: three simulated clouds priced from the bundled list-price snapshot,
-// the same VM request sent to each, their VMs listed together, and a cost table.
-// Run with `npm run demo` (it builds first). Nothing leaves this machine.
-import { createEventBus, createMemoryProvider, HOURS_PER_MONTH } from '../dist/index.js';
+// The novacron demo: a federation of four clouds on this machine. AWS is the real AWS adapter
+// (the AWS SDK over HTTP) against the local EC2 emulator; Azure, GCP and on-prem OpenStack are
+// in-memory stand-ins priced from the bundled list-price snapshot. Nothing leaves this machine.
+// Run with `npm run demo` (it builds first).
+import { readFileSync } from 'node:fs';
+import { CostOptimizer, createEventBus, createMemoryProvider, FederationManager } from 'novacron';
+import { startEc2Emulator } from 'novacron/testing/emulators';
 
+const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
+const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
+const money = (n) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+const emulator = await startEc2Emulator({ region: 'us-east-1' });
 const events = createEventBus();
-let retries = 0;
-events.on('operation.retried', () => retries++);
+events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
 
-const clouds = [
-  createMemoryProvider({ name: 'aws-us-east', kind: 'aws', regions: ['us-east-1'], events, provisioningDelayMs: 30 }),
-  createMemoryProvider({ name: 'azure-west', kind: 'azure', regions: ['westus2'], events, provisioningDelayMs: 30 }),
-  createMemoryProvider({ name: 'gcp-central', kind: 'gcp', regions: ['us-central1'], events, provisioningDelayMs: 30 }),
-];
+try {
+  const manager = await FederationManager.fromConfig(here('./federation.yaml'), {
+    env: { ...process.env, NOVACRON_DEMO_AWS_ENDPOINT: emulator.endpoint, AZURE_SUBSCRIPTION_ID: 'demo-subscription' },
+    // The secret resolver is the host's: here it hands over the emulator's keys. They never reach logs or events.
+    secrets: (name) => (name === 'aws-credentials' ? emulator.providerOptions.credentials : undefined),
+    providerFactories: {
+      azure: (e) => createMemoryProvider({ name: e.name, kind: 'azure', regions: ['westus2', 'eastus'], events }),
+      gcp: (e) => createMemoryProvider({ name: e.name, kind: 'gcp', regions: ['us-central1', 'europe-west1'], events }),
+      openstack: (e) => createMemoryProvider({ name: e.name, kind: 'openstack', events }),
+    },
+    events,
+  });
+  console.log(`novacron demo: ${[...manager.providers.values()].map((p) => `${p.name} (${p.kind})`).join(', ')}`);
 
-const workloads = [
-  { name: 'web', cpu: 2, memory: '4Gi', disk: 30, labels: { app: 'web', tier: 'frontend' }, egressGBPerMonth: 200 },
-  { name: 'api', cpu: 4, memory: '16Gi', disk: 50, labels: { app: 'api', tier: 'backend' }, egressGBPerMonth: 50 },
-  { name: 'batch', cpu: 8, memory: '32Gi', disk: { size: 200, type: 'hdd' }, labels: { app: 'batch', tier: 'batch' }, spot: true },
-];
+  line('1. Where does the specification’s VirtualMachine go, and why?');
+  const vmYaml = here('./virtual-machine.yaml');
+  const decision = await manager.place(vmYaml);
+  console.log(decision.explain(12));
 
-console.log('novacron demo: three simulated clouds, one VM request each\n');
-const rows = [];
-for (const cloud of clouds) {
-  const region = (await first(cloud.regions())).name;
-  for (const w of workloads) {
-    const spec = { ...w, name: `${w.name}-${cloud.kind}`, region };
-    const vm = await cloud.createVM(spec, { idempotencyKey: `demo-${cloud.name}-${w.name}` });
-    const cost = await cloud.estimateCost(spec);
-    rows.push({ cloud: cloud.name, vm, cost });
+  line('2. Create it (through the AWS SDK, against the EC2 emulator)');
+  const created = await manager.createVM(vmYaml, { idempotencyKey: 'demo/multi-cloud-app' });
+  console.log(`   ${created.vm.name}: ${created.vm.id} on ${created.vm.provider} ${created.vm.region}/${created.vm.zone} ${created.vm.instanceType}${created.vm.spot ? ' (spot)' : ''}, ${created.vm.state}`);
+  const again = await manager.createVM(vmYaml, { idempotencyKey: 'demo/multi-cloud-app' });
+  console.log(`   repeated with the same idempotency key: ${again.vm.id} (reused: ${again.reused}); RunInstances calls so far: ${emulator.stats.count('RunInstances')}`);
+
+  line('3. Failover: the chosen AWS zone has no capacity');
+  const web = { name: 'web', cpu: 2, memory: '4Gi', labels: { app: 'web' } };
+  const request = { strategy: 'cost-optimized', spot: 'forbid', constraints: [{ type: 'provider', operator: 'in', values: ['aws'] }] };
+  const planned = await manager.place(web, { request, explain: false });
+  const crowded = planned.chosen.zone ?? 'us-east-1a';
+  emulator.faults.setCapacity(crowded, 0);
+  const moved = await manager.createVM(web, { request: { ...request, constraints: [...request.constraints, { type: 'zone', operator: 'in', values: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'] }] } });
+  emulator.faults.setCapacity(crowded, Infinity);
+  console.log(`   ${moved.vm.name} landed in ${moved.vm.zone} after ${moved.attempts.length} attempts: ${moved.attempts.map((a) => `${a.zone ?? a.region}:${a.outcome}`).join(' → ')}`);
+
+  line('4. A critical group spread over two providers (policy high-availability)');
+  const group = await manager.createGroup({ name: 'db', cpu: 2, memory: '8Gi', labels: { tier: 'critical' } }, { replicas: 3, request: { strategy: 'balanced' } });
+  for (const vm of group.vms) console.log(`   ${vm.name.padEnd(6)} ${vm.provider.padEnd(12)} ${vm.region.padEnd(12)} ${vm.instanceType}`);
+
+  line('5. Every VM, listed across all clouds at once');
+  const listing = manager.listVMs();
+  for await (const vm of listing) console.log(`   ${vm.provider.padEnd(12)} ${vm.id.padEnd(22)} ${vm.name.padEnd(16)} ${vm.state.padEnd(8)} ${vm.instanceType}`);
+  console.log(`   complete: ${listing.complete}`);
+
+  line('6. What the federation costs (inventory, per month, with sources)');
+  let total = 0;
+  for await (const r of manager.inventory()) {
+    if (!r.cost) continue;
+    total += r.cost.hourly * 730;
+    console.log(`   ${r.provider.padEnd(12)} ${r.name.padEnd(16)} ${r.instanceType.padEnd(18)} ${money(r.cost.hourly * 730).padStart(9)}  ${r.cost.source} (${r.cost.asOf})`);
   }
-}
+  console.log(`   total ${money(total)}/month`);
 
-console.log('VMs across all clouds (listed through each provider, paged):');
-for (const cloud of clouds) {
-  for await (const vm of cloud.listVMs()) {
-    console.log(`  ${pad(cloud.name, 12)} ${pad(vm.id, 21)} ${pad(vm.name, 12)} ${pad(vm.state, 8)} ${pad(vm.instanceType, 18)} ${vm.region}/${vm.zone ?? '-'}${vm.spot ? '  (spot)' : ''}`);
+  line('7. The cost optimizer: 4 vCPU / 16 GiB across clouds, with spot risk and reserved terms');
+  const optimizer = new CostOptimizer();
+  const recs = await optimizer.recommendInstanceType({ cpu: 4, memory: '16Gi', limit: 6 });
+  for (const r of recs) {
+    const spot = r.spot ? `spot ${money(r.spot.hourly)} (${r.spot.interruption ?? '?'}, risk-adjusted ${money(r.spot.expectedHourly)})` : 'no spot';
+    const reserved = r.reserved.find((x) => x.term === '3y');
+    console.log(`   ${r.provider.padEnd(6)} ${r.region.padEnd(14)} ${r.instanceType.padEnd(18)} ${money(r.onDemandHourly)}/h  ${spot}${reserved ? `; 3y ${money(reserved.hourly)}` : ''}  ${r.carbonGramsPerHour.toFixed(0)} gCO2e/h`);
   }
-}
 
-console.log('\nMonthly cost per VM (compute + storage + egress, USD, 730 h):');
-console.log(`  ${pad('cloud', 12)} ${pad('vm', 12)} ${pad('type', 18)} ${rpad('$/h', 8)} ${rpad('compute', 9)} ${rpad('storage', 8)} ${rpad('egress', 7)} ${rpad('total', 9)}  source (as of)`);
-for (const { cloud, vm, cost } of rows) {
-  console.log(
-    `  ${pad(cloud, 12)} ${pad(vm.name, 12)} ${pad(cost.instanceType, 18)} ${rpad(cost.hourly.toFixed(4), 8)} ${rpad(cost.breakdown.compute.toFixed(2), 9)} ${rpad(cost.breakdown.storage.toFixed(2), 8)} ${rpad(cost.breakdown.network.toFixed(2), 7)} ${rpad(cost.monthly.toFixed(2), 9)}  ${cost.source} (${cost.asOf})`,
-  );
-}
-console.log('\nCheapest cloud per workload:');
-for (const w of workloads) {
-  const options = rows.filter((r) => r.vm.name.startsWith(`${w.name}-`)).sort((a, b) => a.cost.monthly - b.cost.monthly);
-  const best = options[0];
-  const worst = options.at(-1);
-  console.log(`  ${pad(w.name, 6)} → ${pad(best.cloud, 12)} $${best.cost.monthly.toFixed(2)}/month (${((1 - best.cost.monthly / worst.cost.monthly) * 100).toFixed(0)}% below the dearest, ${worst.cloud})`);
-}
+  line('8. Reconcile: a VM deleted behind the federation’s back');
+  const aws = manager.providers.get('aws-us-east');
+  await aws.deleteVM(moved.vm.id);
+  const report = await manager.reconcile();
+  console.log(`   checked ${report.checked} records; lost: ${report.lost.join(', ') || 'none'}; adopted: ${report.adopted.join(', ') || 'none'}`);
 
-const total = rows.reduce((s, r) => s + r.cost.monthly, 0);
-console.log(`\nTotal: $${total.toFixed(2)}/month ($${(total / HOURS_PER_MONTH).toFixed(4)}/h) for ${rows.length} VMs; ${retries} throttled calls retried.`);
-
-for (const cloud of clouds) for await (const vm of cloud.listVMs()) await cloud.deleteVM(vm.id);
-console.log('All demo VMs deleted.');
-
-async function first(iterable) {
-  for await (const item of iterable) return item;
-  throw new Error('empty');
-}
-function pad(s, n) {
-  return String(s).padEnd(n);
-}
-function rpad(s, n) {
-  return String(s).padStart(n);
+  line('Clean-up');
+  let deleted = 0;
+  for await (const r of manager.inventory()) {
+    if (r.status === 'active' || r.status === 'adopted') {
+      await manager.deleteVM(r.provider, r.vmId);
+      deleted++;
+    }
+  }
+  console.log(`   deleted ${deleted} VMs; EC2 API calls made: ${JSON.stringify(emulator.stats.byAction())}`);
+} finally {
+  await emulator.close();
 }

@@ -125,7 +125,8 @@ const specSchema = v.strictObject({
   spotMaxPrice: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.gtValue(0, 'must be greater than 0'))),
   iamRole: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
   region: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a region name such as "us-east-1"'))),
-  zone: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a zone name such as "us-east-1a"'))),
+  // Azure numbers its zones (1, 2, 3); the other clouds name them after their region.
+  zone: v.optional(v.pipe(v.string(), v.regex(/^([a-z][a-z0-9-]{1,40}|[1-9])$/, 'must be a zone name such as "us-east-1a" (or an Azure zone number)'))),
   instanceType: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/, 'must be an instance type name'))),
   egressGBPerMonth: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(0, 'must not be negative'))),
 });

@@ -88,6 +88,11 @@ describe('parseVMSpec', () => {
     }
   });
 
+  it('accepts Azure zone numbers', () => {
+    expect(parseVMSpec({ ...base, region: 'eastus', zone: '2' }).zone).toBe('2');
+    expect(fieldOf({ ...base, region: 'eastus', zone: '12' })).toBe('zone');
+  });
+
   it('refuses what is not an object', () => {
     expect(fieldOf(null)).toBe('(root)');
     expect(fieldOf('spec')).toBe('(root)');
