@@ -17,99 +17,15 @@ import type { OfferQuery, PriceBasis } from '../src/optimizer/offer-query.js';
 import { referenceQuery } from '../src/optimizer/reference-query.js';
 import { CostOptimizer, type InstanceRequirements } from '../src/optimizer/cost-optimizer.js';
 import { staticOffersLoader } from '../src/optimizer/loaders/provider-offers.js';
+import { GPU_MODELS, seededRandom, skyPilotScaleCatalog } from './catalog-generator.js';
 
-// ---------- deterministic generator ----------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(20261127);
+// ---------- catalog (shared deterministic generator) ----------
+const rand = seededRandom(20261128);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-
-interface Family {
-  readonly name: string;
-  readonly memPerVcpu: number;
-  readonly perVcpu: number;
-  readonly arch: 'x86_64' | 'arm64';
-  readonly gpu?: { model: string; memoryGiB: number; perGpu: number };
-}
-
-const BUCKETS = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
-
-function generate(provider: ProviderKind, options: {
-  regions: number;
-  zonesPerRegion: number; // 0: region-level rows
-  families: Family[];
-  sizes: readonly number[];
-  availability: number; // share of (type, zone) pairs that exist
-  gpuRegionShare: number;
-  name: (f: Family, vcpus: number) => string;
-}): Offer[] {
-  const out: Offer[] = [];
-  for (let r = 0; r < options.regions; r++) {
-    const region = `${provider}-region-${r}`;
-    const multiplier = 1 + rand() * 0.6;
-    const gpuRegion = rand() < options.gpuRegionShare;
-    const zones = options.zonesPerRegion === 0 ? [undefined] : Array.from({ length: options.zonesPerRegion }, (_, z) => `${region}${String.fromCharCode(97 + z)}`);
-    for (const zone of zones) {
-      for (const f of options.families) {
-        if (f.gpu && !gpuRegion) continue;
-        for (const vcpus of options.sizes) {
-          if (rand() > options.availability) continue;
-          const gpuCount = f.gpu ? Math.max(1, Math.floor(vcpus / 12)) : 0;
-          const onDemand = Math.round((vcpus * f.perVcpu + (f.gpu ? gpuCount * f.gpu.perGpu : 0)) * multiplier * 1e4) / 1e4;
-          const spot = rand() < 0.9 ? Math.round(onDemand * (0.2 + rand() * 0.5) * 1e4) / 1e4 : undefined;
-          out.push({
-            provider,
-            region,
-            zone,
-            instanceType: options.name(f, vcpus),
-            vcpus,
-            memoryGiB: vcpus * f.memPerVcpu,
-            gpu: f.gpu ? { model: f.gpu.model, count: gpuCount, memoryGiB: f.gpu.memoryGiB } : undefined,
-            arch: f.arch,
-            onDemandHourly: onDemand,
-            spotHourly: spot,
-            spotInterruption: spot === undefined ? undefined : pick(BUCKETS),
-            reserved1yHourly: Math.round(onDemand * 0.6 * 1e4) / 1e4,
-            reserved3yHourly: Math.round(onDemand * 0.4 * 1e4) / 1e4,
-            currency: 'USD',
-            source: 'bench-generated',
-            asOf: '2026-11-27',
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-function families(prefixes: string[], gpus: Array<[string, number, number]>): Family[] {
-  const fs: Family[] = [];
-  for (const p of prefixes) {
-    for (const [kind, mem, price] of [['gp', 4, 0.048], ['c', 2, 0.0425], ['r', 8, 0.063]] as const) {
-      fs.push({ name: `${kind}${p}`, memPerVcpu: mem, perVcpu: price * (0.85 + rand() * 0.3), arch: rand() < 0.25 ? 'arm64' : 'x86_64' });
-    }
-  }
-  for (const [model, memoryGiB, perGpu] of gpus) fs.push({ name: `g-${model}`, memPerVcpu: 8, perVcpu: 0.03, arch: 'x86_64', gpu: { model, memoryGiB, perGpu } });
-  return fs;
-}
-
-const gpuModels: Array<[string, number, number]> = [
-  ['t4', 16, 0.35], ['a10g', 24, 0.75], ['l4', 24, 0.56], ['v100', 16, 2.48], ['a100', 40, 2.93], ['a100-80gb', 80, 3.9], ['h100', 80, 6.9], ['k80', 12, 0.45],
-];
-const SIZES = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192];
+const gpuModels = GPU_MODELS;
 
 console.log('generating catalog ...');
-const aws = generate('aws', { regions: 28, zonesPerRegion: 4, families: families(Array.from({ length: 14 }, (_, i) => `${i + 3}`), gpuModels), sizes: SIZES, availability: 0.82, gpuRegionShare: 0.6, name: (f, v) => `${f.name}.${v}x` });
-const gcp = generate('gcp', { regions: 37, zonesPerRegion: 3, families: families(Array.from({ length: 8 }, (_, i) => `n${i + 1}`), gpuModels.slice(0, 6)), sizes: SIZES, availability: 0.78, gpuRegionShare: 0.5, name: (f, v) => `${f.name}-standard-${v}` });
-const azure = generate('azure', { regions: 60, zonesPerRegion: 0, families: families(Array.from({ length: 3 }, (_, i) => `v${i + 3}`), gpuModels.slice(0, 5)), sizes: SIZES, availability: 0.8, gpuRegionShare: 0.4, name: (f, v) => `Standard_${f.name}_${v}` });
+const { aws, gcp, azure } = skyPilotScaleCatalog();
 const offers: Offer[] = [...aws, ...gcp, ...azure];
 console.log(`catalog: aws ${aws.length} rows, gcp ${gcp.length}, azure ${azure.length}, total ${offers.length}`);
 
