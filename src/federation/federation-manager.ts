@@ -816,25 +816,14 @@ export class FederationManager {
       .get(vm.provider)
       ?.provider.estimateCost(this.attemptSpec(spec, { provider: vm.provider, region: vm.region, zone: vm.zone, instanceType: vm.instanceType, spot: vm.spot, providerKey: '', outcome: 'created' }, rid))
       .catch(() => undefined);
-    const inventory: InventoryRecord = {
-      provider: vm.provider,
-      vmId: vm.id,
-      name: vm.name,
-      region: vm.region,
-      zone: vm.zone,
-      instanceType: vm.instanceType,
-      spot: vm.spot,
-      state: vm.state,
-      status: 'active',
+    const inventory = inventoryRecord(vm, 'active', new Date(this.now()).toISOString(), {
       requestId: rid,
       spec,
       cost: cost
         ? { hourly: cost.hourly, compute: cost.breakdown.compute, storage: cost.breakdown.storage, network: cost.breakdown.network, source: cost.source, asOf: cost.asOf }
         : undefined,
       decision: decision && candidate ? { strategy: decision.strategy, score: candidate.score, hourlyPrice: candidate.hourlyPrice } : undefined,
-      recordedAt: new Date(this.now()).toISOString(),
-      lastSeenAt: new Date(this.now()).toISOString(),
-    };
+    });
     await this.store.put(`vms/${vm.provider}/${vm.id}`, inventory);
     await ctx.save({ ...ctx.record, status: 'done', vm: { provider: vm.provider, id: vm.id } });
     await this.refreshGauges();
@@ -984,25 +973,11 @@ export class FederationManager {
       }
       for (const [key, vm] of seen) {
         if (records.has(key) || vm.state === 'terminated') continue;
-        const record: InventoryRecord = {
-          provider: vm.provider,
-          vmId: vm.id,
-          name: vm.name,
-          region: vm.region,
-          zone: vm.zone,
-          instanceType: vm.instanceType,
-          spot: vm.spot,
-          state: vm.state,
-          status: 'adopted',
-          requestId: undefined,
-          spec: undefined,
+        const record = inventoryRecord(vm, 'adopted', nowIso, {
           cost: vm.hourlyPrice
             ? { hourly: vm.hourlyPrice.amount, compute: vm.hourlyPrice.amount * HOURS_PER_MONTH, storage: 0, network: 0, source: vm.hourlyPrice.source, asOf: vm.hourlyPrice.asOf }
             : undefined,
-          decision: undefined,
-          recordedAt: nowIso,
-          lastSeenAt: nowIso,
-        };
+        });
         await this.store.put(key, record, { expectedVersion: null, fencing });
         adopted.push(`${vm.provider}/${vm.id}`);
         this.events.publish('inventory.changed', { provider: vm.provider, vmId: vm.id, change: 'adopted' });
@@ -1102,6 +1077,32 @@ class RequestContext {
   updateAttempt(providerKey: string, change: Partial<AttemptRecord>): Promise<void> {
     return this.save({ ...this.record, attempts: this.record.attempts.map((a) => (a.providerKey === providerKey ? { ...a, ...change } : a)) });
   }
+}
+
+/** An inventory record for a VM as its provider reports it. */
+function inventoryRecord(
+  vm: VM,
+  status: InventoryRecord['status'],
+  at: string,
+  extra: Partial<Pick<InventoryRecord, 'requestId' | 'spec' | 'cost' | 'decision'>>,
+): InventoryRecord {
+  return {
+    provider: vm.provider,
+    vmId: vm.id,
+    name: vm.name,
+    region: vm.region,
+    zone: vm.zone,
+    instanceType: vm.instanceType,
+    spot: vm.spot,
+    state: vm.state,
+    status,
+    requestId: extra.requestId,
+    spec: extra.spec,
+    cost: extra.cost,
+    decision: extra.decision,
+    recordedAt: at,
+    lastSeenAt: at,
+  };
 }
 
 function candidateKey(c: { provider: string; region: string; zone: string | undefined; instanceType: string; spot: boolean }): string {

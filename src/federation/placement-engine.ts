@@ -998,7 +998,7 @@ function describeNeed(spec: VMSpec): string {
   return `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'any'} GPU` : ''}`;
 }
 
-interface DecisionParts {
+interface DecisionFields {
   readonly ranked: readonly PlacementCandidate[];
   readonly rejected: readonly RejectedCandidate[];
   readonly strategy: PlacementStrategy;
@@ -1012,7 +1012,7 @@ function fmt(n: number | undefined, digits = 3): string {
   return n === undefined ? '-' : n.toFixed(digits);
 }
 
-function renderDecision(parts: DecisionParts, limit: number): string {
+function renderDecision(parts: DecisionFields, limit: number): string {
   const w = parts.weights;
   const head = [
     `strategy ${parts.strategy} (cost ${w.cost}, performance ${w.performance}, compliance ${w.compliance}, location ${w.location}, carbon ${w.carbon}); spot: ${parts.spot}`,
@@ -1047,35 +1047,9 @@ function renderDecision(parts: DecisionParts, limit: number): string {
   return `${head.join('\n')}\n${table}${more}${rejectedTable}`;
 }
 
-class Decision implements PlacementDecision {
-  readonly chosen: PlacementCandidate;
-  readonly ranked: readonly PlacementCandidate[];
-  readonly rejected: readonly RejectedCandidate[];
-  readonly strategy: PlacementStrategy;
-  readonly weights: ScoreWeights;
-  readonly spot: SpotPolicy;
-  readonly policies: readonly AppliedPolicy[];
-  readonly explained: boolean;
-  constructor(parts: DecisionParts & { chosen: PlacementCandidate }) {
-    this.chosen = parts.chosen;
-    this.ranked = parts.ranked;
-    this.rejected = parts.rejected;
-    this.strategy = parts.strategy;
-    this.weights = parts.weights;
-    this.spot = parts.spot;
-    this.policies = parts.policies;
-    this.explained = parts.explained;
-  }
-  explain(limit = 20): string {
-    return renderDecision(this, limit);
-  }
-}
-
-/** A decision with no feasible candidate: its rejections say why. */
-export class RefusedDecision {
-  /** Always empty. */
-  readonly ranked: readonly PlacementCandidate[] = [];
-  /** Every rejection. */
+/** What every decision carries, feasible or not. */
+export abstract class DecisionParts {
+  /** Rejections (complete with `explain: true`). */
   readonly rejected: readonly RejectedCandidate[];
   /** Strategy used. */
   readonly strategy: PlacementStrategy;
@@ -1083,7 +1057,7 @@ export class RefusedDecision {
   readonly weights: ScoreWeights;
   /** Spot policy used. */
   readonly spot: SpotPolicy;
-  /** Policies considered. */
+  /** Policies considered, in priority order. */
   readonly policies: readonly AppliedPolicy[];
   /** Whether rejections were fully explained. */
   readonly explained: boolean;
@@ -1096,6 +1070,25 @@ export class RefusedDecision {
     this.policies = parts.policies;
     this.explained = parts.explained;
   }
+}
+
+class Decision extends DecisionParts implements PlacementDecision {
+  readonly chosen: PlacementCandidate;
+  readonly ranked: readonly PlacementCandidate[];
+  constructor(parts: DecisionParts & { ranked: readonly PlacementCandidate[]; chosen: PlacementCandidate }) {
+    super(parts);
+    this.chosen = parts.chosen;
+    this.ranked = parts.ranked;
+  }
+  explain(limit = 20): string {
+    return renderDecision(this, limit);
+  }
+}
+
+/** A decision with no feasible candidate: its rejections say why. */
+export class RefusedDecision extends DecisionParts {
+  /** Always empty. */
+  readonly ranked: readonly PlacementCandidate[] = [];
   /** Renders the refusal as a table. */
   explain(): string {
     return renderDecision(this, 0);
