@@ -964,9 +964,14 @@ export class FederationManager {
           this.events.publish('inventory.changed', { provider: r.provider, vmId: r.vmId, change: 'lost' });
           continue;
         }
-        const hourly = vm.hourlyPrice?.amount;
-        if (vm.state !== r.state || (hourly !== undefined && r.cost && Math.abs(r.cost.hourly - hourly) > 1e-9 && r.cost.compute !== hourly * HOURS_PER_MONTH)) {
-          await this.store.put(key, { ...r, state: vm.state, lastSeenAt: nowIso } satisfies InventoryRecord, { expectedVersion: rec.version, fencing });
+        // The compute price as the provider now reports it (storage and egress keep their estimate).
+        const compute = vm.hourlyPrice ? vm.hourlyPrice.amount * HOURS_PER_MONTH : undefined;
+        const repriced = compute !== undefined && r.cost !== undefined && Math.abs(r.cost.compute - compute) > 1e-6;
+        if (vm.state !== r.state || repriced) {
+          const cost = repriced
+            ? { ...r.cost!, compute: compute!, hourly: (compute! + r.cost!.storage + r.cost!.network) / HOURS_PER_MONTH, source: vm.hourlyPrice!.source, asOf: vm.hourlyPrice!.asOf }
+            : r.cost;
+          await this.store.put(key, { ...r, state: vm.state, cost, lastSeenAt: nowIso } satisfies InventoryRecord, { expectedVersion: rec.version, fencing });
           refreshed++;
           this.events.publish('inventory.changed', { provider: r.provider, vmId: r.vmId, change: 'refreshed' });
         }

@@ -310,6 +310,14 @@ describe('inventory', () => {
     expect(records.map((r) => [r.vmId, r.status]).sort()).toEqual([[created.vm.id, 'lost'], [stray.id, 'adopted']].sort());
     expect(records.some((r) => r.vmId === unrelated.id)).toBe(false);
 
+    // A stopped VM's state is refreshed.
+    const { vm: kept } = await manager.createVM({ ...need, name: 'kept' }, { request: cheapest });
+    await manager.reconcile();
+    await aws.stopVM(kept.id);
+    const refreshed = await manager.reconcile();
+    expect(refreshed.refreshed).toBe(1);
+    for await (const r of manager.inventory()) if (r.vmId === kept.id) expect(r.state).toBe('stopped');
+
     // While another replica holds the reconcile lease, this one skips.
     const other = new FederationManager({ providers: all, stateStore: store, replicaId: 'other' });
     const lease = await store.acquireLease('reconcile', 'someone-else', 60_000);
