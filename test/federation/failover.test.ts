@@ -178,7 +178,9 @@ describe('failover', () => {
   });
 
   it('records the VM id in the state store before waiting for it to run', async () => {
-    const aws = cloud('aws-main', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)], { provisioningDelayMs: 80 });
+    // The VM stays pending until the test moves this clock on.
+    let now = 0;
+    const aws = cloud('aws-main', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)], { provisioningDelayMs: 1_000, now: () => now });
     const store = createMemoryStore();
     const { manager } = managerWith([aws], { stateStore: store });
     const pending = manager.createVM(need, { idempotencyKey: 'slow' });
@@ -190,6 +192,7 @@ describe('failover', () => {
     const vm = (await aws.listVMs()[Symbol.asyncIterator]().next()).value as VM;
     expect(recorded).toBe(vm.id);
     expect(vm.state).toBe('pending'); // recorded while still pending
+    now = 1_000;
     expect((await pending).vm.id).toBe(vm.id);
   });
 });
