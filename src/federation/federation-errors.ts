@@ -43,18 +43,43 @@ function marked(value: unknown, marker: symbol): boolean {
 
 /** No candidate satisfies the constraints and policies. `explanation` says why for each. */
 export class PlacementRefusedError extends NovacronError {
-  /** Every candidate turned down, with its reason. */
-  readonly rejected: readonly RejectionSummary[];
-  /** A table a person can read. */
-  readonly explanation: string;
-  /** Creates the error. */
-  constructor(options: { message: string; rejected: readonly RejectionSummary[]; explanation: string }) {
-    super('PLACEMENT_REFUSED', false, { message: `${options.message}\n${options.explanation}` });
+  private readonly sourceRejected: () => readonly RejectionSummary[];
+  private readonly render: () => string;
+  private rendered: string | undefined;
+  private redactedRejections: readonly RejectionSummary[] | undefined;
+
+  /**
+   * Creates the error. The explanation is rendered (and redacted) when first read, so that a
+   * refusal that nobody prints costs no table.
+   */
+  constructor(options: {
+    message: string;
+    rejected: readonly RejectionSummary[] | (() => readonly RejectionSummary[]);
+    explanation: string | (() => string);
+  }) {
+    super('PLACEMENT_REFUSED', false, { message: `${options.message}; see rejected and explanation` });
     this.name = 'PlacementRefusedError';
-    this.rejected = options.rejected.map((r) => ({ ...r, reason: redactString(r.reason) }));
-    this.explanation = redactString(options.explanation);
+    const rejected = options.rejected;
+    let cached: readonly RejectionSummary[] | undefined;
+    this.sourceRejected = typeof rejected === 'function' ? () => (cached ??= rejected()) : () => rejected;
+    const explanation = options.explanation;
+    this.render = typeof explanation === 'string' ? () => explanation : explanation;
+    for (const key of ['sourceRejected', 'render', 'rendered', 'redactedRejections']) Object.defineProperty(this, key, { enumerable: false });
     Object.defineProperty(this, REFUSED, { value: true });
   }
+
+  /** Every candidate turned down, with its reason. */
+  get rejected(): readonly RejectionSummary[] {
+    this.redactedRejections ??= this.sourceRejected().map((r) => ({ ...r, reason: redactString(r.reason) }));
+    return this.redactedRejections;
+  }
+
+  /** A table a person can read: every candidate, scored or rejected with its rule. */
+  get explanation(): string {
+    this.rendered ??= redactString(this.render());
+    return this.rendered;
+  }
+
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is PlacementRefusedError {
     return marked(value, REFUSED);

@@ -541,11 +541,13 @@ export class FederationManager {
   private decideOrThrow(engine: PlacementEngine, spec: VMSpec, request: PlacementRequest, explain: boolean, exclusions: PlacementExclusions, only?: readonly string[]): PlacementDecision {
     const decision = engine.decide(spec, request, { explain, exclusions, onlyProviders: only });
     if (!(decision instanceof RefusedDecision)) return decision;
-    const full = explain ? decision : (engine.decide(spec, request, { explain: true, exclusions, onlyProviders: only }) as RefusedDecision);
+    // The explained decision (every rejection) is worked out only if someone reads it.
+    let full: RefusedDecision | undefined = explain ? decision : undefined;
+    const explained = (): RefusedDecision => (full ??= engine.decide(spec, request, { explain: true, exclusions, onlyProviders: only }) as RefusedDecision);
     throw new PlacementRefusedError({
       message: `no feasible placement for ${spec.name} (${spec.cpu} vCPU / ${spec.memoryGiB} GiB)`,
-      rejected: full.rejected.map((r) => ({ provider: r.provider, region: r.region, reason: r.reason })),
-      explanation: full.explain(),
+      rejected: () => explained().rejected.map((r) => ({ provider: r.provider, region: r.region, reason: r.reason })),
+      explanation: () => explained().explain(),
     });
   }
 
@@ -852,7 +854,7 @@ export class FederationManager {
       throw new PlacementRefusedError({
         message: `${spec.name}: only ${providerOrder.length} provider(s) can host it, ${minProviders} required`,
         rejected: full.rejected.map((r) => ({ provider: r.provider, region: r.region, reason: r.reason })),
-        explanation: full.explain(),
+        explanation: () => full.explain(),
       });
     }
     const vms: (VM | undefined)[] = new Array<VM | undefined>(options.replicas).fill(undefined);
