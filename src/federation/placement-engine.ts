@@ -562,7 +562,7 @@ export class PlacementEngine {
     if (this.pairMask[this.pairOf[position]!] !== 1) return 'pair';
     const price = spot ? offer.spotHourly : offer.onDemandHourly;
     if (price === undefined) return 'price';
-    if (costMax && (costMax.operator === '<' ? price >= costMax.value : price > costMax.value)) return `$${price}/h is not ${costMax.operator} $${costMax.value}/h`;
+    if (costMax && overCost(price, costMax)) return `$${price}/h is not ${costMax.operator} $${costMax.value}/h`;
     if (spec.instanceType !== undefined && offer.instanceType !== spec.instanceType) return `instance type is not ${spec.instanceType}`;
     const entry = this.providers.get(offer.provider)!;
     const families = entry.defaults.instanceFamilies;
@@ -624,6 +624,7 @@ export class PlacementEngine {
           if (this.vcpusOf[position]! < spec.cpu || this.memoryOf[position]! < spec.memoryGiB) continue;
           if (!fits(this.index.offer(position), spec)) continue;
           fitted = true;
+          if (costMax && firstReason !== undefined && overCost(priceOfBasis(this.index.offer(position), basis), costMax)) break; // the list is in price order: nothing later is cheaper
           const candidate = this.admit(spec, position, spot, filter, costMax, constraints, exclusions);
           if (typeof candidate === 'string') {
             if (firstReason === undefined) {
@@ -678,10 +679,20 @@ export class PlacementEngine {
     return this.latency.rtt(a, b)?.rttMs;
   }
 
-  /** @internal Carbon of an offer. */
-  carbonOf(offer: Offer): number | undefined {
-    return this.carbon?.(offer);
+  /** @internal Grams CO2e per hour of the offer at `position`, when a carbon model is given. */
+  carbonOf(position: number): number | undefined {
+    if (!this.carbon) return undefined;
+    // Carbon depends on the offer alone: work it out once per offer and catalog version.
+    this.carbonCache ??= new Float64Array(this.index.size).fill(NaN);
+    let grams = this.carbonCache[position]!;
+    if (Number.isNaN(grams)) {
+      grams = this.carbon(this.index.offer(position)) ?? -1;
+      this.carbonCache[position] = grams;
+    }
+    return grams < 0 ? undefined : grams;
   }
+
+  private carbonCache: Float64Array | undefined;
 }
 
 /** Where one price basis's scan has got to. */
@@ -721,12 +732,15 @@ interface ScoredRaw {
   readonly score: number;
 }
 
+function text(p: string, q: string): number {
+  return p < q ? -1 : p > q ? 1 : 0;
+}
+
 function compareScored(a: ScoredRaw, b: ScoredRaw): number {
   if (a.score !== b.score) return b.score - a.score;
   const x = a.raw;
   const y = b.raw;
   if (x.price !== y.price) return x.price - y.price;
-  const text = (p: string, q: string): number => (p < q ? -1 : p > q ? 1 : 0);
   return (
     text(x.offer.provider, y.offer.provider) ||
     text(x.offer.region, y.offer.region) ||
@@ -826,7 +840,7 @@ class Scorer {
     this.pairTerms(pair, c.offer.provider, c.offer.region);
     const cost = c.price <= 0 ? 1 : Math.min(1, this.minPrice / c.price);
     const performance = w.performance > 0 ? performanceScore(c.offer, c.spot) : 0;
-    const carbon = w.carbon > 0 ? this.carbonScore(this.engine.carbonOf(c.offer)) : 0;
+    const carbon = w.carbon > 0 ? this.carbonScore(this.engine.carbonOf(c.position)) : 0;
     const weighted =
       (w.cost * cost + w.performance * performance + w.compliance * this.compliance[pair]! + w.location * this.location[pair]! + w.carbon * carbon) / this.totalWeight;
     const total = weighted + (this.prefers.length > 0 ? this.bonusOf(pair, c) : 0);
@@ -838,7 +852,7 @@ class Scorer {
     const c = s.raw;
     const provider = c.offer.provider;
     const rtt = this.rtt[s.pair]!;
-    const carbon = this.engine.carbonOf(c.offer);
+    const carbon = this.engine.carbonOf(c.position);
     return {
       provider,
       providerKind: this.engine.kindOf(provider),
@@ -876,7 +890,6 @@ interface RawCandidate {
 export function compareCandidates(a: PlacementCandidate, b: PlacementCandidate): number {
   if (a.score !== b.score) return b.score - a.score;
   if (a.hourlyPrice !== b.hourlyPrice) return a.hourlyPrice - b.hourlyPrice;
-  const text = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   return (
     text(a.provider, b.provider) ||
     text(a.region, b.region) ||
@@ -983,6 +996,11 @@ export function complianceScore(residency: string | undefined, geo: Region['geo'
   if (geo.country.toLowerCase() === wanted) return 1;
   const area = RESIDENCY_AREAS[wanted];
   return area !== undefined && geo.area === area ? 1 : 0;
+}
+
+/** True when `price` breaks a cost constraint. */
+function overCost(price: number, costMax: Extract<PlacementConstraint, { type: 'cost' }>): boolean {
+  return costMax.operator === '<' ? price >= costMax.value : price > costMax.value;
 }
 
 /** The index's fit rule, for one offer: enough vCPUs and memory, the GPUs asked for and no others. */
