@@ -200,6 +200,8 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   if (typeof input !== 'object' || input === null) {
     throw new InvalidSpecError({ provider: options.provider, issues: [{ field: '(root)', message: 'expected a VM spec object' }] });
   }
+  // A spec this function produced is frozen and known valid: hand it back as it is.
+  if (validated.has(input)) return input as VMSpec;
   const raw = dropUndefined(isNormalized(input) ? toInput(input) : input);
   if (raw.network) (raw as { network: object }).network = dropUndefined(raw.network);
   if (raw.gpu) (raw as { gpu: object }).gpu = dropUndefined(raw.gpu);
@@ -237,20 +239,20 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
       : diskObject
         ? { sizeGiB: diskObject.size, type: diskObject.type ?? 'ssd', encrypted: diskObject.encrypted ?? true }
         : { sizeGiB: diskSize(s.disk as number | string, options.provider), type: 'ssd' as DiskType, encrypted: true };
-  return {
+  const spec: VMSpec = Object.freeze({
     name: s.name,
     cpu: s.cpu,
     memoryGiB: s.memory,
-    disk,
-    gpu: s.gpu ? { count: s.gpu.count, type: s.gpu.type?.toLowerCase() } : undefined,
+    disk: Object.freeze(disk),
+    gpu: s.gpu ? Object.freeze({ count: s.gpu.count, type: s.gpu.type?.toLowerCase() }) : undefined,
     image,
-    network: {
+    network: Object.freeze({
       subnet: s.network?.subnet,
       publicIp: s.network?.publicIp ?? false,
-      securityGroups: s.network?.securityGroups ?? [],
+      securityGroups: Object.freeze([...(s.network?.securityGroups ?? [])]),
       network: s.network?.network,
-    },
-    labels: s.labels ?? {},
+    }),
+    labels: Object.freeze({ ...(s.labels ?? {}) }),
     userData: s.userData,
     spot: s.spot ?? false,
     spotMaxPrice: s.spotMaxPrice,
@@ -259,8 +261,13 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
     zone: s.zone,
     instanceType: s.instanceType,
     egressGBPerMonth: s.egressGBPerMonth ?? 0,
-  };
+  });
+  validated.add(spec);
+  return spec;
 }
+
+/** Specs produced by {@link parseVMSpec} (frozen, so they stay valid). */
+const validated = new WeakSet<object>();
 
 function diskSize(value: number | string, provider: string | undefined): number {
   const gib = toGiB(value);
