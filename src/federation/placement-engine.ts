@@ -603,6 +603,7 @@ export class PlacementEngine {
   ): void {
     const covered = new Set(out.map((c) => `${c.pair}|${c.raw.spot}`));
     const lists = this.pairLists();
+    const probe = new Uint32Array(256);
     for (const pairId of filter.allowedPairs) {
       const provider = this.pairProvider[pairId]!;
       const region = this.pairRegion[pairId]!;
@@ -614,7 +615,10 @@ export class PlacementEngine {
         const spot = basis === 'spot';
         if (covered.has(`${pairId}|${spot}`)) continue;
         // The pair's offers in price order: the first that fits and is admitted stands for the pair.
-        const list = (spot ? lists.spot : lists.onDemand)[pairId]!;
+        // GPU requests ask the index, whose GPU partitions skip the many offers without that GPU.
+        const list = spec.gpu
+          ? probe.subarray(0, this.index.query({ ...baseQuery(spec, basis), providers: [provider], regions: [region] }, probe, probe.length))
+          : (spot ? lists.spot : lists.onDemand)[pairId]!;
         let firstReason: string | undefined;
         let admitted = false;
         let fitted = false;
