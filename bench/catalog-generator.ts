@@ -5,18 +5,8 @@
  * general-purpose, compute and memory families with a regional multiplier.
  */
 import type { Offer, ProviderKind } from '../src/provider/types.js';
-
-/** A seeded PRNG (mulberry32), so every run benchmarks the same catalog. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/testing/seeded-random.js';
+export { seededRandom };
 
 interface Family {
   readonly name: string;

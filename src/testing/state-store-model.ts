@@ -4,6 +4,8 @@
  * random sequences rather than on hand-picked cases only.
  */
 import type { TransactionOp } from '../state/state-store.js';
+import { seededRandom } from './seeded-random.js';
+export { seededRandom };
 
 /** One record of the model. */
 export interface ModelRecord {
@@ -22,17 +24,6 @@ export type ModelOperation =
 /** What an operation did: its result, or that it was refused for a version conflict. */
 export type ModelOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false };
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing sequence can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The StateStore's record semantics over a Map. */
 export class StateStoreModel {

@@ -3,6 +3,7 @@
  * quotas, one-off failures, lost responses and expired credentials. Tests turn them on to
  * prove the adapter survives what AWS does on a bad day.
  */
+import { seededRandom } from '../../seeded-random.js';
 
 /** Account limits the emulator enforces per region. */
 export interface Ec2Quotas {
@@ -24,17 +25,6 @@ export interface OneOffFailure {
   readonly status?: number | undefined;
 }
 
-/** A small seeded PRNG (mulberry32), so a throttling pattern can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Faults in force; mutate through the methods. */
 export class Ec2Faults {
