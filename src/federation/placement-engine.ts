@@ -119,24 +119,12 @@ export interface AppliedPolicy {
   readonly action: string;
 }
 
-/** The outcome of placement: the choice, the ranking, and every rejection. */
-export interface PlacementDecision {
+/** The outcome of placement: the choice, the ranking, and every rejection (fields shared with refusals in {@link DecisionParts}). */
+export interface PlacementDecision extends DecisionParts {
   /** The best candidate. */
   readonly chosen: PlacementCandidate;
   /** Every scored candidate, best first (`chosen` is the first). */
   readonly ranked: readonly PlacementCandidate[];
-  /** Rejections (complete with `explain: true`; empty on the fast path). */
-  readonly rejected: readonly RejectedCandidate[];
-  /** Strategy used. */
-  readonly strategy: PlacementStrategy;
-  /** Weights used. */
-  readonly weights: ScoreWeights;
-  /** Spot policy used. */
-  readonly spot: SpotPolicy;
-  /** Policies considered, in priority order. */
-  readonly policies: readonly AppliedPolicy[];
-  /** Whether rejections were fully explained. */
-  readonly explained: boolean;
   /** Renders the decision as a table a person can read. */
   explain(): string;
 }
@@ -1071,7 +1059,7 @@ function renderDecision(parts: DecisionFields, limit: number): string {
 
 /** What every decision carries, feasible or not. */
 export abstract class DecisionParts {
-  /** Rejections (complete with `explain: true`). */
+  /** Rejections (complete with `explain: true`; empty on the fast path). */
   readonly rejected: readonly RejectedCandidate[];
   /** Strategy used. */
   readonly strategy: PlacementStrategy;
