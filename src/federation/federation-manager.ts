@@ -689,10 +689,7 @@ export class FederationManager {
       const vm = await provider.getVM(record.vm.id, { signal });
       return { vm, decision: undefined, attempts: record.attempts, reused: true };
     }
-    if (record.status === 'failed') {
-      // A failed request may be retried: it starts afresh with the attempts it already made.
-      return undefined;
-    }
+    // Not done (or failed: a failed request may be retried, keeping the attempts it made).
     return undefined;
   }
 
@@ -842,11 +839,11 @@ export class FederationManager {
     const { spec, request, spotGiven } = await this.resolve(input, options.request);
     const effective = this.effectiveRequest(spec, request, spotGiven);
     const engine = await this.getEngine(options.signal);
-    const minProviders = options.minProviders ?? this.distributeMinimum(spec) ?? 1;
     const groupKey = options.idempotencyKey ?? randomUUID();
 
     // Best candidate per provider, providers ranked by their best score.
     const decision = this.decideOrThrow(engine, spec, effective, false, this.blocks);
+    const minProviders = options.minProviders ?? this.distributeMinimum(decision) ?? 1;
     const providerOrder: string[] = [];
     for (const c of decision.ranked) if (!providerOrder.includes(c.provider)) providerOrder.push(c.provider);
     if (providerOrder.length < minProviders) {
@@ -893,13 +890,12 @@ export class FederationManager {
     return { vms: created, providers };
   }
 
-  private distributeMinimum(spec: VMSpec): number | undefined {
+  /** The largest `minProviders` of the `distribute` policies that applied to the decision. */
+  private distributeMinimum(decision: PlacementDecision): number | undefined {
     let min: number | undefined;
-    for (const p of [...this.policies].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))) {
+    for (const p of this.policies) {
       if (p.action.type !== 'distribute') continue;
-      const c = p.condition;
-      const holds = c.type === 'always' || (c.type === 'label' && c.key !== undefined && spec.labels[c.key] === c.value);
-      if (holds) min = Math.max(min ?? 0, p.action.minProviders);
+      if (decision.policies.some((d) => d.name === p.name && d.applied)) min = Math.max(min ?? 0, p.action.minProviders);
     }
     return min;
   }

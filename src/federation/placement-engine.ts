@@ -20,7 +20,9 @@ import { conditionHolds, orderPolicies, targetMatches, type Policy, type PolicyS
 import {
   hasCapability,
   STRATEGY_WEIGHTS,
+  type CostConstraint,
   type PlacementConstraint,
+  type RegionNearConstraint,
   type PlacementRequest,
   type PlacementStrategy,
   type ScoreWeights,
@@ -214,6 +216,18 @@ interface PairFilter {
   readonly spotProviders: Map<string, string>; // provider → why spot is allowed
 }
 
+/** What the offer-level steps of one decision share. */
+interface DecisionContext {
+  readonly spec: VMSpec;
+  readonly filter: PairFilter;
+  readonly spotPolicy: SpotPolicy;
+  readonly costMax: CostConstraint | undefined;
+  readonly constraints: readonly PlacementConstraint[];
+  readonly exclusions: PlacementExclusions;
+  readonly scorer: Scorer;
+  readonly seen: SeenSet;
+}
+
 /** Chooses placements. Build one per catalog version; `decide` is synchronous and fast. */
 export class PlacementEngine {
   private readonly providers: ReadonlyMap<string, PlacementProvider>;
@@ -308,7 +322,7 @@ export class PlacementEngine {
     const exclusions = options.exclusions ?? NO_EXCLUSIONS;
     const constraints = withSpecConstraints(spec, request.constraints ?? []);
     this.zoneRules = exclusions.mayExcludeRegions?.() !== false || constraints.some((c) => c.type === 'zone');
-    const near = constraints.find((c): c is Extract<PlacementConstraint, { operator: 'near' }> => c.type === 'region' && c.operator === 'near');
+    const near = constraints.find((c): c is RegionNearConstraint => c.type === 'region' && c.operator === 'near');
 
     const subject: PolicySubject = {
       labels: spec.labels,
@@ -321,19 +335,19 @@ export class PlacementEngine {
 
     const rejected: RejectedCandidate[] = [];
     const filter = this.filterPairs(spec, constraints, active, spotPolicy, exclusions, options.onlyProviders, explain ? rejected : undefined);
-    const costMax = constraints.find((c): c is Extract<PlacementConstraint, { type: 'cost' }> => c.type === 'cost');
+    const costMax = constraints.find((c): c is CostConstraint => c.type === 'cost');
 
     const scorer = new Scorer(this, spec, weights, active, near, filter.spotProviders, this.pairTerms);
-    const seen = this.newSeen();
+    const ctx: DecisionContext = { spec, filter, spotPolicy, costMax, constraints, exclusions, scorer, seen: this.newSeen() };
     const scored: ScoredRaw[] = [];
     if (filter.providerNames.length > 0) {
       const bases: BasisScan[] = [];
       if (spotPolicy !== 'require') bases.push(this.scan('onDemand', filter.providerNames));
       const spotNames = filter.providerNames.filter((n) => filter.spotProviders.has(n));
       if (spotPolicy !== 'forbid' && spotNames.length > 0) bases.push(this.scan('spot', spotNames));
-      this.search(spec, filter, bases, costMax, constraints, exclusions, scorer, seen, scored);
+      this.search(ctx, bases, scored);
     }
-    if (explain) this.explainPairs(spec, filter, spotPolicy, costMax, constraints, exclusions, scorer, seen, scored, rejected);
+    if (explain) this.explainPairs(ctx, scored, rejected);
     scored.sort(compareScored);
     const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
     const ranked: PlacementCandidate[] = [];
@@ -478,17 +492,8 @@ export class PlacementEngine {
    * once the next offer cannot beat the best score found. The result is the best-scored
    * feasible candidate, not merely the best of the cheapest K.
    */
-  private search(
-    spec: VMSpec,
-    filter: PairFilter,
-    bases: BasisScan[],
-    costMax: Extract<PlacementConstraint, { type: 'cost' }> | undefined,
-    constraints: readonly PlacementConstraint[],
-    exclusions: PlacementExclusions,
-    scorer: Scorer,
-    seen: SeenSet,
-    out: ScoredRaw[],
-  ): void {
+  private search(ctx: DecisionContext, bases: BasisScan[], out: ScoredRaw[]): void {
+    const { spec, filter, costMax, scorer, seen } = ctx;
     const pending: RawCandidate[] = [];
     const grow = (scan: BasisScan): void => {
       const k = scan.k === 0 ? this.topK : Math.min(scan.k * 4, Math.max(this.maxScan, this.topK));
@@ -499,7 +504,7 @@ export class PlacementEngine {
         const position = scan.positions[i]!;
         const key = scan.basis === 'spot' ? position + this.index.size : position;
         if (seen.has(key)) continue;
-        const candidate = this.admit(spec, position, scan.basis === 'spot', filter, costMax, constraints, exclusions);
+        const candidate = this.admit(ctx, position, scan.basis === 'spot');
         if (typeof candidate === 'string') continue;
         seen.add(key);
         pending.push(candidate);
@@ -537,15 +542,8 @@ export class PlacementEngine {
   }
 
   /** Offer-level rules: pair allowed, spot allowed, cost, zone, family, exact type. Returns the reason on refusal. */
-  private admit(
-    spec: VMSpec,
-    position: number,
-    spot: boolean,
-    filter: PairFilter,
-    costMax: Extract<PlacementConstraint, { type: 'cost' }> | undefined,
-    constraints: readonly PlacementConstraint[],
-    exclusions: PlacementExclusions,
-  ): RawCandidate | string {
+  private admit(ctx: DecisionContext, position: number, spot: boolean): RawCandidate | string {
+    const { spec, costMax } = ctx;
     const offer = this.index.offer(position);
     if (this.pairMask[this.pairOf[position]!] !== 1) return 'pair';
     const price = spot ? offer.spotHourly : offer.onDemandHourly;
@@ -555,13 +553,14 @@ export class PlacementEngine {
     const entry = this.providers.get(offer.provider)!;
     const families = entry.defaults.instanceFamilies;
     if (families && families.length > 0 && !families.includes(instanceFamily(offer.instanceType))) return `family ${instanceFamily(offer.instanceType)} is outside [${families.join(', ')}]`;
-    const zone = this.zoneFor(offer, entry, constraints, exclusions, spec);
+    const zone = this.zoneFor(ctx, offer, entry);
     if (zone === null) return 'every zone is blocked or excluded';
     return { position, offer, spot, price, zone };
   }
 
   /** The zone to name: the offer's own, or the first allowed one when some zones are ruled out. */
-  private zoneFor(offer: Offer, entry: PlacementProvider, constraints: readonly PlacementConstraint[], exclusions: PlacementExclusions, spec: VMSpec): string | undefined | null {
+  private zoneFor(ctx: DecisionContext, offer: Offer, entry: PlacementProvider): string | undefined | null {
+    const { constraints, exclusions, spec } = ctx;
     if (offer.zone !== undefined && !this.zoneRules) return offer.zone;
     const allowed = (zone: string): boolean =>
       exclusions.zone(offer.provider, offer.region, zone) === undefined &&
@@ -577,18 +576,8 @@ export class PlacementEngine {
   }
 
   /** On the explained path: account for every allowed provider × region, scoring its best offer or saying why none fits. */
-  private explainPairs(
-    spec: VMSpec,
-    filter: PairFilter,
-    spotPolicy: SpotPolicy,
-    costMax: Extract<PlacementConstraint, { type: 'cost' }> | undefined,
-    constraints: readonly PlacementConstraint[],
-    exclusions: PlacementExclusions,
-    scorer: Scorer,
-    seen: SeenSet,
-    out: ScoredRaw[],
-    rejected: RejectedCandidate[],
-  ): void {
+  private explainPairs(ctx: DecisionContext, out: ScoredRaw[], rejected: RejectedCandidate[]): void {
+    const { spec, filter, spotPolicy, costMax, scorer, seen } = ctx;
     const covered = new Set(out.map((c) => `${c.pair}|${c.raw.spot}`));
     const lists = this.pairLists();
     const probe = new Uint32Array(256);
@@ -617,7 +606,7 @@ export class PlacementEngine {
           if (!fits(this.index.offer(position), spec)) continue;
           fitted = true;
           if (costMax && firstReason !== undefined && overCost(priceOfBasis(this.index.offer(position), basis), costMax)) break; // the list is in price order: nothing later is cheaper
-          const candidate = this.admit(spec, position, spot, filter, costMax, constraints, exclusions);
+          const candidate = this.admit(ctx, position, spot);
           if (typeof candidate === 'string') {
             if (firstReason === undefined) {
               const o = this.index.offer(position);
@@ -763,7 +752,7 @@ class Scorer {
     private readonly spec: VMSpec,
     private readonly weights: ScoreWeights,
     policies: readonly Policy[],
-    private readonly near: Extract<PlacementConstraint, { operator: 'near' }> | undefined,
+    private readonly near: RegionNearConstraint | undefined,
     private readonly spotProviders: ReadonlyMap<string, string>,
     cache: PairTermCache,
   ) {
@@ -991,7 +980,7 @@ export function complianceScore(residency: string | undefined, geo: Region['geo'
 }
 
 /** True when `price` breaks a cost constraint. */
-function overCost(price: number, costMax: Extract<PlacementConstraint, { type: 'cost' }>): boolean {
+function overCost(price: number, costMax: CostConstraint): boolean {
   return costMax.operator === '<' ? price >= costMax.value : price > costMax.value;
 }
 
