@@ -8,6 +8,7 @@ const only = process.argv.slice(2);
 const benches = [
   ['import time', ['bench/import-time.mjs']],
   ['state stores', ['--import', 'tsx', 'bench/state-stores.ts']],
+  ['postgres cas', ['--import', 'tsx', 'bench/postgres-cas.ts']],
   ['cost optimizer', ['--expose-gc', '--import', 'tsx', 'bench/optimizer.ts']],
   ['federation placement', ['--import', 'tsx', 'bench/federation.ts']],
   ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],

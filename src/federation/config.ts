@@ -6,22 +6,18 @@
  */
 import * as v from 'valibot';
 import { InvalidSpecError, type SpecIssue } from '../provider/errors.js';
+import { describeInput, findStructuralIssue } from '../provider/input-guards.js';
 import { toSpecIssues } from '../provider/spec-schema.js';
 import type { VMSpecInput } from '../provider/types.js';
-import type { Policy } from './policy.js';
-import { PLACEMENT_STRATEGIES, type PlacementConstraint, type PlacementRequest } from './placement-request.js';
+import type { PlacementConstraint, PlacementRequest } from './placement/index.js';
+import type { Policy } from './placement/index.js';
+import { CAPABILITY_NAMES, choiceMessage, constraintSchemaWith, oneOf, spotPolicySchema, strategySchema, stringListSchema, toRegionConstraint } from './request-schema.js';
 
 /** The API version this loader reads. */
 export const API_VERSION = 'novacron.io/v1alpha1';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 const nameSchema = v.pipe(v.string('must be a string'), v.regex(NAME, 'must be lower-case letters, digits, "-", "_" or "." (at most 63 characters)'));
-const stringList = v.pipe(v.array(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')), 'must be a list'), v.minLength(1, 'must not be empty'));
-
-function oneOf<const T extends readonly string[]>(values: T) {
-  return v.picklist(values, (issue) => `expected one of ${values.join(', ')}, got ${JSON.stringify(issue.input)}`);
-}
-
 const metadataSchema = v.looseObject({
   name: nameSchema,
   labels: v.optional(v.record(v.string(), v.string('label values must be strings'))),
@@ -34,22 +30,20 @@ const conditionSchema = v.strictObject({
   value: v.optional(v.union([v.string(), v.number(), v.array(v.string())], 'must be a string, a number or a list of strings')),
 });
 
-const capabilityNames = ['spot', 'gpu', 'reservedPricing', 'stopStart', 'deallocate', 'vpn', 'peering', 'export', 'import'] as const;
-
 const actionSchema = v.variant(
   'type',
   [
     v.strictObject({
       type: v.literal('restrict'),
-      providers: v.optional(stringList),
-      regions: v.optional(stringList),
-      countries: v.optional(stringList),
-      areas: v.optional(stringList),
+      providers: v.optional(stringListSchema),
+      regions: v.optional(stringListSchema),
+      countries: v.optional(stringListSchema),
+      areas: v.optional(stringListSchema),
     }),
     v.strictObject({
       type: v.literal('prefer'),
-      providers: v.optional(stringList),
-      regions: v.optional(stringList),
+      providers: v.optional(stringListSchema),
+      regions: v.optional(stringListSchema),
       weight: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative'), v.maxValue(1, 'must be at most 1'))),
     }),
     v.strictObject({
@@ -58,12 +52,12 @@ const actionSchema = v.variant(
     }),
     v.strictObject({
       type: v.literal('require'),
-      capabilities: v.optional(v.array(oneOf(capabilityNames))),
-      providers: v.optional(stringList),
-      regions: v.optional(stringList),
+      capabilities: v.optional(v.array(oneOf(CAPABILITY_NAMES))),
+      providers: v.optional(stringListSchema),
+      regions: v.optional(stringListSchema),
     }),
   ],
-  (issue) => `expected one of restrict, prefer, distribute, require, got ${JSON.stringify(issue.input)}`,
+  (issue) => choiceMessage(['restrict', 'prefer', 'distribute', 'require'], issue.input),
 );
 
 const policySchema = v.strictObject({
@@ -75,7 +69,7 @@ const policySchema = v.strictObject({
 
 const providerDefaultsSchema = v.strictObject({
   instanceFamily: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-  instanceFamilies: v.optional(stringList),
+  instanceFamilies: v.optional(stringListSchema),
   spotEnabled: v.optional(v.boolean('must be true or false')),
   subnet: v.optional(v.string()),
   securityGroups: v.optional(v.array(v.string())),
@@ -105,8 +99,8 @@ const providerEntrySchema = v.strictObject({
 const cronField = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
 
 const federationConfigSchema = v.strictObject({
-  apiVersion: v.literal(API_VERSION, (i) => `expected ${API_VERSION}, got ${JSON.stringify(i.input)}`),
-  kind: v.literal('FederationConfig', (i) => `expected FederationConfig, got ${JSON.stringify(i.input)}`),
+  apiVersion: v.literal(API_VERSION, (i) => `expected ${API_VERSION}, got ${describeInput(i.input)}`),
+  kind: v.literal('FederationConfig', (i) => `expected FederationConfig, got ${describeInput(i.input)}`),
   metadata: metadataSchema,
   spec: v.strictObject({
     providers: v.pipe(v.array(providerEntrySchema, 'must be a list of providers'), v.minLength(1, 'must list at least one provider')),
@@ -146,39 +140,19 @@ const durationSchema = v.pipe(
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const ms = parseDurationMs(dataset.value);
     if (ms === undefined) {
-      addIssue({ message: `expected a duration such as "10ms" or "1s", got ${JSON.stringify(dataset.value)}` });
+      addIssue({ message: `expected a duration such as "10ms" or "1s", got ${describeInput(dataset.value)}` });
       return NEVER;
     }
     return ms;
   }),
 );
 
-const constraintSchema = v.variant(
-  'type',
-  [
-    v.strictObject({ type: v.literal('provider'), operator: oneOf(['in', 'notIn'] as const), values: stringList }),
-    // One shape for every region operator; which fields each operator needs is checked after parsing.
-    v.strictObject({
-      type: v.literal('region'),
-      operator: oneOf(['in', 'notIn', 'near'] as const),
-      values: v.optional(stringList),
-      value: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-      maxLatency: v.optional(durationSchema),
-    }),
-    v.strictObject({ type: v.literal('zone'), operator: oneOf(['in', 'notIn'] as const), values: stringList }),
-    v.strictObject({
-      type: v.literal('cost'),
-      operator: oneOf(['<', '<='] as const),
-      value: v.pipe(v.number('must be a price per hour'), v.gtValue(0, 'must be greater than 0')),
-    }),
-    v.strictObject({ type: v.literal('capability'), operator: v.literal('has'), values: v.array(oneOf(capabilityNames)) }),
-  ],
-  (issue) => `expected one of provider, region, zone, cost, capability, got ${JSON.stringify(issue.input)}`,
-);
+// YAML writes a near constraint's bound as a duration ("10ms"); the JS form takes maxLatencyMs.
+const constraintSchema = constraintSchemaWith({ maxLatency: v.optional(durationSchema) });
 
 const virtualMachineSchema = v.strictObject({
-  apiVersion: v.literal(API_VERSION, (i) => `expected ${API_VERSION}, got ${JSON.stringify(i.input)}`),
-  kind: v.literal('VirtualMachine', (i) => `expected VirtualMachine, got ${JSON.stringify(i.input)}`),
+  apiVersion: v.literal(API_VERSION, (i) => `expected ${API_VERSION}, got ${describeInput(i.input)}`),
+  kind: v.literal('VirtualMachine', (i) => `expected VirtualMachine, got ${describeInput(i.input)}`),
   metadata: metadataSchema,
   spec: v.strictObject({
     federation: v.optional(
@@ -186,15 +160,15 @@ const virtualMachineSchema = v.strictObject({
         enabled: v.optional(v.boolean('must be true or false')),
         placement: v.optional(
           v.strictObject({
-            strategy: v.optional(oneOf(PLACEMENT_STRATEGIES)),
+            strategy: v.optional(strategySchema),
             constraints: v.optional(v.array(constraintSchema, 'must be a list of constraints')),
-            spot: v.optional(oneOf(['require', 'forbid', 'provider-default'] as const)),
+            spot: v.optional(spotPolicySchema),
           }),
         ),
         failover: v.optional(
           v.strictObject({
             enabled: v.optional(v.boolean('must be true or false')),
-            priority: v.optional(stringList),
+            priority: v.optional(stringListSchema),
           }),
         ),
       }),
@@ -304,6 +278,9 @@ async function toDocument(input: string | object, options: LoadOptions): Promise
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidSpecError({ issues: [{ field: '(root)', message: 'expected a YAML mapping (an object)' }] });
   }
+  // substituteEnv walks the whole document; a cyclic or very deep one must fail here, by path.
+  const structural = findStructuralIssue(raw);
+  if (structural) throw new InvalidSpecError({ issues: [structural] });
   return substituteEnv(raw, options.env ?? process.env);
 }
 
@@ -372,17 +349,9 @@ export async function loadVirtualMachine(input: string | object, options: LoadOp
     labels: { ...(m.metadata.labels ?? {}), ...((rest.labels as Record<string, string> | undefined) ?? {}) },
   } as VMSpecInput;
   const placement = m.spec.federation?.placement;
-  const constraints: PlacementConstraint[] = (placement?.constraints ?? []).map((c, i) => {
-    if (c.type !== 'region') return c as PlacementConstraint;
-    const at = `spec.federation.placement.constraints[${i}]`;
-    if (c.operator === 'near') {
-      if (c.value === undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.value`, message: 'is required with operator near (the reference region)' }] });
-      return { type: 'region', operator: 'near', value: c.value, maxLatencyMs: c.maxLatency };
-    }
-    if (c.values === undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.values`, message: `is required with operator ${c.operator}` }] });
-    if (c.maxLatency !== undefined) throw new InvalidSpecError({ issues: [{ field: `${at}.maxLatency`, message: 'only applies to operator near' }] });
-    return { type: 'region', operator: c.operator, values: c.values };
-  });
+  const constraints: PlacementConstraint[] = (placement?.constraints ?? []).map((c, i) =>
+    c.type === 'region' ? toRegionConstraint(c, c.maxLatency, `spec.federation.placement.constraints[${i}]`, 'maxLatency') : c,
+  );
   return {
     name: m.metadata.name,
     spec,

@@ -36,6 +36,7 @@ export interface RejectionSummary {
 const REFUSED = Symbol.for('novacron.error.PLACEMENT_REFUSED');
 const ALL_FAILED = Symbol.for('novacron.error.ALL_CANDIDATES_FAILED');
 const GROUP = Symbol.for('novacron.error.GROUP_INCOMPLETE');
+const UNCERTAIN = Symbol.for('novacron.error.OUTCOME_UNCERTAIN');
 
 function marked(value: unknown, marker: symbol): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
@@ -100,6 +101,45 @@ export class AllCandidatesFailedError extends NovacronError {
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is AllCandidatesFailedError {
     return marked(value, ALL_FAILED);
+  }
+}
+
+/** A create attempt whose outcome is not known yet, as named by {@link OutcomeUncertainError}. */
+export interface UncertainAttempt {
+  /** Provider name. */
+  readonly provider: string;
+  /** Region. */
+  readonly region: string;
+  /** Zone, when the attempt named one. */
+  readonly zone: string | undefined;
+  /** Instance type. */
+  readonly instanceType: string;
+  /** The idempotency key sent to the provider: asking the provider for it tells what happened. */
+  readonly providerKey: string;
+  /** The VM id, when the provider named one before the call failed. */
+  readonly vmId: string | undefined;
+  /** Code of the error that left it uncertain. */
+  readonly code: string;
+}
+
+/**
+ * A cloud call may have acted, and the provider could not be asked what it did within the
+ * resolution budget. Nothing else was tried: failing over now could make a second VM. A retry
+ * with the same idempotency key (or `reconcile()`) asks again and adopts what it finds.
+ */
+export class OutcomeUncertainError extends NovacronError {
+  /** The attempt whose outcome is unknown. */
+  readonly attempt: UncertainAttempt;
+  /** Creates the error. */
+  constructor(options: { message: string; attempt: UncertainAttempt; operationId: string; cause?: unknown }) {
+    super('OUTCOME_UNCERTAIN', true, { message: options.message, provider: options.attempt.provider, operationId: options.operationId, cause: options.cause });
+    this.name = 'OutcomeUncertainError';
+    this.attempt = options.attempt;
+    Object.defineProperty(this, UNCERTAIN, { value: true });
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is OutcomeUncertainError {
+    return marked(value, UNCERTAIN);
   }
 }
 

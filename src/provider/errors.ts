@@ -22,7 +22,9 @@ export type NovacronErrorCode =
   | 'TIMEOUT'
   | 'PLACEMENT_REFUSED'
   | 'ALL_CANDIDATES_FAILED'
-  | 'GROUP_INCOMPLETE';
+  | 'GROUP_INCOMPLETE'
+  | 'ABORTED'
+  | 'OUTCOME_UNCERTAIN';
 
 /** What a {@link NovacronError} keeps of the error it wraps: only fields that carry no secret. */
 export class ErrorCause extends Error {
@@ -81,6 +83,15 @@ export interface NovacronErrorOptions {
   cause?: unknown;
   /** Overrides the class's default retryability. */
   retryable?: boolean | undefined;
+  /**
+   * `false` when the request provably never reached the cloud (connection refused, name not
+   * resolved, refused by a client-side limit before sending), so nothing can have happened;
+   * `undefined` when that is not known. The federation fails over past a throttled or
+   * unavailable provider only when this is `false`; otherwise it first asks the cloud.
+   */
+  requestSent?: boolean | undefined;
+  /** The durable operation this error ended, when one did. */
+  operationId?: string | undefined;
 }
 
 const BASE_MARKER = Symbol.for('novacron.error');
@@ -101,6 +112,10 @@ export class NovacronError extends Error {
   readonly retryable: boolean;
   /** The provider that raised it, if any. */
   readonly provider: string | undefined;
+  /** `false` when the request provably never reached the cloud; `undefined` when unknown (see {@link NovacronErrorOptions.requestSent}). */
+  readonly requestSent: boolean | undefined;
+  /** The durable operation this error ended, when one did. */
+  readonly operationId: string | undefined;
   /** The underlying error, reduced to fields that carry no secret (see {@link ErrorCause}). */
   declare readonly cause: Error | undefined;
 
@@ -111,6 +126,8 @@ export class NovacronError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? retryableByDefault;
     this.provider = options.provider;
+    this.requestSent = options.requestSent;
+    this.operationId = options.operationId;
     const cause = ErrorCause.from(options.cause);
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true });
     Object.defineProperty(this, BASE_MARKER, { value: true });
@@ -307,10 +324,17 @@ export class UnsupportedError extends NovacronError {
 const unavailable = defineErrorClass('PROVIDER_UNAVAILABLE');
 /** The cloud's API could not be reached or failed on its side (5xx, network errors). */
 export class ProviderUnavailableError extends NovacronError {
+  /**
+   * A resource the failed call *did* create, when the failure came after the cloud accepted it
+   * (e.g. an instance launched whose record could not be written): it exists and should be
+   * adopted, not created again elsewhere. `undefined` says nothing either way.
+   */
+  readonly resourceId: string | undefined;
   /** Creates a provider-unavailable error. */
-  constructor(options: NovacronErrorOptions) {
+  constructor(options: NovacronErrorOptions & { resourceId?: string | undefined }) {
     super('PROVIDER_UNAVAILABLE', true, options);
     this.name = 'ProviderUnavailableError';
+    this.resourceId = options.resourceId;
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is ProviderUnavailableError {
@@ -320,8 +344,9 @@ export class ProviderUnavailableError extends NovacronError {
 
 const timeout = defineErrorClass('TIMEOUT');
 /**
- * A wait ran out of time. The resource may still come into being: `resourceId` names it so
- * that the caller never loses track of it.
+ * A wait ran out of time, or a call that changes state got no answer in time. The resource may
+ * still come into being: `resourceId` names it when it is known, so that the caller never loses
+ * track of it; either way this is never proof that nothing happened.
  */
 export class TimeoutError extends NovacronError {
   /** Identifier of the resource being waited for, when known. */
@@ -338,9 +363,38 @@ export class TimeoutError extends NovacronError {
   }
 }
 
-/** True for the abort errors that `AbortSignal` produces (DOMException or similar). */
+const aborted = defineErrorClass('ABORTED');
+/**
+ * The caller cancelled the operation through its `AbortSignal` (an abort, or the signal's own
+ * timeout such as `AbortSignal.timeout`). Named `AbortError` like the platform's, so code that
+ * checks `error.name === 'AbortError'` keeps working; `reason` keeps the signal's reason.
+ */
+export class AbortError extends NovacronError {
+  /** The signal's reason, reduced to its safe fields. */
+  readonly reason: Error | undefined;
+  /** Creates an abort error. */
+  constructor(options: NovacronErrorOptions & { reason?: unknown }) {
+    super('ABORTED', false, options);
+    this.name = 'AbortError';
+    this.reason = ErrorCause.from(options.reason);
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is AbortError {
+    return aborted.isInstance(value);
+  }
+}
+
+/**
+ * True for a cancellation by the caller: a novacron {@link AbortError}, or what an aborted
+ * `AbortSignal` rejects with (a DOMException named `AbortError`, or `TimeoutError` for
+ * `AbortSignal.timeout`). A novacron {@link TimeoutError} (a deadline of novacron's own) is not one.
+ */
 export function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+  if (typeof error !== 'object' || error === null) return false;
+  if (AbortError.isInstance(error)) return true;
+  if (NovacronError.isInstance(error)) return false;
+  const name = (error as { name?: unknown }).name;
+  return name === 'AbortError' || (name === 'TimeoutError' && typeof DOMException !== 'undefined' && error instanceof DOMException);
 }
 
 const FENCED_MARKER = Symbol.for('novacron.error.FENCED');

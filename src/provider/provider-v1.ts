@@ -88,6 +88,26 @@ export interface ProviderV1 {
   createVM(spec: VMSpecInput | VMSpec, options?: CreateVMOptions): Promise<VM>;
   /** Reads one VM; `NotFoundError` when the id is unknown. */
   getVM(id: string, options?: CallOptions): Promise<VM>;
+  /**
+   * Finds the VM that a `createVM` (or `importVM`) with this idempotency key created, through
+   * the cloud's own idempotency mechanism (EC2 ClientToken, ...). This is how a caller resolves
+   * a create whose outcome it does not know (a lost response, a timeout, a 5xx): it asks the
+   * same provider before it tries anywhere else.
+   *
+   * - Resolves to the VM when the key created one, whatever its state: a VM that was created
+   *   and then failed or was deleted comes back `terminated`, so the caller sees that the create
+   *   did happen. Once the cloud has forgotten a terminated VM, it resolves to `undefined`.
+   * - Resolves to `undefined` only for a *confirmed absence*: the provider is sure that no VM
+   *   exists for this key. An adapter must make that answer reliable: on a cloud whose reads are
+   *   eventually consistent it looks several times across the consistency window (or uses a
+   *   strongly consistent lookup) before it answers `undefined`. Callers fail over to another
+   *   provider on `undefined` alone, so a premature `undefined` creates a VM twice.
+   * - Rejects (with a novacron error, or the signal's reason on abort) when it cannot tell.
+   *
+   * Optional: a provider without it cannot have its uncertain creates resolved, so a caller
+   * must not fail over past them.
+   */
+  findByIdempotencyKey?(idempotencyKey: string, options?: CallOptions): Promise<VM | undefined>;
   /** Streams VMs, paging through the cloud's API as needed. */
   listVMs(filter?: ListVMsFilter, options?: CallOptions): AsyncIterable<VM>;
   /** Deletes (terminates) a VM; deleting an already deleted VM succeeds. */

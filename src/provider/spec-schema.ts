@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { InvalidSpecError, type SpecIssue } from './errors.js';
 import { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES } from './images.js';
+import { describeInput, findStructuralIssue, isObjectRecord, joinPath, strictObjectSchema } from './input-guards.js';
 import { quantityHint, toCores, toGiB } from './quantity.js';
 import { DISK_TYPES, type DiskType, type VMSpec, type VMSpecInput } from './types.js';
 
@@ -35,7 +36,7 @@ function quantitySchema(field: string, min: number, max: number, unit: 'GiB') {
       if (gib === undefined) {
         const hint = typeof raw === 'string' ? quantityHint(raw) : undefined;
         addIssue({
-          message: `expected a number of GiB or a quantity such as "8Gi" or "512Mi", got ${JSON.stringify(raw)}${hint ? `; ${hint}` : ''}`,
+          message: `expected a number of GiB or a quantity such as "8Gi" or "512Mi", got ${describeInput(raw)}${hint ? `; ${hint}` : ''}`,
         });
         return NEVER;
       }
@@ -52,19 +53,35 @@ function formatGiB(gib: number): string {
   return gib >= 0.01 ? `${Number(gib.toPrecision(6))} GiB` : `${gib * 1024 ** 3} bytes`;
 }
 
+/**
+ * Cores as whole millicores (`1m` is the finest step any cloud or scheduler allocates), or
+ * `undefined` when `cores` is not one. The tolerance absorbs binary rounding (`4.1 * 1000`).
+ */
+function toWholeMillicores(cores: number): number | undefined {
+  const milli = cores * 1000;
+  const whole = Math.round(milli);
+  return whole >= 1 && Math.abs(milli - whole) < 1e-6 ? whole : undefined;
+}
+
 const cpuSchema = v.pipe(
   v.union([v.number(), v.string()], 'must be a number of vCPUs'),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const cores = toCores(dataset.value);
     if (cores === undefined) {
-      addIssue({ message: `expected a number of vCPUs such as 4 or "500m", got ${JSON.stringify(dataset.value)}` });
+      addIssue({ message: `expected a number of vCPUs such as 4 or "500m", got ${describeInput(dataset.value)}` });
       return NEVER;
     }
     if (!(cores > 0) || cores > LIMITS.maxCpu) {
       addIssue({ message: `must be greater than 0 and at most ${LIMITS.maxCpu}, got ${cores}` });
       return NEVER;
     }
-    return cores;
+    // A value below 1m (such as 5e-324) would reach a cloud as 0 vCPUs.
+    const milli = toWholeMillicores(cores);
+    if (milli === undefined) {
+      addIssue({ message: `must be a whole number of millicores (steps of 0.001 vCPU, "1m"), got ${cores}` });
+      return NEVER;
+    }
+    return milli / 1000;
   }),
 );
 
@@ -75,9 +92,15 @@ const diskObjectSchema = v.strictObject({
   encrypted: v.optional(v.boolean('must be true or false')),
 });
 // Objects are checked with diskObjectSchema afterwards, so their issues name `disk.<field>`.
-const diskSchema = v.union([v.number(), v.string(), v.record(v.string(), v.unknown())], 'must be a number of GiB, a quantity such as "100Gi", or { size, type, encrypted }');
+const diskSchema = v.union(
+  [v.number(), v.string(), v.custom<Record<string, unknown>>(isObjectRecord)],
+  (issue) => `must be a number of GiB, a quantity such as "100Gi", or { size, type, encrypted }, got ${describeInput(issue.input)}`,
+);
 
 const labelsSchema = v.pipe(
+  // A record schema alone takes a list, and skips `__proto__`-like keys without a word;
+  // lists are refused here, and those keys by findStructuralIssue before any schema runs.
+  v.custom<Record<string, unknown>>(isObjectRecord, (issue) => `must be a map of label keys to values, got ${describeInput(issue.input)}`),
   v.record(
     v.pipe(
       v.string(),
@@ -100,19 +123,25 @@ const specSchema = v.strictObject({
   memory: quantitySchema('memory', LIMITS.minMemoryGiB, LIMITS.maxMemoryGiB, 'GiB'),
   disk: v.optional(diskSchema),
   gpu: v.optional(
-    v.strictObject({
-      count: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(LIMITS.maxGpus, `must be at most ${LIMITS.maxGpus}`)),
-      type: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$/, 'must be a GPU model such as "a100" or "t4"'))),
-    }),
+    strictObjectSchema(
+      {
+        count: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(LIMITS.maxGpus, `must be at most ${LIMITS.maxGpus}`)),
+        type: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$/, 'must be a GPU model such as "a100" or "t4"'))),
+      },
+      'must be an object { count, type }',
+    ),
   ),
   image: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(512, 'is too long'))),
   network: v.optional(
-    v.strictObject({
-      subnet: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-      publicIp: v.optional(v.boolean('must be true or false')),
-      securityGroups: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty')), 'must be a list of names or ids')),
-      network: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-    }),
+    strictObjectSchema(
+      {
+        subnet: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+        publicIp: v.optional(v.boolean('must be true or false')),
+        securityGroups: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty')), 'must be a list of names or ids')),
+        network: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+      },
+      'must be an object { subnet, publicIp, securityGroups, network }',
+    ),
   ),
   labels: v.optional(labelsSchema),
   userData: v.optional(
@@ -131,18 +160,28 @@ const specSchema = v.strictObject({
   egressGBPerMonth: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(0, 'must not be negative'))),
 });
 
-/** Turns schema issues into field-named {@link SpecIssue}s. */
-export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[]): SpecIssue[] {
+/**
+ * Turns schema issues into field-named {@link SpecIssue}s. `root` prefixes every path (e.g.
+ * `request` gives `request.constraints[0].type`); an issue of the value itself names `root`,
+ * or `(root)` when there is none.
+ */
+export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[], root = ''): SpecIssue[] {
   return issues.flatMap(specific).map((issue) => {
-    const path = (issue.path ?? [])
-      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : /^[A-Za-z_$][\w$-]*$/.test(String(p.key)) ? String(p.key) : `[${JSON.stringify(String(p.key))}]`))
-      .join('.')
-      .replace(/\.\[/g, '[');
-    let message = issue.message;
-    // Unknown keys: name the key itself and say so plainly.
-    if (issue.type === 'strict_object') message = `unknown field (typo?)`;
-    return { field: path || '(root)', message };
+    const path = (issue.path ?? []).reduce<string>((at, p) => joinPath(at, typeof p.key === 'number' ? p.key : String(p.key)), root);
+    return { field: path || '(root)', message: objectIssueMessage(issue) ?? issue.message };
   });
+}
+
+/**
+ * Object schemas report an unknown key, a missing key and a non-object alike, under the
+ * schema's one message; say which it is.
+ */
+function objectIssueMessage(issue: v.BaseIssue<unknown>): string | undefined {
+  if (issue.type !== 'strict_object' && issue.type !== 'loose_object' && issue.type !== 'object') return undefined;
+  if (issue.expected === 'never') return 'unknown field (typo?)';
+  if (issue.expected === 'Object') return `expected an object, got ${describeInput(issue.input)}`;
+  if (issue.input === undefined) return 'is required';
+  return undefined;
 }
 
 /**
@@ -158,10 +197,13 @@ function specific(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
 }
 
 function isNormalized(spec: VMSpecInput | VMSpec): spec is VMSpec {
-  return typeof (spec as VMSpec).memoryGiB === 'number' && typeof (spec as VMSpec).disk === 'object' && 'sizeGiB' in (spec as VMSpec).disk;
+  const disk: unknown = (spec as VMSpec).disk;
+  return typeof (spec as VMSpec).memoryGiB === 'number' && isObjectRecord(disk) && 'sizeGiB' in disk;
 }
 
-function toInput(spec: VMSpec): VMSpecInput {
+function toInput(spec: VMSpec): Record<string, unknown> {
+  // Only `disk` is known to be an object here; anything else is handed on for the schema to judge.
+  const network: unknown = spec.network;
   return {
     name: spec.name,
     cpu: spec.cpu,
@@ -169,12 +211,9 @@ function toInput(spec: VMSpec): VMSpecInput {
     disk: { size: spec.disk.sizeGiB, type: spec.disk.type, encrypted: spec.disk.encrypted },
     gpu: spec.gpu,
     image: spec.image,
-    network: {
-      subnet: spec.network.subnet,
-      publicIp: spec.network.publicIp,
-      securityGroups: spec.network.securityGroups,
-      network: spec.network.network,
-    },
+    network: isObjectRecord(network)
+      ? { subnet: network.subnet, publicIp: network.publicIp, securityGroups: network.securityGroups, network: network.network }
+      : network,
     labels: spec.labels,
     userData: spec.userData,
     spot: spec.spot,
@@ -197,15 +236,19 @@ function dropUndefined<T extends object>(value: T): T {
  * first, with its field path.
  */
 export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: string } = {}): VMSpec {
-  if (typeof input !== 'object' || input === null) {
-    throw new InvalidSpecError({ provider: options.provider, issues: [{ field: '(root)', message: 'expected a VM spec object' }] });
+  // The declared type is what callers should pass; the checks below hold for any value at all.
+  const value: unknown = input;
+  if (!isObjectRecord(value)) {
+    throw new InvalidSpecError({ provider: options.provider, issues: [{ field: '(root)', message: `expected a VM spec object, got ${describeInput(value)}` }] });
   }
   // A spec this function produced is frozen and known valid: hand it back as it is.
-  if (validated.has(input)) return input as VMSpec;
-  const raw = dropUndefined(isNormalized(input) ? toInput(input) : input);
-  if (raw.network) (raw as { network: object }).network = dropUndefined(raw.network);
-  if (raw.gpu) (raw as { gpu: object }).gpu = dropUndefined(raw.gpu);
-  if (typeof raw.disk === 'object') (raw as { disk: object }).disk = dropUndefined(raw.disk);
+  if (validated.has(value)) return value as unknown as VMSpec;
+  const structural = findStructuralIssue(value);
+  if (structural) throw new InvalidSpecError({ provider: options.provider, issues: [structural] });
+  const raw = dropUndefined(isNormalized(input) ? toInput(input) : value);
+  if (isObjectRecord(raw.network)) raw.network = dropUndefined(raw.network);
+  if (isObjectRecord(raw.gpu)) raw.gpu = dropUndefined(raw.gpu);
+  if (isObjectRecord(raw.disk)) raw.disk = dropUndefined(raw.disk);
   const result = v.safeParse(specSchema, raw);
   if (!result.success) {
     throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(result.issues) });
@@ -215,7 +258,7 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   if (typeof result.output.disk === 'object') {
     const disk = v.safeParse(diskObjectSchema, result.output.disk);
     if (!disk.success) {
-      throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(disk.issues).map((i) => ({ ...i, field: `disk.${i.field}` })) });
+      throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(disk.issues, 'disk') });
     }
     diskObject = disk.output;
   }
@@ -275,7 +318,7 @@ function diskSize(value: number | string, provider: string | undefined): number 
     const hint = typeof value === 'string' ? quantityHint(value) : undefined;
     throw new InvalidSpecError({
       provider,
-      issues: [{ field: 'disk', message: `expected ${LIMITS.minDiskGiB}–${LIMITS.maxDiskGiB} GiB as a number or a quantity such as "100Gi", got ${JSON.stringify(value)}${hint ? `; ${hint}` : ''}` }],
+      issues: [{ field: 'disk', message: `expected ${LIMITS.minDiskGiB}–${LIMITS.maxDiskGiB} GiB as a number or a quantity such as "100Gi", got ${describeInput(value)}${hint ? `; ${hint}` : ''}` }],
     });
   }
   return gib;

@@ -261,6 +261,42 @@ export function describeProviderConformance(
       expect((await settled('client-retry', (v) => v.length >= 1)).length).toBe(1);
     }, timeout);
 
+    it('finds a VM by the idempotency key that created it, terminated ones included', async ({ skip }) => {
+      if (!provider.findByIdempotencyKey) return skip('findByIdempotencyKey is not implemented');
+      const key = `conf-${runId}-find`;
+      const vm = track(await provider.createVM(specFor('find'), { idempotencyKey: key }));
+      const found = await provider.findByIdempotencyKey(key);
+      expect(found?.id).toBe(vm.id);
+      expect(found?.state).toBe('running');
+      expect(found?.labels['conformance-test']).toBe('find');
+
+      await provider.deleteVM(vm.id);
+      const afterDelete = await provider.getVM(vm.id).catch((e: unknown) => e);
+      const foundAfterDelete = await provider.findByIdempotencyKey(key);
+      // A create that happened stays visible while the cloud still shows its VM.
+      if (NotFoundError.isInstance(afterDelete)) expect(foundAfterDelete?.id ?? vm.id).toBe(vm.id);
+      else expect(foundAfterDelete).toMatchObject({ id: vm.id, state: 'terminated' });
+    }, timeout);
+
+    it('finds a VM created with wait: false at once, by its idempotency key', async ({ skip }) => {
+      if (!provider.findByIdempotencyKey) return skip('findByIdempotencyKey is not implemented');
+      const key = `conf-${runId}-find-nowait`;
+      const vm = track(await provider.createVM(specFor('find-nowait'), { idempotencyKey: key, wait: false }));
+      const found = await provider.findByIdempotencyKey(key);
+      expect(found?.id).toBe(vm.id);
+      expect(['pending', 'running']).toContain(found?.state);
+    }, timeout);
+
+    it('answers undefined for an idempotency key that created nothing', async ({ skip }) => {
+      if (!provider.findByIdempotencyKey) return skip('findByIdempotencyKey is not implemented');
+      expect(await provider.findByIdempotencyKey(`conf-${runId}-never-used`)).toBeUndefined();
+      // A key whose create was refused created nothing either.
+      const key = `conf-${runId}-find-refused`;
+      await expectRejection(provider.createVM({ ...specFor('find-refused'), cpu: -1 }, { idempotencyKey: key }));
+      expect(await provider.findByIdempotencyKey(key)).toBeUndefined();
+      expect(isAbortError(await expectRejection(provider.findByIdempotencyKey(key, { signal: AbortSignal.abort() })))).toBe(true);
+    }, timeout);
+
     it('refuses an idempotency key reused with a different spec', async () => {
       const key = `conf-${runId}-conflict`;
       track(await provider.createVM(specFor('conflict'), { idempotencyKey: key, wait: false }));

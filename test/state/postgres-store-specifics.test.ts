@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidSpecError, ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { StateStore, WatchEvent } from '../../src/state/index.js';
@@ -70,6 +71,8 @@ describe('PostgreSQL store', () => {
     const watcher = await open();
     const writer = await open();
     const iterator = watcher.watch('cross')[Symbol.asyncIterator]();
+    // Any call on the watching store waits until the watch is live for every replica's writes.
+    expect(await watcher.get('cross/small')).toBeUndefined();
     const big = { blob: 'x'.repeat(20_000) };
     await writer.put('cross/small', { n: 1 });
     await writer.put('cross/big', big);
@@ -95,25 +98,107 @@ describe('PostgreSQL store', () => {
     await iterator.return?.();
   });
 
-  it('registers listening connections so writers notify only while someone listens, and sweeps registrations of dead backends', async () => {
+  it('writers notify only while some store watches: the first watch registers, the last one ending unregisters', async () => {
     const own = uniqueSchema('listeners');
+    const raw = new pg.Client({ connectionString: POSTGRES_URL });
     try {
       const quiet = await createPostgresStore({ connectionString: POSTGRES_URL, schema: own, listen: false });
       const count = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${own}".novacron_listeners`))[0]!.n;
-      expect(await count()).toBe(0);
-      await sql(`INSERT INTO "${own}".novacron_listeners (pid) VALUES (2147483000)`); // a crashed host's leftover
+      // A plain LISTEN does not register, so it hears only what writers send for a store's watch.
+      const heard: string[] = [];
+      await raw.connect();
+      raw.on('notification', (n) => heard.push((JSON.parse(n.payload!) as { k: string }).k));
+      await raw.query(`LISTEN "novacron_${own}"`);
+      const heardKey = async (key: string) => {
+        for (let i = 0; i < 300 && !heard.includes(key); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      const unregistered = async () => {
+        for (let i = 0; i < 300 && (await count()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        return count();
+      };
+
       const watcher = await createPostgresStore({ connectionString: POSTGRES_URL, schema: own });
-      const pids = await sql<{ pid: number }>(`SELECT pid FROM "${own}".novacron_listeners`);
-      expect(pids.map((p) => p.pid)).not.toContain(2147483000);
-      expect(pids).toHaveLength(1);
-      const iterator = watcher.watch('k')[Symbol.asyncIterator]();
-      await quiet.put('k/1', 'from a store that does not listen');
-      expect(await next(iterator)).toEqual({ type: 'put', key: 'k/1', version: 1, value: 'from a store that does not listen' });
+      expect(await count()).toBe(0); // listening, but no watch yet
+      await quiet.put('k/0', 'nobody watches');
+
+      const first = watcher.watch('k')[Symbol.asyncIterator]();
+      const second = new AbortController();
+      const other = watcher.watch('k', { signal: second.signal })[Symbol.asyncIterator]();
+      await watcher.get('k/0');
+      expect(await count()).toBe(1);
+      await quiet.put('k/1', 'watched');
+      expect(await next(first)).toEqual({ type: 'put', key: 'k/1', version: 1, value: 'watched' });
+      expect(await next(other)).toMatchObject({ key: 'k/1' });
+      await first.return?.();
+      await quiet.put('k/2', 'still watched by the other');
+      expect(await next(other)).toMatchObject({ key: 'k/2' });
+      second.abort();
+      expect(await unregistered()).toBe(0);
+      await quiet.put('k/3', 'nobody watches again');
+
+      const third = watcher.watch('k')[Symbol.asyncIterator]();
+      await watcher.get('k/3');
+      await quiet.put('k/4', 'watched again');
+      expect(await next(third)).toMatchObject({ key: 'k/4', version: 1 });
+      await heardKey('k/4');
+      // Notifications arrive in commit order: had k/0 or k/3 notified, they would be here.
+      expect(heard).toEqual(['k/1', 'k/2', 'k/4']);
       await watcher.close();
       expect(await count()).toBe(0);
       await quiet.close();
     } finally {
+      await raw.end();
       await dropSchema(own);
+    }
+  });
+
+  it('sweeps the registrations of dead backends when a store opens', async () => {
+    const own = uniqueSchema('sweep');
+    try {
+      await (await createPostgresStore({ connectionString: POSTGRES_URL, schema: own, listen: false })).close();
+      await sql(`INSERT INTO "${own}".novacron_listeners (pid) VALUES (2147483000)`); // a crashed host's leftover
+      await (await createPostgresStore({ connectionString: POSTGRES_URL, schema: own, listen: false })).close();
+      expect(await sql(`SELECT pid FROM "${own}".novacron_listeners`)).toEqual([]);
+    } finally {
+      await dropSchema(own);
+    }
+  });
+
+  it('a read made after watch returns sees a write that was in flight while the watch registered', async () => {
+    const watcher = await open();
+    const raw = new pg.Client({ connectionString: POSTGRES_URL });
+    await raw.connect();
+    try {
+      // This write's trigger runs before any watch exists, so it will never notify.
+      await raw.query('BEGIN');
+      await raw.query(`INSERT INTO "${schema}".novacron_kv (key, value, version) VALUES ('inflight/a', '1', 1)`);
+      const iterator = watcher.watch('inflight')[Symbol.asyncIterator]();
+      const read = watcher.get('inflight/a');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await raw.query('COMMIT');
+      // The read waited for the in-flight write to end, so a watch-then-read consumer misses nothing.
+      expect(await read).toMatchObject({ key: 'inflight/a', value: 1, version: 1 });
+      await iterator.return?.();
+    } finally {
+      await raw.end();
+    }
+  });
+
+  it('a watch starts with a gap when a write stays in flight too long to wait for', async () => {
+    const watcher = await open();
+    const raw = new pg.Client({ connectionString: POSTGRES_URL });
+    await raw.connect();
+    try {
+      await raw.query('BEGIN');
+      await raw.query(`INSERT INTO "${schema}".novacron_kv (key, value, version) VALUES ('stuck/a', '1', 1)`);
+      const iterator = watcher.watch('stuck')[Symbol.asyncIterator]();
+      expect(await next(iterator)).toMatchObject({ type: 'gap' });
+      await raw.query('ROLLBACK');
+      await watcher.put('stuck/b', 2);
+      expect(await next(iterator)).toEqual({ type: 'put', key: 'stuck/b', version: 1, value: 2 });
+      await iterator.return?.();
+    } finally {
+      await raw.end();
     }
   });
 

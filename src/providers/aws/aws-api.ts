@@ -3,6 +3,11 @@
  * Price List client, and a `run` wrapper that passes the caller's signal and maps every
  * failure onto the novacron taxonomy. Importing this file loads no SDK: the modules are
  * `import()`ed on the first call (measured cold import of @aws-sdk/client-ec2: ~0.8 s).
+ *
+ * Every HTTP attempt is bounded in time (invariant: no cloud call is awaited forever). The
+ * clients get their timeouts as `requestHandler` options, from which the SDK builds its own
+ * `NodeHttpHandler` (@smithy/node-http-handler): no handler module is imported here, so the
+ * adapter needs no package beyond the SDK client itself and the root import stays light.
  */
 import type { EC2Client, EC2ClientConfig } from '@aws-sdk/client-ec2';
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
@@ -40,6 +45,26 @@ export interface AwsApiOptions {
   readonly maxAttempts?: number | undefined;
   /** SDK retry backoff base in milliseconds. */
   readonly retryBaseDelayMs?: number | undefined;
+  /** Longest time one HTTP attempt may take, connection included, in milliseconds (default 30,000). */
+  readonly requestTimeoutMs?: number | undefined;
+  /** Longest time to establish the TCP (and TLS) connection of an attempt, in milliseconds (default 5,000). */
+  readonly connectionTimeoutMs?: number | undefined;
+}
+
+/** Default bound of one HTTP attempt: EC2 answers in well under a second; 30 s is a stuck server. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Default bound of connection set-up. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * What the SDK's `NodeHttpHandler` is built from. `throwOnRequestTimeout` makes the request
+ * timeout a rejection (newer handlers only warn without it); older handlers, which read
+ * `requestTimeout` as a socket inactivity timeout, reject as well.
+ */
+interface RequestHandlerOptions {
+  readonly requestTimeout: number;
+  readonly connectionTimeout: number;
+  readonly throwOnRequestTimeout: true;
 }
 
 /** Lazily built AWS clients with error mapping. */
@@ -50,10 +75,16 @@ export class AwsApi {
   private pricingClientPromise: Promise<PricingClient> | undefined;
   private readonly retryStrategy;
   private readonly maxAttempts: number;
+  private readonly requestHandler: RequestHandlerOptions;
 
   /** Keeps the options; nothing is loaded yet. */
   constructor(private readonly options: AwsApiOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.requestHandler = {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    };
     this.retryStrategy = createSdkRetryStrategy({ maxAttempts: this.maxAttempts, baseDelayMs: options.retryBaseDelayMs });
     if (options.ec2Client) this.ec2Clients.set(options.region, Promise.resolve(options.ec2Client));
   }
@@ -97,6 +128,7 @@ export class AwsApi {
             ...(this.options.endpoint !== undefined ? { endpoint: this.options.endpoint } : {}),
             maxAttempts: this.maxAttempts,
             retryStrategy: this.retryStrategy,
+            requestHandler: this.requestHandler,
           }),
       );
       this.ec2Clients.set(region, client);
@@ -117,6 +149,7 @@ export class AwsApi {
                 ...(this.options.pricingEndpoint !== undefined ? { endpoint: this.options.pricingEndpoint } : {}),
                 maxAttempts: this.maxAttempts,
                 retryStrategy: this.retryStrategy,
+                requestHandler: this.requestHandler,
               }),
           );
     return this.pricingClientPromise;

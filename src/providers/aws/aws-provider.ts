@@ -139,6 +139,32 @@ export interface AwsProviderOptions {
   readonly maxAttempts?: number | undefined;
   /** SDK retry backoff base in milliseconds (default 100; throttling uses five times this). */
   readonly retryBaseDelayMs?: number | undefined;
+  /**
+   * Longest time one HTTP attempt may take, connection included, in milliseconds (default
+   * 30,000). Without a bound, a server that accepts the connection and never answers would hang
+   * the call forever. The SDK retries a timed-out attempt (up to `maxAttempts`; RunInstances is
+   * retried with the same ClientToken, so no instance is created twice), so one call is bounded
+   * by about `maxAttempts × requestTimeoutMs` plus backoff. When the attempts run out, a
+   * mutating call (RunInstances, TerminateInstances, Start/Stop/RebootInstances, CreateImage,
+   * ExportImage, CopyImage, ImportImage) rejects with `TimeoutError`, since the cloud may have
+   * acted; a read rejects with `ProviderUnavailableError`. Not applied to an injected `ec2Client`
+   * or `pricingClient`, which keep their own handlers.
+   */
+  readonly requestTimeoutMs?: number | undefined;
+  /**
+   * Longest time to establish the connection of one attempt, in milliseconds (default 5,000).
+   * Running out proves the request was never sent: `ProviderUnavailableError` on any call.
+   */
+  readonly connectionTimeoutMs?: number | undefined;
+  /**
+   * How long {@link AwsProvider.findByIdempotencyKey} keeps looking for an instance before it
+   * takes its absence for real, in milliseconds (default 5,000). DescribeInstances is eventually
+   * consistent (AWS documents that a new instance may be missing from describe results for a
+   * short while after RunInstances), and an `undefined` answer lets a federation fail over, so
+   * absence is only reported after the lookup has missed repeatedly across this window (at most
+   * six looks, spaced by doubling delays). `0` looks once.
+   */
+  readonly consistencyWindowMs?: number | undefined;
   /** Waiter polling delays in seconds (defaults: AWS's 15 s and 120 s for instances). */
   readonly waiter?: AwsWaiterOptions | undefined;
   /** Longest wait for a state when the caller gives none, in milliseconds (default 10 minutes). */
@@ -156,6 +182,10 @@ export interface AwsProviderOptions {
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** How long after a create an unknown id is taken for eventual consistency, not absence. */
 const CONSISTENCY_WINDOW_MS = 120_000;
+/** Default of `consistencyWindowMs`: how long a lookup by ClientToken looks before it reports absence. */
+const DEFAULT_TOKEN_LOOKUP_WINDOW_MS = 5_000;
+/** Looks of a lookup by ClientToken across its window. */
+const TOKEN_LOOKUPS = 6;
 const EXPORT_FORMATS: Record<'vmdk' | 'vhd' | 'raw', 'VMDK' | 'VHD' | 'RAW'> = { vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
 const IMPORT_FORMATS: Partial<Record<ImageFormat, string>> = { vmdk: 'VMDK', vhd: 'VHD', vhdx: 'VHDX', raw: 'RAW', ova: 'OVA' };
 
@@ -243,7 +273,7 @@ export class AwsProvider implements ProviderV1 {
         rootDeviceName: image.rootDeviceName,
       }),
     );
-    const ctx = { operation: 'createVM', zone: spec.zone, instanceType: plan.instanceType };
+    const ctx = { operation: 'createVM', zone: spec.zone, instanceType: plan.instanceType, mutating: true };
     let instance: Instance | undefined;
     let reused = false;
     try {
@@ -254,7 +284,7 @@ export class AwsProvider implements ProviderV1 {
       // on since the first attempt changes them although the spec did not. The spec hash on
       // the first launch tells a harmless repeat from a real conflict.
       if (!(ConflictError.isInstance(error) && (error.cause as ErrorCause | undefined)?.code === 'IdempotentParameterMismatch' && clientToken)) throw error;
-      instance = await this.findByClientToken(plan.region, clientToken, signal);
+      instance = (await this.findByClientToken(clientToken, { regions: [plan.region], operation: 'createVM', signal }))?.instance;
       const previousHash = instance?.Tags?.find((t) => t.Key === NOVACRON_TAG.specHash)?.Value;
       if (!instance || previousHash !== specHash) {
         throw new ConflictError({
@@ -274,11 +304,12 @@ export class AwsProvider implements ProviderV1 {
       try {
         await this.options.stateStore.put(`aws/${this.name}/instances/${key}`, { instanceId: id, region: plan.region, specHash });
       } catch (error) {
-        // The instance exists; say which one, and how to get it back.
+        // The instance exists; say which one (`resourceId`: created, not recorded), and how to get it back.
         throw new ProviderUnavailableError({
           provider: this.name,
           message: `createVM: instance ${id} (${plan.region}) was launched but could not be recorded in the state store; repeat the create with idempotency key "${key}" to adopt it`,
           cause: error,
+          resourceId: id,
         });
       }
     }
@@ -289,15 +320,49 @@ export class AwsProvider implements ProviderV1 {
     return this.waitFor('running', plan.region, id, signal, options.waitTimeoutMs);
   }
 
-  private async findByClientToken(region: string, clientToken: string, signal: AbortSignal | undefined): Promise<Instance | undefined> {
-    // The launch may not be visible yet (eventual consistency): look a few times.
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const out = await this.api.run(region, { operation: 'createVM' }, signal, (client, sdk) =>
-        client.send(new sdk.DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: [clientToken] }] }), { abortSignal: signal }),
+  /**
+   * The VM that a create with this idempotency key launched (DescribeInstances with the
+   * `client-token` filter, in every configured region), terminated ones included while EC2
+   * still shows them. `undefined` only after the lookup has missed in every region across
+   * `consistencyWindowMs`, since DescribeInstances is eventually consistent right after
+   * RunInstances. Finds `importVM` launches too: they carry the same ClientToken.
+   */
+  async findByIdempotencyKey(idempotencyKey: string, options: CallOptions = {}): Promise<VM | undefined> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const found = await this.findByClientToken(clientTokenFor(idempotencyKey), { regions: this.regionList, operation: 'findByIdempotencyKey', signal });
+    if (!found?.instance.InstanceId) return undefined;
+    if (!this.known.has(found.instance.InstanceId)) this.remember(found.instance.InstanceId, found.region, 0);
+    return this.toVM(found.instance, found.region, await this.catalog.peekRegion(found.region));
+  }
+
+  /**
+   * The instance launched with `clientToken` in one of `regions` (ClientTokens are scoped to a
+   * region). Looks up to {@link TOKEN_LOOKUPS} times, with doubling delays that add up to the
+   * consistency window, before it answers `undefined`; any failed look rejects.
+   */
+  private async findByClientToken(
+    clientToken: string,
+    lookup: { regions: readonly string[]; operation: string; signal: AbortSignal | undefined },
+  ): Promise<{ instance: Instance; region: string } | undefined> {
+    const { regions, operation, signal } = lookup;
+    const windowMs = Math.max(0, this.options.consistencyWindowMs ?? DEFAULT_TOKEN_LOOKUP_WINDOW_MS);
+    const looks = windowMs > 0 ? TOKEN_LOOKUPS : 1;
+    // Delays window·1/31, 2/31, 4/31, ...: early looks come soon, and the last one ends the window.
+    const unit = windowMs / (2 ** (looks - 1) - 1 || 1);
+    for (let look = 0; look < looks; look++) {
+      if (look > 0) await sleep(unit * 2 ** (look - 1), signal);
+      const answers = await Promise.all(
+        regions.map(async (region) => {
+          const out = await this.api.run(region, { operation }, signal, (client, sdk) =>
+            client.send(new sdk.DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: [clientToken] }] }), { abortSignal: signal }),
+          );
+          const instance = out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId !== undefined);
+          return instance ? { instance, region } : undefined;
+        }),
       );
-      const found = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+      const found = answers.find((a) => a !== undefined);
       if (found) return found;
-      await sleep(50 * 2 ** attempt, signal);
     }
     return undefined;
   }
@@ -369,7 +434,7 @@ export class AwsProvider implements ProviderV1 {
     let region: string | undefined;
     try {
       region = (await this.inRegions(id, 'deleteVM', signal, (r) =>
-        this.api.run(r, { operation: 'deleteVM', resourceType: 'vm', resourceId: id }, signal, (client, sdk) =>
+        this.api.run(r, { operation: 'deleteVM', resourceType: 'vm', resourceId: id, mutating: true }, signal, (client, sdk) =>
           client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [id] }), { abortSignal: signal }),
         ),
       )).region;
@@ -408,7 +473,7 @@ export class AwsProvider implements ProviderV1 {
     const { signal } = options;
     throwIfAborted(signal);
     if (!INSTANCE_ID.test(id)) throw this.notFound(id);
-    const { region } = await this.inRegions(id, operation, signal, (r) => this.api.run(r, { operation, resourceType: 'vm', resourceId: id }, signal, call));
+    const { region } = await this.inRegions(id, operation, signal, (r) => this.api.run(r, { operation, resourceType: 'vm', resourceId: id, mutating: true }, signal, call));
     if (target !== undefined && options.wait !== false) return this.waitFor(target, region, id, signal, undefined);
     return this.getVM(id, { signal });
   }
@@ -472,7 +537,7 @@ export class AwsProvider implements ProviderV1 {
     throwIfAborted(signal);
     const { instance, region } = await this.describe(id, 'exportVM', signal);
     const name = `novacron-export-${id}-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
-    const created = await this.api.run(region, { operation: 'exportVM', resourceType: 'vm', resourceId: id }, signal, (client, sdk) =>
+    const created = await this.api.run(region, { operation: 'exportVM', resourceType: 'vm', resourceId: id, mutating: true }, signal, (client, sdk) =>
       client.send(new sdk.CreateImageCommand({ InstanceId: id, Name: name, NoReboot: true, Description: `novacron export of ${id}` }), { abortSignal: signal }),
     );
     const imageId = created.ImageId!;
@@ -493,7 +558,7 @@ export class AwsProvider implements ProviderV1 {
     }
     const format = exportOptions.format ?? 'vmdk';
     const prefix = exportOptions.prefix ?? 'novacron-exports/';
-    const task = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) =>
+    const task = await this.api.run(region, { operation: 'exportVM', mutating: true }, signal, (client, sdk) =>
       client.send(
         new sdk.ExportImageCommand({
           ImageId: imageId,
@@ -545,7 +610,7 @@ export class AwsProvider implements ProviderV1 {
       const [, sourceRegion, sourceImage] = m as unknown as [string, string, string];
       imageId = sourceImage;
       if (sourceRegion !== region) {
-        const copied = await this.api.run(region, { operation: 'importVM', resourceType: 'image', resourceId: sourceImage }, signal, (client, sdk) =>
+        const copied = await this.api.run(region, { operation: 'importVM', resourceType: 'image', resourceId: sourceImage, mutating: true }, signal, (client, sdk) =>
           client.send(new sdk.CopyImageCommand({ SourceImageId: sourceImage, SourceRegion: sourceRegion, Name: `novacron-import-${sourceImage}`, ClientToken: token(`copy/${sourceImage}`) }), { abortSignal: signal }),
         );
         imageId = copied.ImageId!;
@@ -555,7 +620,7 @@ export class AwsProvider implements ProviderV1 {
       const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.location);
       if (!m) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: `EC2 imports disk images from S3; expected s3://bucket/key, got ${artifact.location}` }] });
       const [, bucket, key] = m as unknown as [string, string, string];
-      const task = await this.api.run(region, { operation: 'importVM' }, signal, (client, sdk) =>
+      const task = await this.api.run(region, { operation: 'importVM', mutating: true }, signal, (client, sdk) =>
         client.send(
           new sdk.ImportImageCommand({
             DiskContainers: [{ Format: IMPORT_FORMATS[artifact.format]!, UserBucket: { S3Bucket: bucket, S3Key: key } }],

@@ -3,6 +3,17 @@
  * table decides what a federation does when EC2 says no. Codes from the Amazon EC2 API
  * Reference "Error codes" page and the Price List / STS references (read 2026-11). Every
  * mapped error keeps the AWS code, request id and HTTP status in `cause` (via `ErrorCause`).
+ *
+ * Timeouts of the HTTP handler (see `aws-api.ts`) are told apart by what they prove:
+ * - no connection within the connection timeout: the request was never sent, nothing happened
+ *   → `ProviderUnavailableError`, for every call;
+ * - no answer within the request timeout (or a socket left idle) after the request went out:
+ *   on a *mutating* call (RunInstances, TerminateInstances, ...) the cloud may have acted
+ *   → `TimeoutError`, the error that never reads as proof that nothing was created; on a read
+ *   there is nothing to be unsure about, the provider simply did not answer
+ *   → `ProviderUnavailableError`.
+ * A connection reset (ECONNRESET, EPIPE: a lost response) stays `ProviderUnavailableError`,
+ * which is equally no proof of absence on a mutating call.
  */
 import {
   AuthError,
@@ -15,6 +26,7 @@ import {
   ProviderUnavailableError,
   QuotaError,
   ThrottledError,
+  TimeoutError,
   UnsupportedError,
 } from '../../provider/errors.js';
 
@@ -34,6 +46,11 @@ export interface AwsErrorContext {
   readonly resourceType?: string | undefined;
   /** Its id. */
   readonly resourceId?: string | undefined;
+  /**
+   * The call changes state in the cloud (RunInstances, TerminateInstances, CreateImage, ...):
+   * a timeout after sending then means "may have happened" and maps to `TimeoutError`.
+   */
+  readonly mutating?: boolean | undefined;
 }
 
 const CAPACITY = new Set([
@@ -96,6 +113,21 @@ const UNSUPPORTED = new Set(['UnsupportedOperation', 'InvalidAction', 'UnknownOp
 const UNAVAILABLE = new Set(['InternalError', 'InternalFailure', 'InternalErrorException', 'ServerInternal', 'ServiceUnavailable', 'Unavailable']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
 
+/**
+ * What a timeout of the HTTP handler says: `connect` (no connection was made: nothing was sent)
+ * or `answer` (the request may have arrived, no answer came); `undefined` for anything else.
+ * The handler names its timeouts, and the resets it sees, `TimeoutError`; resets keep their
+ * `code` (ECONNRESET, EPIPE) and are not timeouts.
+ */
+function transportTimeoutOf(error: unknown): 'connect' | 'answer' | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; code?: unknown; syscall?: unknown; message?: unknown };
+  if (e.name !== 'TimeoutError' || e.code === 'ECONNRESET' || e.code === 'EPIPE') return undefined;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (e.syscall === 'connect' || /did not establish a connection|^connect ETIMEDOUT/.test(message)) return 'connect';
+  return 'answer';
+}
+
 /** The AWS error code of a thrown value (`error.name` for SDK service exceptions). */
 export function awsErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -152,6 +184,11 @@ export function toNovacronError(error: unknown, ctx: AwsErrorContext): Error {
   const base = { provider: ctx.provider, cause: error, message };
   const status = httpStatus(error);
 
+  const timeout = transportTimeoutOf(error);
+  if (timeout === 'answer' && ctx.mutating === true) {
+    return new TimeoutError({ ...base, message: `${ctx.operation}: no answer in time; the request may have taken effect: ${rawMessage}`, resourceId: ctx.resourceId });
+  }
+  if (timeout !== undefined) return new ProviderUnavailableError(base);
   if (CAPACITY.has(code)) {
     return new CapacityError({ ...base, region: ctx.region, zone: zoneFrom(rawMessage) ?? ctx.zone, instanceType: ctx.instanceType, retryable: code !== 'SpotMaxPriceTooLow' });
   }

@@ -8,7 +8,7 @@
  * a provider left alone holds no timers and needs no shutdown.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { sleep, throwIfAborted } from '../../provider/abort.js';
+import { abortReason, sleep, throwIfAborted } from '../../provider/abort.js';
 import {
   AuthError,
   CapacityError,
@@ -61,6 +61,7 @@ import {
 export type MemoryOperation =
   | 'createVM'
   | 'getVM'
+  | 'findByIdempotencyKey'
   | 'listVMs'
   | 'deleteVM'
   | 'startVM'
@@ -137,8 +138,24 @@ export interface MemoryProviderControls {
   setCapacity(zone: string, limit: number | undefined, instanceType?: string): void;
   /** Sets the fraction of calls refused with `ThrottledError`. */
   setThrottleRate(rate: number, retryAfterMs?: number): void;
-  /** The next call of `operation` fails with `error` (once per call to this method). */
+  /** The next call of `operation` fails with `error` (once per call to this method); nothing takes effect. */
   failNext(operation: MemoryOperation, error: Error): void;
+  /**
+   * The next `count` (default 1) successful calls of `operation` take effect and then lose
+   * their answer: a `createVM` creates the VM (and records its idempotency key), and the caller
+   * gets `ProviderUnavailableError` saying the response was lost, exactly what a client sees
+   * when the connection resets after the cloud acted. Calls that fail for another reason do
+   * not use up a drop. Same word and semantics as the EC2 emulator's `faults.dropResponses`.
+   */
+  dropResponses(operation: MemoryOperation, count?: number): void;
+  /**
+   * Makes calls of `operation` (or of every operation, with `'all'`) hang: they are counted,
+   * never take effect and never answer until the caller's `AbortSignal` aborts, and then reject
+   * with the signal's reason. A call without a signal waits forever (it holds no timer).
+   * `hang(operation, false)` ends the hang for calls made afterwards (calls already hanging
+   * keep hanging); `hang('all', false)` ends every hang.
+   */
+  hang(operation: MemoryOperation | 'all', on?: boolean): void;
   /** Marks the credentials valid or not; invalid credentials fail every call with `AuthError`. */
   setCredentialsValid(valid: boolean): void;
   /** Makes the whole provider unreachable (`ProviderUnavailableError`) or reachable again. */
@@ -155,6 +172,12 @@ export interface MemoryProviderControls {
 
 /** An in-memory provider: {@link ProviderV1} plus {@link MemoryProviderControls}. */
 export interface MemoryProvider extends ProviderV1 {
+  /**
+   * The VM a create (or import) with this key made, from the provider's idempotency records,
+   * which are strongly consistent: `undefined` is a confirmed absence (or a VM gone past its
+   * retention). Goes through the same fault path as every call (`failNext`, `hang`, ...).
+   */
+  findByIdempotencyKey(idempotencyKey: string, options?: CallOptions): Promise<VM | undefined>;
   /** Fault injection and call counts. */
   readonly controls: MemoryProviderControls;
 }
@@ -198,6 +221,7 @@ const RAW_STATE: Readonly<Record<VMState, string>> = {
 const ALL_OPERATIONS: readonly MemoryOperation[] = [
   'createVM',
   'getVM',
+  'findByIdempotencyKey',
   'listVMs',
   'deleteVM',
   'startVM',
@@ -211,6 +235,18 @@ const ALL_OPERATIONS: readonly MemoryOperation[] = [
 ];
 
 const BUNDLED_KINDS = new Set(['aws', 'azure', 'gcp']);
+
+/** Never settles, except by rejecting with the signal's reason once it aborts (a hung call). */
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
+  });
+}
 
 /** A region given by name takes its zones from the snapshot when it knows the region, else gets `a`–`c`. */
 function normalizeRegion(region: string | Region, known: readonly Region[] = []): Region {
@@ -288,6 +324,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   }
   let throttle = { rate: options.throttle?.rate ?? 0, retryAfterMs: options.throttle?.retryAfterMs ?? 10 };
   const pendingFaults = new Map<MemoryOperation, Error[]>();
+  const pendingDrops = new Map<MemoryOperation, number>();
+  const hanging = new Set<MemoryOperation | 'all'>();
   const calls = Object.fromEntries(ALL_OPERATIONS.map((op) => [op, 0])) as Record<MemoryOperation, number>;
   let credentialsValid = true;
   let available = true;
@@ -296,26 +334,40 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
 
   const catalog = (): Promise<Catalog> => (catalogPromise ??= loadCatalog(kind, options));
 
-  /** One call of the simulated cloud API: latency, faults, auth, throttling, in that order. */
+  /** One call of the simulated cloud API: latency, hangs, faults, auth, throttling, in that order. */
   async function apiCall(operation: MemoryOperation, signal: AbortSignal | undefined): Promise<void> {
     throwIfAborted(signal);
     calls[operation]++;
     if (options.callLatencyMs) await sleep(options.callLatencyMs, signal);
+    if (hanging.has('all') || hanging.has(operation)) await untilAborted(signal);
     const fault = pendingFaults.get(operation)?.shift();
     if (fault) throw fault;
-    if (!available) throw new ProviderUnavailableError({ provider: name, message: `${operation}: the API endpoint is unreachable` });
+    // Refusals before the body runs prove the call did nothing: `requestSent: false`.
+    if (!available) throw new ProviderUnavailableError({ provider: name, message: `${operation}: the API endpoint is unreachable`, requestSent: false });
     if (!credentialsValid) throw new AuthError({ provider: name, message: `${operation}: the credentials were rejected` });
     if (throttle.rate > 0 && random() < throttle.rate) {
-      throw new ThrottledError({ provider: name, message: `${operation}: request rate exceeded`, retryAfterMs: throttle.retryAfterMs });
+      throw new ThrottledError({ provider: name, message: `${operation}: request rate exceeded`, retryAfterMs: throttle.retryAfterMs, requestSent: false });
     }
   }
 
-  /** Runs one API call with the SDK-style retries on throttling. */
+  /** Takes one pending lost response of `operation`. */
+  function takeDrop(operation: MemoryOperation): boolean {
+    const left = pendingDrops.get(operation) ?? 0;
+    if (left <= 0) return false;
+    pendingDrops.set(operation, left - 1);
+    return true;
+  }
+
+  /** Runs one API call with the SDK-style retries on throttling; a dropped response is lost after the body took effect. */
   function call<T>(operation: MemoryOperation, signal: AbortSignal | undefined, body: () => Promise<T> | T): Promise<T> {
     return withRetry(
       async () => {
         await apiCall(operation, signal);
-        return body();
+        const result = await body();
+        if (takeDrop(operation)) {
+          throw new ProviderUnavailableError({ provider: name, message: `${operation}: the response was lost (the connection reset after the call took effect)` });
+        }
+        return result;
       },
       { ...retry, signal, operation, provider: name, events, shouldRetry: (e) => ThrottledError.isInstance(e) },
     );
@@ -576,6 +628,15 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return call('getVM', opts.signal, () => toVM(find(id)));
     },
 
+    async findByIdempotencyKey(idempotencyKey: string, opts: CallOptions = {}): Promise<VM | undefined> {
+      return call('findByIdempotencyKey', opts.signal, () => {
+        expireTerminated();
+        const prior = idempotency.get(idempotencyKey);
+        const rec = prior === undefined ? undefined : vms.get(prior.vmId);
+        return rec === undefined ? undefined : toVM(rec);
+      });
+    },
+
     async *listVMs(filter: ListVMsFilter = {}, opts: CallOptions = {}): AsyncIterable<VM> {
       // Pages are cut by sequence number, so VMs created while listing never shift a page.
       let after = 0;
@@ -770,6 +831,14 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         const queue = pendingFaults.get(operation) ?? [];
         queue.push(error);
         pendingFaults.set(operation, queue);
+      },
+      dropResponses(operation, count = 1) {
+        pendingDrops.set(operation, (pendingDrops.get(operation) ?? 0) + Math.max(0, count));
+      },
+      hang(operation, on = true) {
+        if (on) hanging.add(operation);
+        else if (operation === 'all') hanging.clear();
+        else hanging.delete(operation);
       },
       setCredentialsValid(valid) {
         credentialsValid = valid;

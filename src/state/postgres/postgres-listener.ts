@@ -3,6 +3,13 @@
  * pooled connection going back to the pool), parsed notifications fed to the store's watchers
  * in commit order, and reconnection with backoff. After a reconnection watchers get a `gap`
  * event, sent once LISTEN is active again, so that a consumer re-reading then misses nothing.
+ *
+ * The connection LISTENs and registers in `novacron_listeners` only while the store has
+ * watchers: writers of every replica notify while any registration exists, and a notifying
+ * commit holds PostgreSQL's cluster-wide NOTIFY lock through its WAL flush, which serializes
+ * all writers (no group commit). Registering is asynchronous; {@link ChangeListener.registering}
+ * is what the store's calls wait for, so that a call made after `watch` returns happens after
+ * every replica's writes notify this watcher.
  */
 import type { Client, ClientConfig, Notification } from 'pg';
 import type { WatchDeleteEvent, WatchPutEvent } from '../state-store.js';
@@ -15,7 +22,9 @@ export interface ListenerOptions {
   channel: string;
   /** SQL run after LISTEN, so that writers start notifying (see the schema's migration 2). */
   registerSql: string;
-  /** SQL run before a clean close. */
+  /** SQL run after registering, returning once the writes in flight before it have ended. */
+  drainSql: string;
+  /** SQL run when the last watcher is gone, and before a clean close. */
   unregisterSql: string;
   /** Fetches a record whose value was too large for the notification. */
   fetch: (key: string) => Promise<{ value: unknown; version: number } | undefined>;
@@ -36,7 +45,10 @@ interface Payload {
   d?: unknown;
 }
 
-/** Keeps one LISTEN connection alive until stopped. */
+// SQLSTATE of a lock wait cut short by lock_timeout.
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** Keeps one connection alive until stopped, listening while the store has watchers. */
 export class ChangeListener {
   readonly #options: ListenerOptions;
   #client: Client | undefined;
@@ -44,21 +56,42 @@ export class ChangeListener {
   #timer: NodeJS.Timeout | undefined;
   // Notifications are handled one after another: a fetch for a large value must not let a later change overtake it.
   #chain: Promise<void> = Promise.resolve();
+  // Whether the store has watchers, and whether this connection is listening and registered for them.
+  #wanted = false;
+  #registered = false;
+  // The registration or unregistration under way, if any; it never rejects.
+  #syncing: Promise<void> | undefined;
 
   /** Creates a listener; call {@link ChangeListener.start}. */
   constructor(options: ListenerOptions) {
     this.#options = options;
   }
 
-  /** Connects and LISTENs; rejects when the first connection fails. */
+  /** Connects; rejects when the first connection fails. */
   async start(): Promise<void> {
     await this.#connect();
+  }
+
+  /** Tells the listener whether the store has watchers: it registers or unregisters to match. */
+  setWatched(watched: boolean): void {
+    this.#wanted = watched;
+    this.#sync();
+  }
+
+  /**
+   * Settles once a registration asked for by {@link ChangeListener.setWatched} is in place (or
+   * has failed, which the reconnection reports as a gap); `undefined` when none is pending.
+   */
+  get registering(): Promise<void> | undefined {
+    return this.#wanted && !this.#registered ? this.#syncing : undefined;
   }
 
   /** Stops listening and closes the connection. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    // A registration under way finishes first, so that it cannot land after the unregistration.
+    await this.#syncing;
     const client = this.#client;
     this.#client = undefined;
     await client?.query(this.#options.unregisterSql).catch(() => undefined);
@@ -73,8 +106,6 @@ export class ChangeListener {
     client.on('notification', (n: Notification) => this.#receive(n));
     try {
       await client.connect();
-      await client.query(`LISTEN "${this.#options.channel}"`);
-      await client.query(this.#options.registerSql);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -85,11 +116,58 @@ export class ChangeListener {
       return;
     }
     this.#client = client;
+    this.#registered = false;
+    this.#sync();
+  }
+
+  #needsSync(): boolean {
+    return !this.#stopped && this.#client !== undefined && this.#registered !== this.#wanted;
+  }
+
+  // Starts the loop that brings the registration in line with #wanted, unless it runs already.
+  #sync(): void {
+    if (this.#syncing === undefined && this.#needsSync()) this.#syncing = this.#syncLoop();
+  }
+
+  async #syncLoop(): Promise<void> {
+    do {
+      const client = this.#client!;
+      const register = this.#wanted;
+      // Not registered from the moment unregistering starts: a watcher arriving meanwhile waits for the next registration.
+      if (!register) this.#registered = false;
+      try {
+        if (register) await this.#register(client);
+        else await this.#unregister(client);
+        if (this.#client === client) this.#registered = register;
+      } catch {
+        this.#lost(client);
+      }
+    } while (this.#needsSync());
+    this.#syncing = undefined;
+  }
+
+  async #register(client: Client): Promise<void> {
+    await client.query(`LISTEN "${this.#options.channel}"`);
+    await client.query(this.#options.registerSql);
+    try {
+      await client.query(this.#options.drainSql);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
+      // A write transaction stayed open past the timeout: it may commit unseen.
+      await client.query('ROLLBACK');
+      this.#chain = this.#chain.then(() => this.#options.onGap('a write in flight when the watch started may not be reported'));
+    }
+  }
+
+  async #unregister(client: Client): Promise<void> {
+    await client.query(this.#options.unregisterSql);
+    await client.query(`UNLISTEN "${this.#options.channel}"`);
   }
 
   #lost(client: Client): void {
     if (this.#stopped || this.#client !== client) return;
     this.#client = undefined;
+    this.#registered = false;
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     this.#reconnect(this.#options.initialDelayMs ?? 100);
@@ -99,8 +177,12 @@ export class ChangeListener {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#connect().then(
-        () => {
-          if (!this.#stopped) this.#chain = this.#chain.then(() => this.#options.onGap('the change listener reconnected; changes may have been missed'));
+        async () => {
+          // The gap goes out once listening again, so that a consumer re-reading then misses nothing.
+          await this.#syncing;
+          if (!this.#stopped && this.#registered) {
+            this.#chain = this.#chain.then(() => this.#options.onGap('the change listener reconnected; changes may have been missed'));
+          }
         },
         () => this.#reconnect(Math.min(delayMs * 2, this.#options.maxDelayMs ?? 5000)),
       );

@@ -93,15 +93,30 @@ export const POSTGRES_MIGRATIONS: readonly ((s: string) => string)[] = [
 ];
 
 /**
- * Statements a listening connection runs after LISTEN: sweep registrations of backends that no
- * longer exist (a crashed host never unregisters), then register itself.
+ * Deletes the registrations of backends that no longer exist (a crashed host never
+ * unregisters), so that writers stop notifying for a listener that is gone.
  */
+export function sweepListenersSql(quotedSchema: string): string {
+  return `DELETE FROM ${quotedSchema}.novacron_listeners WHERE pid NOT IN (SELECT pid FROM pg_stat_activity)`;
+}
+
+/** Statements a listening connection runs after LISTEN: sweep dead registrations, then register itself. */
 export function registerListenerSql(quotedSchema: string): string {
-  return `DELETE FROM ${quotedSchema}.novacron_listeners WHERE pid NOT IN (SELECT pid FROM pg_stat_activity);
+  return `${sweepListenersSql(quotedSchema)};
           INSERT INTO ${quotedSchema}.novacron_listeners (pid) VALUES (pg_backend_pid()) ON CONFLICT (pid) DO NOTHING`;
 }
 
-/** Statement a listening connection runs before closing. */
+/**
+ * Run after registering: waits until every write transaction in flight has ended. A writer
+ * whose trigger ran before the registration committed sent no notification; once this returns,
+ * each such write is committed, so a read made afterwards sees it. SHARE mode conflicts only
+ * with writers (ROW EXCLUSIVE), and is released at once. Bounded by `lock_timeout`.
+ */
+export function drainWritersSql(quotedSchema: string, timeoutMs: number): string {
+  return `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeoutMs)}; LOCK TABLE ${quotedSchema}.novacron_kv IN SHARE MODE; COMMIT`;
+}
+
+/** Statement a listening connection runs when it stops listening. */
 export function unregisterListenerSql(quotedSchema: string): string {
   return `DELETE FROM ${quotedSchema}.novacron_listeners WHERE pid = pg_backend_pid()`;
 }

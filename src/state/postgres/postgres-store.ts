@@ -9,7 +9,9 @@
  *   lease row `FOR SHARE`: a newer tenure cannot be granted between the token check and the
  *   commit.
  * - `watch` is LISTEN/NOTIFY on a dedicated connection, fed by a trigger, so it sees writes
- *   from every replica.
+ *   from every replica. The trigger notifies only while some store has a watch open: a
+ *   notifying commit holds PostgreSQL's cluster-wide NOTIFY lock through its WAL flush, so
+ *   notifying writers commit one at a time (8 clients write no faster than 1).
  */
 import { createHash } from 'node:crypto';
 import type { Client, ClientConfig, Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
@@ -48,7 +50,15 @@ import {
 } from '../write-conditions.js';
 import { connectionSecrets, toStoreError } from './postgres-errors.js';
 import { ChangeListener } from './postgres-listener.js';
-import { channelName, migrateSchema, quoteSchema, registerListenerSql, unregisterListenerSql } from './postgres-schema.js';
+import {
+  channelName,
+  drainWritersSql,
+  migrateSchema,
+  quoteSchema,
+  registerListenerSql,
+  sweepListenersSql,
+  unregisterListenerSql,
+} from './postgres-schema.js';
 
 /** The parts of the `pg` module the store uses (inject your own copy as `driver`). */
 export interface PostgresDriver {
@@ -73,7 +83,11 @@ export interface PostgresStoreOptions {
   driver?: PostgresDriver | undefined;
   /** Size of the pool the store creates (default 10). */
   maxConnections?: number | undefined;
-  /** Open the LISTEN connection that `watch` needs (default `true`); without it `watch` throws `UnsupportedError`. */
+  /**
+   * Open the connection that `watch` needs (default `true`); without it `watch` throws
+   * `UnsupportedError`. It LISTENs only while the store has watches open: writes (from every
+   * replica) send notifications only then, because notifying serializes their commits.
+   */
   listen?: boolean | undefined;
   /** Rows per `list` page (default 1000). */
   pageSize?: number | undefined;
@@ -106,6 +120,12 @@ interface LeaseRow extends QueryResultRow {
   fencing_token: string;
   expires_at: Date;
 }
+
+/**
+ * How long registering a watch waits for write transactions in flight to end before it gives
+ * up and reports a gap; writers queue behind the wait, so it stays short.
+ */
+const DRAIN_TIMEOUT_MS = 1000;
 
 // A failed condition inside a transaction: rolls back, then is thrown to the caller.
 class ConditionFailed {
@@ -147,6 +167,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const client = await pool.connect();
     try {
       await migrateSchema(client, schema);
+      // A crashed watcher's registration would make every write notify until some watch starts.
+      await client.query(sweepListenersSql(s));
     } finally {
       client.release();
     }
@@ -246,9 +268,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
   }
 
-  function enter(signal: AbortSignal | undefined): void {
+  /**
+   * Checks that a call may run. While a watch's registration is pending, waits for it: a call
+   * made after `watch` returned then comes after every replica's writes notify that watch.
+   */
+  async function enter(signal: AbortSignal | undefined): Promise<void> {
     if (closed) throw storeClosedError('postgres');
     throwIfAborted(signal);
+    const registering = listener?.registering;
+    if (registering !== undefined) {
+      await registering;
+      if (closed) throw storeClosedError('postgres');
+      throwIfAborted(signal);
+    }
   }
 
   async function currentVersion(key: string, on: Pool | PoolClient = pool): Promise<number | undefined> {
@@ -352,6 +384,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       createClient: () => new driver.Client(clientConfig),
       channel: channelName(schema),
       registerSql: registerListenerSql(s),
+      drainSql: drainWritersSql(s, DRAIN_TIMEOUT_MS),
       unregisterSql: unregisterListenerSql(s),
       fetch: async (key) => {
         const rows = await query<KvRow>(q.get([key]), 'read failed');
@@ -370,14 +403,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidKey(key);
       const rows = await query<KvRow>(q.get([key]), 'read failed');
       return rows[0] === undefined ? undefined : { key, value: rows[0].value as T, version: Number(rows[0].version) };
     },
 
     async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidKey(key);
       assertExpectedVersion(opts.expectedVersion);
       assertFencingGuard(opts.fencing);
@@ -394,7 +427,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidKey(key);
       if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
       assertFencingGuard(opts.fencing);
@@ -414,7 +447,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const upper = prefixUpperBound(from);
       let cursor: string | undefined;
       for (;;) {
-        enter(opts.signal);
+        await enter(opts.signal);
         // Keyset pagination on the primary key: each page is one indexed range scan, and no
         // transaction or cursor stays open while the caller processes records.
         const config =
@@ -433,7 +466,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidOps(ops);
       assertFencingGuard(opts.fencing);
       const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
@@ -442,7 +475,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidLeaseName(name);
       assertValidHolder(holder);
       assertTtl(ttlMs);
@@ -451,7 +484,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidLeaseName(lease.name, 'lease.name');
       assertTtl(ttlMs);
       const rows = await leaseQuery<LeaseRow>(q.renew([lease.name, lease.holder, lease.fencingToken, ttlMs]), 'lease renewal failed');
@@ -459,14 +492,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidLeaseName(lease.name, 'lease.name');
       const rows = await leaseQuery(q.release([lease.name, lease.holder, lease.fencingToken]), 'lease release failed');
       return rows.length === 1;
     },
 
     async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
-      enter(opts.signal);
+      await enter(opts.signal);
       assertValidLeaseName(name);
       const rows = await query<LeaseRow>(q.lease([name]), 'lease read failed');
       return rows[0] === undefined ? undefined : toLease(name, rows[0]);
@@ -475,7 +508,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
       if (closed) throw storeClosedError('postgres');
       if (listener === undefined) throw new UnsupportedError({ message: '[state] [postgres] watch needs the store to be created with listen: true', capability: 'watch' });
-      return hub.subscribe(normalizePrefix(prefix), opts.signal);
+      const watching = listener;
+      const events = onWatchEnd(hub.subscribe(normalizePrefix(prefix), opts.signal), opts.signal, () => watching.setWatched(hub.size > 0));
+      watching.setWatched(true);
+      return events;
     },
 
     async close(): Promise<void> {
@@ -488,3 +524,31 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   };
 }
 
+/** Wraps a watch's events so that `onEnd` runs once it ends: returned, finished, failed or aborted. */
+function onWatchEnd(events: AsyncIterable<WatchEvent>, signal: AbortSignal | undefined, onEnd: () => void): AsyncIterable<WatchEvent> {
+  const iterator = events[Symbol.asyncIterator]();
+  const end = (): void => {
+    signal?.removeEventListener('abort', end);
+    onEnd();
+  };
+  // Added after the hub's own abort listener, so the hub has dropped the watcher when this runs.
+  signal?.addEventListener('abort', end, { once: true });
+  const wrapped: AsyncIterator<WatchEvent> = {
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done === true) end();
+        return result;
+      } catch (error) {
+        end();
+        throw error;
+      }
+    },
+    async return() {
+      const result = (await iterator.return?.()) ?? { value: undefined, done: true };
+      end();
+      return result;
+    },
+  };
+  return { [Symbol.asyncIterator]: () => wrapped };
+}

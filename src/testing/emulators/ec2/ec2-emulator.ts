@@ -167,6 +167,11 @@ export interface Ec2EmulatorProviderOptions {
   };
   /** Short SDK retry backoff. */
   readonly retryBaseDelayMs: number;
+  /**
+   * How long a lookup by idempotency key keeps looking before it reports absence: longer than
+   * the emulator's own consistency windows, and short, so tests stay fast.
+   */
+  readonly consistencyWindowMs: number;
 }
 
 /** Something emitted for every call the emulator answers. */
@@ -223,6 +228,7 @@ const DEFAULT_TIMINGS: Ec2Timings = {
   stoppingMs: 100,
   shuttingDownMs: 100,
   consistencyWindowMs: 60,
+  listingConsistencyWindowMs: 0,
   imageAvailableMs: 150,
   imageTaskMs: 200,
   terminatedRetentionMs: 60 * 60 * 1000,
@@ -427,6 +433,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       credentials: { accessKeyId, secretAccessKey },
       waiter: { minDelaySeconds: 0.02, maxDelaySeconds: 0.2 },
       retryBaseDelayMs: 5,
+      consistencyWindowMs: 2 * Math.max(state.timings.consistencyWindowMs, state.timings.listingConsistencyWindowMs),
     },
     faults,
     stats,
@@ -485,7 +492,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
         state.instances.set(instanceId, {
           instanceId, reservationId: state.newId('r'), ownerId: EMULATOR_ACCOUNT_ID, region: r, zone, instanceType: type.name, imageId: image.imageId,
           architecture: type.arch, clientToken: undefined, state: 'running', stateTransitionReason: '', stateReason: undefined, launchTime: new Date(now),
-          visibleAt: now, transition: undefined, subnetId: subnet.subnetId, vpcId: subnet.vpcId, networkInterfaceId: state.newId('eni'),
+          visibleAt: now, listedAt: now, transition: undefined, subnetId: subnet.subnetId, vpcId: subnet.vpcId, networkInterfaceId: state.newId('eni'),
           privateIp: state.nextPrivateIp(subnet), publicIp: undefined, associatePublicIp: false, securityGroupIds: ['sg-default'],
           tags: new Map(Object.entries({ Name: `seeded-${k}`, ...opts.tags })), rootDeviceName: '/dev/sda1', rootVolumeId: volumeId,
           iamInstanceProfile: undefined, userData: undefined, spot: undefined, platform: undefined, purgeAt: undefined,

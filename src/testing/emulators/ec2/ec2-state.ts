@@ -46,8 +46,10 @@ export interface EmulatedInstance {
   stateTransitionReason: string;
   stateReason: StateReason | undefined;
   launchTime: Date;
-  /** The instance shows up in describe calls from this time (eventual consistency). */
+  /** The instance shows up in describe calls by id from this time (eventual consistency). */
   visibleAt: number;
+  /** The instance shows up in describe calls without ids (filtered listings) from this time. */
+  listedAt: number;
   /** A pending time-driven transition. */
   transition: { to: InstanceStateName; at: number; reason?: StateReason | undefined } | undefined;
   subnetId: string;
@@ -161,8 +163,15 @@ export interface Ec2Timings {
   stoppingMs: number;
   /** shutting-down → terminated. */
   shuttingDownMs: number;
-  /** How long a new instance stays invisible to describe calls. */
+  /** How long a new instance stays invisible to describe calls by instance id (`InvalidInstanceID.NotFound`). */
   consistencyWindowMs: number;
+  /**
+   * How long a new instance stays out of describe calls without instance ids (filtered
+   * listings, the `client-token` filter included). Default 0: listed at once. AWS documents
+   * eventual consistency for describe results in general; turn this on to prove that a caller
+   * does not take a listing that lags a launch for proof that nothing was launched.
+   */
+  listingConsistencyWindowMs: number;
   /** Image pending → available (CreateImage, CopyImage). */
   imageAvailableMs: number;
   /** ExportImage / ImportImage task duration. */

@@ -296,6 +296,7 @@ export const runInstances: ActionHandler = (ctx, params) => {
       stateReason: { code: 'pending', message: 'pending' },
       launchTime: new Date(now),
       visibleAt: now + state.timings.consistencyWindowMs,
+      listedAt: now + state.timings.listingConsistencyWindowMs,
       transition: undefined,
       subnetId: subnet.subnetId,
       vpcId: subnet.vpcId,
@@ -336,8 +337,10 @@ export const describeInstances: ActionHandler = (ctx, params) => {
   const filters = filtersOf(params);
   state.advanceAll();
   // The consistency window hides new instances from lookups by id, the symptom AWS documents
-  // (InvalidInstanceID.NotFound right after RunInstances); filtered listings show them.
-  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region);
+  // (InvalidInstanceID.NotFound right after RunInstances); filtered listings show them unless
+  // `listingConsistencyWindowMs` makes them lag too.
+  const now = state.now();
+  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region && i.listedAt <= now);
   const matching = candidates.filter((i) => matchesAll(filters, i, instanceFilterValue));
   // Pages hold instances; each instance is shown inside its reservation, as EC2 does.
   const { page, nextToken } = paginate(matching, params, size);

@@ -5,7 +5,7 @@
  * averages, and an estimate from great-circle distance for every other pair, so that a
  * region of any cloud can be compared with any other as long as its coordinates are known.
  */
-import type { Provenance, RegionGeo } from '../provider/types.js';
+import type { Provenance, RegionGeo } from '../../provider/types.js';
 
 /** A round-trip time with where it came from. */
 export interface LatencyFigure extends Provenance {

@@ -3,7 +3,7 @@
  * provider whose credentials failed. Entries expire, so a zone that had no room ten minutes
  * ago is tried again.
  */
-import type { PlacementExclusions } from './placement-engine.js';
+import type { PlacementExclusions } from './exclusions.js';
 
 /** What a block covers. */
 export type BlockScope = 'provider' | 'region' | 'zone';
@@ -58,22 +58,4 @@ export class BlockList implements PlacementExclusions {
   clear(): void {
     this.entries.clear();
   }
-}
-
-/** Layers several exclusion sources: the first that names a reason wins. */
-export function combineExclusions(...sources: PlacementExclusions[]): PlacementExclusions {
-  return {
-    provider: (name) => firstReason(sources, (s) => s.provider(name)),
-    region: (provider, region) => firstReason(sources, (s) => s.region(provider, region)),
-    zone: (provider, region, zone) => firstReason(sources, (s) => s.zone(provider, region, zone)),
-    mayExcludeRegions: () => sources.some((s) => s.mayExcludeRegions?.() !== false),
-  };
-}
-
-function firstReason(sources: PlacementExclusions[], read: (s: PlacementExclusions) => string | undefined): string | undefined {
-  for (const s of sources) {
-    const r = read(s);
-    if (r !== undefined) return r;
-  }
-  return undefined;
 }

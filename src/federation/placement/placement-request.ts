@@ -2,7 +2,7 @@
  * What one VM asks of placement: hard constraints, a strategy, score weights and a failover
  * order. The VirtualMachine manifest's `spec.federation` maps onto this one to one.
  */
-import type { ProviderCapabilities } from '../provider/types.js';
+import type { ProviderCapabilities } from '../../provider/types.js';
 
 /** Provider must (`in`) or must not (`notIn`) be one of `values` (provider names or kinds). */
 export interface ProviderConstraint {

@@ -1,0 +1,167 @@
+/**
+ * Placement: which provider, region, zone and instance type a VM should get, and why.
+ *
+ * Candidates are every registered provider × region × fitting offer from the offer index.
+ * Hard rules (constraints, `restrict`/`require` policies, blocked zones) remove candidates,
+ * each removal with its reason; the survivors are scored on normalized components (cost,
+ * performance, compliance, location, carbon) weighted by the strategy, plus `prefer` bonuses,
+ * and ranked with a deterministic tie-break. The fast path scores the index's cheapest K
+ * fitting offers without building explanations; the explained path also reports the best
+ * offer of every provider × region and the reason for every rejection.
+ *
+ * This file only composes the steps of a decision: the rules (rules.ts), the search over the
+ * offer index (search.ts), the scores (scoring.ts) and the decision they make (decision.ts).
+ */
+import { OfferIndex } from '../../optimizer/offer-index.js';
+import type { Offer, ProviderKind, Region, VMSpec } from '../../provider/types.js';
+import { Decision, RefusedDecision, type AppliedPolicy, type PlacementCandidate, type PlacementDecision, type RejectedCandidate } from './decision.js';
+import { NO_EXCLUSIONS, type PlacementExclusions } from './exclusions.js';
+import type { LatencyMatrix } from './latency-matrix.js';
+import type { PlacementProvider } from './placement-provider.js';
+import { STRATEGY_WEIGHTS, type PlacementRequest, type RegionNearConstraint, type ScoreWeights, type SpotPolicy } from './placement-request.js';
+import { conditionHolds, orderPolicies, type Policy, type PolicySubject } from './policy.js';
+import { DecisionRules, withSpecConstraints } from './rules.js';
+import { createPairTermCache, ScoredCandidate, Scorer, type PairTermCache } from './scoring.js';
+import { CandidateSearch } from './search.js';
+
+/** Options of one decision. */
+export interface DecideOptions {
+  /** Build the full explanation (every provider × region accounted for). */
+  readonly explain?: boolean | undefined;
+  /** Failed or blocked places to avoid. */
+  readonly exclusions?: PlacementExclusions | undefined;
+  /** Restrict to these providers (used by group placement). */
+  readonly onlyProviders?: readonly string[] | undefined;
+}
+
+/** Options of {@link PlacementEngine}. */
+export interface PlacementEngineOptions {
+  /** Providers with their defaults and regions. */
+  readonly providers: readonly PlacementProvider[];
+  /** Offers of every provider; `offer.provider` must be the provider's name. */
+  readonly offers: readonly Offer[];
+  /** Federation policies. */
+  readonly policies?: readonly Policy[] | undefined;
+  /** Round-trip times. */
+  readonly latency: LatencyMatrix;
+  /** Grams CO2e per hour of an offer, for the carbon component. */
+  readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
+  /** Offers taken from the index per round of the search (default 32). */
+  readonly topK?: number | undefined;
+  /**
+   * Most offers taken from the index per price basis (default 512). The search is exact
+   * whenever the offers that could still beat the best found fit in this many; past that it
+   * keeps the best of those it scanned (the cheapest `maxScan` fitting offers).
+   */
+  readonly maxScan?: number | undefined;
+  /** Most candidates kept in `ranked` on the fast path (default 32); the best are kept. */
+  readonly rankLimit?: number | undefined;
+  /** Providers whose catalog could not be loaded, with the reason (explained as rejections). */
+  readonly unavailable?: ReadonlyMap<string, string> | undefined;
+}
+
+/** Chooses placements. Build one per catalog version; `decide` is synchronous and fast. */
+export class PlacementEngine {
+  private readonly providers: ReadonlyMap<string, PlacementProvider>;
+  private readonly index: OfferIndex;
+  private readonly search: CandidateSearch;
+  private readonly policies: readonly Policy[];
+  private readonly latency: LatencyMatrix;
+  private readonly carbon: ((offer: Offer) => number | undefined) | undefined;
+  private readonly rankLimit: number;
+  private readonly unavailable: ReadonlyMap<string, string>;
+  /** Per-pair score terms, reused by every decision. */
+  private readonly pairTerms: PairTermCache;
+  private carbonCache: Float64Array | undefined;
+
+  /** Builds the engine and its offer index. */
+  constructor(options: PlacementEngineOptions) {
+    this.providers = new Map(options.providers.map((p) => [p.provider.name, p]));
+    this.index = OfferIndex.build(options.offers);
+    this.policies = orderPolicies(options.policies ?? []);
+    this.latency = options.latency;
+    this.carbon = options.carbon;
+    const topK = Math.max(1, options.topK ?? 32);
+    this.search = new CandidateSearch(this.index, this.providers, { topK, maxScan: Math.max(topK, options.maxScan ?? 512) });
+    this.rankLimit = Math.max(1, options.rankLimit ?? 32);
+    this.unavailable = options.unavailable ?? new Map();
+    this.pairTerms = createPairTermCache(this.search.pairCount);
+  }
+
+  /** Number of offers indexed. */
+  get offerCount(): number {
+    return this.index.size;
+  }
+
+  /** Decides where `spec` goes. Throws nothing: an empty `ranked` means no feasible candidate. */
+  decide(spec: VMSpec, request: PlacementRequest = {}, options: DecideOptions = {}): PlacementDecision | RefusedDecision {
+    const strategy = request.strategy ?? 'balanced';
+    const weights: ScoreWeights = { ...STRATEGY_WEIGHTS[strategy], ...request.weights };
+    const spotPolicy: SpotPolicy = request.spot ?? (spec.spot ? 'require' : 'provider-default');
+    const explain = options.explain === true;
+    const exclusions = options.exclusions ?? NO_EXCLUSIONS;
+    const constraints = withSpecConstraints(spec, request.constraints ?? []);
+    const near = constraints.find((c): c is RegionNearConstraint => c.type === 'region' && c.operator === 'near');
+
+    const subject: PolicySubject = {
+      labels: spec.labels,
+      location: near?.value ?? spec.region,
+      locationArea: this.latency.geoOf(near?.value ?? spec.region ?? '')?.area,
+      cost: this.policies.some((p) => p.condition.type === 'cost') ? this.search.cheapestOnDemand(spec) : undefined,
+    };
+    const policies: AppliedPolicy[] = this.policies.map((p) => ({ name: p.name, applied: conditionHolds(p.condition, subject), action: p.action.type }));
+    const active = this.policies.filter((_, i) => policies[i]!.applied);
+
+    const rejected: RejectedCandidate[] = [];
+    if (explain) for (const [name, reason] of this.unavailable) rejected.push({ provider: name, region: undefined, rule: 'catalog', reason });
+    const rules = new DecisionRules({ spec, constraints, policies: active, spotPolicy, exclusions, latency: this.latency });
+    const filter = this.search.allowPairs(rules, options.onlyProviders, explain ? rejected : undefined);
+    const scorer = new Scorer({ sources: this, spec, weights, policies: active, near, spotProviders: filter.spotProviders, cache: this.pairTerms });
+    const scored = this.search.candidates({ rules, filter, scorer }, explain ? rejected : undefined);
+    scored.sort(ScoredCandidate.compare);
+    const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
+    const ranked: PlacementCandidate[] = [];
+    for (let i = 0; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
+    const result = {
+      ranked,
+      rejected,
+      strategy,
+      weights,
+      spot: spotPolicy,
+      policies,
+      explained: explain,
+    };
+    if (ranked.length === 0) return new RefusedDecision(result);
+    return new Decision({ ...result, chosen: ranked[0]! });
+  }
+
+  // The four methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.
+
+  /** @internal Region geography, for scoring. */
+  geoOf(provider: string, region: string): Region['geo'] {
+    return this.providers.get(provider)?.regions.get(region)?.geo ?? this.latency.geoOf(region);
+  }
+
+  /** @internal Kind of a registered provider. */
+  kindOf(provider: string): ProviderKind {
+    return this.providers.get(provider)!.provider.kind;
+  }
+
+  /** @internal Round trip between two regions. */
+  rttOf(a: string, b: string): number | undefined {
+    return this.latency.rtt(a, b)?.rttMs;
+  }
+
+  /** @internal Grams CO2e per hour of the offer at `position`, when a carbon model is given. */
+  carbonOf(position: number): number | undefined {
+    if (!this.carbon) return undefined;
+    // Carbon depends on the offer alone: work it out once per offer and catalog version.
+    this.carbonCache ??= new Float64Array(this.index.size).fill(NaN);
+    let grams = this.carbonCache[position]!;
+    if (Number.isNaN(grams)) {
+      grams = this.carbon(this.index.offer(position)) ?? -1;
+      this.carbonCache[position] = grams;
+    }
+    return grams < 0 ? undefined : grams;
+  }
+}
