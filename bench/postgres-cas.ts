@@ -5,14 +5,15 @@
  * in the data can serialize them: with fsync on one disk, group commit should still let 8
  * clients go well past 1, and a store that does not reach the bare ratio serializes somewhere.
  *
- *   node --import tsx bench/postgres-cas.ts [--seconds 3] [--runs 5] [--waits] [--synchronous-commit off]
+ *   node --import tsx bench/postgres-cas.ts [--seconds 3] [--runs 5] [--waits] [--synchronous-commit off] [--case watched]
  *
  * Cases: bare UPDATE; store CAS with one store per client and with one shared store (its pool);
  * the same two with fenced writes (each client holds its own lease); and one store per client
  * while another store watches, so that every write must notify. Each figure is the median of
  * `--runs` runs of `--seconds` each. `--waits` samples pg_stat_activity during the runs and
  * prints what the clients' backends wait on; `--synchronous-commit off` is a diagnosis (if the
- * ratio stays at 1 without fsync waits, the serialization is not the disk).
+ * ratio stays at 1 without fsync waits, the serialization is not the disk); `--case` runs only
+ * the cases whose label contains the text (and the baseline).
  *
  * PostgreSQL URL: NOVACRON_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test.
  * Creates and drops its own schema, and exits by itself.
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     waits: { type: 'boolean', default: false },
     'synchronous-commit': { type: 'string', default: 'on' },
+    case: { type: 'string', multiple: true },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -210,7 +212,7 @@ const bareCase: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [
+const allCases: BenchCase[] = [
   bareCase,
   storeCase('store CAS, one store per client', false, (s, id) => casClient(s, `bench/${id}`)),
   storeCase('store CAS, one shared store', true, (s, id) => casClient(s, `bench/${id}`)),
@@ -218,6 +220,8 @@ const cases: BenchCase[] = [
   storeCase('store fenced CAS, one shared store', true, fencedClient),
   storeCase('store CAS, one store per client, watched', false, (s, id) => casClient(s, `bench/${id}`), true),
 ];
+// The baseline always runs: every ratio is taken against it.
+const cases = allCases.filter((c, i) => i === 0 || args.case === undefined || args.case.some((wanted) => c.label.includes(wanted)));
 
 interface Figures {
   label: string;

@@ -11,6 +11,7 @@ const benches = [
   ['postgres cas', ['--import', 'tsx', 'bench/postgres-cas.ts']],
   ['cost optimizer', ['--expose-gc', '--import', 'tsx', 'bench/optimizer.ts']],
   ['federation placement', ['--import', 'tsx', 'bench/federation.ts']],
+  ['create overhead', ['--import', 'tsx', 'bench/create-overhead.ts']],
   ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],
 ];
 

@@ -391,7 +391,6 @@ class CreateRun {
       decision: decision && candidate ? { strategy: decision.strategy, score: candidate.score, hourlyPrice: candidate.hourlyPrice } : undefined,
     }, { signal: this.signal });
     await this.op.succeed({ provider: vm.provider, vmId: vm.id });
-    await fed.inventory.refreshGauges().catch((error: unknown) => fed.log.warn('gauges not refreshed', { message: error instanceof Error ? error.message : String(error) }));
     return { vm, decision, attempts: attemptsOf(this.op.record), reused: false };
   }
 

@@ -2,7 +2,7 @@
  * The inventory: one record per VM the federation manages (`vms/<provider>/<id>`), the gauges
  * derived from it, and reconciliation of the records with what the clouds report.
  */
-import { NotFoundError } from '../provider/errors.js';
+import { ConflictError, NotFoundError } from '../provider/errors.js';
 import type { EventBus } from '../provider/events.js';
 import type { CallOptions } from '../provider/provider-v1.js';
 import { HOURS_PER_MONTH, type CostEstimate, type VM, type VMSpec } from '../provider/types.js';
@@ -123,11 +123,16 @@ export interface InventoryOptions {
 /** The federation's inventory of VMs. */
 export class Inventory {
   private readonly gauges = new Map<string, number>();
+  /** Totals behind the gauges, once they have been read from the store. */
+  private totals: GaugeTotals | undefined;
 
   /** Creates the inventory over a store. */
   constructor(private readonly o: InventoryOptions) {}
 
-  /** Writes the record of a VM the federation created. Idempotent: writing it twice leaves one record. */
+  /**
+   * Writes the record of a VM the federation created and counts it in the gauges. Idempotent:
+   * a second write for the same VM (a resumed request) leaves the first record and counts nothing.
+   */
   async recordCreated(vm: VM, detail: { requestId: string; spec: VMSpec; cost: CostEstimate | undefined; decision: InventoryDecision | undefined }, options: CallOptions = {}): Promise<void> {
     const { cost } = detail;
     const record = inventoryRecord(vm, 'active', this.iso(), {
@@ -137,7 +142,15 @@ export class Inventory {
       // A figure that is not a number is left out rather than stored (it would refuse the write).
       decision: detail.decision && Number.isFinite(detail.decision.score) && Number.isFinite(detail.decision.hourlyPrice) ? detail.decision : undefined,
     });
-    await this.o.store.put(`vms/${vm.provider}/${vm.id}`, record, { signal: options.signal });
+    try {
+      await this.o.store.put(`vms/${vm.provider}/${vm.id}`, record, { expectedVersion: null, signal: options.signal });
+    } catch (error) {
+      if (ConflictError.isInstance(error)) return; // written by an earlier run of the same request
+      throw error;
+    }
+    if (!this.totals) return this.refreshGauges();
+    this.count(record, 1);
+    this.publishGauges();
   }
 
   /** Marks a VM's record deleted, when it has one. */
@@ -229,22 +242,33 @@ export class Inventory {
     }
   }
 
-  /** Recomputes the VM-count and cost gauges from the records. */
+  /**
+   * Recomputes the VM-count and cost gauges from every record (after deletes and
+   * reconciliation); a create only adds its own VM to the totals, so it costs no full listing.
+   */
   async refreshGauges(): Promise<void> {
-    const counts = new Map<string, number>();
-    const costs = new Map<string, { compute: number; storage: number; network: number }>();
-    for await (const { value: r } of this.o.store.list<InventoryRecord>('vms')) {
-      if (r.status !== 'active' && r.status !== 'adopted') continue;
-      const k = `${r.provider}|${r.region}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-      const c = costs.get(r.provider) ?? { compute: 0, storage: 0, network: 0 };
-      if (r.cost) {
-        c.compute += r.cost.compute;
-        c.storage += r.cost.storage;
-        c.network += r.cost.network;
-      }
-      costs.set(r.provider, c);
+    const totals: GaugeTotals = { counts: new Map(), costs: new Map() };
+    this.totals = totals;
+    for await (const { value: r } of this.o.store.list<InventoryRecord>('vms')) this.count(r, 1);
+    this.publishGauges();
+  }
+
+  private count(r: InventoryRecord, sign: 1 | -1): void {
+    if (r.status !== 'active' && r.status !== 'adopted') return;
+    const { counts, costs } = this.totals!;
+    const k = `${r.provider}|${r.region}`;
+    counts.set(k, (counts.get(k) ?? 0) + sign);
+    const c = costs.get(r.provider) ?? { compute: 0, storage: 0, network: 0 };
+    if (r.cost) {
+      c.compute += sign * r.cost.compute;
+      c.storage += sign * r.cost.storage;
+      c.network += sign * r.cost.network;
     }
+    costs.set(r.provider, c);
+  }
+
+  private publishGauges(): void {
+    const { counts, costs } = this.totals!;
     for (const k of this.gauges.keys()) if (!counts.has(k)) counts.set(k, 0);
     for (const [k, n] of counts) {
       const [provider, region] = k.split('|') as [string, string];
@@ -260,6 +284,12 @@ export class Inventory {
   private iso(): string {
     return new Date(this.o.now()).toISOString();
   }
+}
+
+/** VM counts by provider and region, and monthly costs by provider. */
+interface GaugeTotals {
+  readonly counts: Map<string, number>;
+  readonly costs: Map<string, { compute: number; storage: number; network: number }>;
 }
 
 /** An inventory record for a VM as its provider reports it. */
