@@ -10,6 +10,7 @@
  */
 import { sleep } from '../../provider/abort.js';
 import { ConflictError } from '../../provider/errors.js';
+import { canonicalJson } from '../../provider/offer-selection.js';
 import type { CallOptions } from '../../provider/provider-v1.js';
 import type { JsonValue, Lease, StateStore } from '../../state/state-store.js';
 import { storedError, type OperationRecord, type StepRecord, type StepStatus } from './operation-record.js';
@@ -45,6 +46,8 @@ const PREFIX = 'operations/';
 export class DurableOperation {
   private renewTimer: ReturnType<typeof setInterval> | undefined;
   private writes = 0;
+  /** A write that failed without saying whether it landed. */
+  private unanswered: OperationRecord | undefined;
 
   private constructor(
     private readonly store: StateStore,
@@ -158,14 +161,36 @@ export class DurableOperation {
   }
 
   private async save(next: OperationRecord): Promise<void> {
+    const key = PREFIX + this.current.id;
+    if (this.unanswered) await this.settleUnanswered(key);
     const value = { ...next, updatedAt: this.iso() };
-    this.version = await this.store.put(PREFIX + this.current.id, value, {
-      expectedVersion: this.version,
-      fencing: { lease: this.lease.name, token: this.lease.fencingToken },
-      signal: this.signal,
-    });
+    try {
+      this.version = await this.store.put(key, value, {
+        expectedVersion: this.version,
+        fencing: { lease: this.lease.name, token: this.lease.fencingToken },
+        signal: this.signal,
+      });
+    } catch (error) {
+      // Refused writes changed nothing; any other failure may have landed with its answer lost.
+      if (!ConflictError.isInstance(error)) this.unanswered = value;
+      throw error;
+    }
     this.writes++;
     this.current = value;
+  }
+
+  /**
+   * After a write whose answer was lost: when the record holds exactly that write, one version
+   * on, it landed, and the run goes on from it; otherwise the record is as it was.
+   */
+  private async settleUnanswered(key: string): Promise<void> {
+    const attempted = this.unanswered!;
+    const stored = await this.store.get<OperationRecord>(key, { signal: this.signal });
+    this.unanswered = undefined;
+    if (stored && stored.version === this.version + 1 && canonicalJson(stored.value) === canonicalJson(attempted)) {
+      this.version = stored.version;
+      this.current = attempted;
+    }
   }
 
   private async renew(ttlMs: number): Promise<void> {
