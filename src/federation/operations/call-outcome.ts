@@ -7,7 +7,6 @@ import {
   AuthError,
   CapacityError,
   InvalidSpecError,
-  NovacronError,
   ProviderUnavailableError,
   QuotaError,
   ThrottledError,
@@ -35,7 +34,3 @@ export function provesNothingCreated(error: unknown): boolean {
   return false;
 }
 
-/** True when a failed call may be repeated on the same provider (with the same idempotency token). */
-export function isRetryableOnSameProvider(error: unknown): boolean {
-  return ThrottledError.isInstance(error) || (NovacronError.isInstance(error) && error.code === 'PROVIDER_UNAVAILABLE');
-}
