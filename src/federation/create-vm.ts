@@ -31,14 +31,33 @@ import { combineExclusions } from './placement/index.js';
 import { decideOrThrow } from './decide.js';
 import type { FederationContext } from './federation-context.js';
 import { AllCandidatesFailedError, OutcomeUncertainError, PlacementRefusedError, type FailedAttempt } from './federation-errors.js';
-import { LABEL_FEDERATION, LABEL_REQUEST, labelValue } from './inventory.js';
+import { ConflictError } from '../provider/errors.js';
+import { LABEL_FEDERATION, LABEL_REQUEST, labelValue, specForStore, type StoredSpec } from './inventory.js';
 import { provesNothingCreated } from './operations/call-outcome.js';
 import { abortErrorFor, throwIfCallerAborted, withDeadline } from './operations/deadline.js';
-import { DurableOperation } from './operations/durable-operation.js';
+import { DurableOperation, listOperations } from './operations/durable-operation.js';
 import { isUnsettled, type OperationRecord, type StepRecord } from './operations/operation-record.js';
 import type { PlacementCandidate, PlacementDecision } from './placement/index.js';
 import type { PlacementRequest } from './placement/index.js';
 import type { FederatedCreateOptions } from './request-input.js';
+
+/** What reconciliation did with a create that an earlier run left unsettled. */
+export interface SettledCreate {
+  /** The create's operation id (`create-<request id>`). */
+  readonly operationId: string;
+  /**
+   * `adopted`: the attempt had made a VM, now in the inventory; `absent`: the provider has no
+   * VM for any unsettled attempt (a retry with the same key may try again); `unresolved`: the
+   * provider could not say, or cannot be asked by token; `busy`: another replica holds it.
+   */
+  readonly outcome: 'adopted' | 'absent' | 'unresolved' | 'busy';
+  /** Provider of the adopted VM. */
+  readonly provider?: string | undefined;
+  /** Id of the adopted VM. */
+  readonly vmId?: string | undefined;
+  /** Why it is unresolved. */
+  readonly message?: string | undefined;
+}
 
 /** One attempt of a request, as recorded. */
 export interface AttemptRecord {
@@ -122,6 +141,7 @@ export class VMCreator {
       id: opId,
       kind: 'createVM',
       fingerprint: specFingerprint(req.spec),
+      input: { spec: specForStore(req.spec) as unknown as JsonValue, ...(req.onlyProviders ? { onlyProviders: [...req.onlyProviders] } : {}) },
       holder: this.fed.replicaId,
       waitMs: req.options.waitForOtherReplicaMs ?? 600_000,
       now: this.fed.now,
@@ -133,6 +153,55 @@ export class VMCreator {
     try {
       if (op.record.status === 'succeeded') return await this.reuse(op.record, signal);
       return await new CreateRun(this.fed, op, req, rid).execute();
+    } finally {
+      await op.close();
+    }
+  }
+
+  /**
+   * Settles the creates that an earlier run left unsettled (a crash, a lost answer, an
+   * `OutcomeUncertainError` nobody retried): each attempt is looked up at its provider by its
+   * token; a VM found is adopted into the inventory and its request completed, a confirmed
+   * absence lets a later retry try again. Nothing is ever launched here: what a create sends
+   * (its user data) is not stored, so only a lookup can settle an attempt.
+   */
+  async settlePending(options: { signal?: AbortSignal | undefined } = {}): Promise<SettledCreate[]> {
+    const out: SettledCreate[] = [];
+    for await (const record of listOperations(this.fed.store, options)) {
+      if (record.kind !== 'createVM' || record.status === 'succeeded' || !record.steps.some((s) => s.name === 'launch' && isUnsettled(s))) continue;
+      out.push(await this.settleOne(record, options.signal));
+    }
+    return out;
+  }
+
+  private async settleOne(record: OperationRecord, signal: AbortSignal | undefined): Promise<SettledCreate> {
+    const operationId = record.id;
+    const input = record.input as { spec?: StoredSpec; onlyProviders?: string[] } | undefined;
+    if (!input?.spec) return { operationId, outcome: 'unresolved', message: 'the record does not say what was asked' };
+    const { userDataSha256: _digest, ...spec } = input.spec;
+    let opened;
+    try {
+      opened = await DurableOperation.open({
+        store: this.fed.store,
+        id: operationId,
+        kind: record.kind,
+        fingerprint: record.fingerprint,
+        holder: this.fed.replicaId,
+        waitMs: 0,
+        now: this.fed.now,
+        signal,
+        conflictMessage: 'the operation record changed under reconcile',
+      });
+    } catch (error) {
+      // Another replica is working on the request: it settles the attempts itself.
+      if (ConflictError.isInstance(error)) return { operationId, outcome: 'busy' };
+      throw error;
+    }
+    if ('settled' in opened) return { operationId, outcome: 'adopted', ...(opened.settled.result as { provider: string; vmId: string }) };
+    const op = opened.operation;
+    try {
+      const req: CreateRequest = { key: '', spec: { ...spec, userData: undefined }, request: {}, options: { signal }, onlyProviders: input.onlyProviders };
+      return await new CreateRun(this.fed, op, req, operationId.slice('create-'.length), 'settle').settleEarlier();
     } finally {
       await op.close();
     }
@@ -190,8 +259,34 @@ class CreateRun {
     private readonly op: DurableOperation,
     private readonly req: CreateRequest,
     private readonly rid: string,
+    /** `settle`: only earlier attempts are looked up (reconcile); nothing is launched. */
+    private readonly mode: 'create' | 'settle' = 'create',
   ) {
     this.signal = req.options.signal;
+  }
+
+  /** Settles the earlier runs' attempts by lookup only (see {@link VMCreator.settlePending}). */
+  async settleEarlier(): Promise<SettledCreate> {
+    const operationId = this.op.id;
+    for (const [index, step] of this.op.record.steps.entries()) {
+      if (step.name !== 'launch') continue;
+      if (step.status === 'succeeded') {
+        const vm = await this.finish(await this.recordedVM(step), undefined, undefined);
+        return { operationId, outcome: 'adopted', provider: vm.vm.provider, vmId: vm.vm.id };
+      }
+      if (!isUnsettled(step)) continue;
+      try {
+        const outcome = await this.resolve(index, undefined);
+        if ('vm' in outcome) {
+          const done = await this.finish(outcome.vm, undefined, undefined);
+          return { operationId, outcome: 'adopted', provider: done.vm.provider, vmId: done.vm.id };
+        }
+      } catch (error) {
+        if (!OutcomeUncertainError.isInstance(error)) throw error;
+        return { operationId, outcome: 'unresolved', message: error.message };
+      }
+    }
+    return { operationId, outcome: 'absent' };
   }
 
   async execute(): Promise<CreateVMResult> {
@@ -323,10 +418,15 @@ class CreateRun {
         const found = await withDeadline({ operation: 'resolveCreate', provider: provider.name, operationId: this.op.id }, fed.registry.timeouts(provider.name).callMs, this.signal, (signal) =>
           this.lookup(provider, this.op.record.steps[index]!, signal),
         );
-        if (found && found.state !== 'terminated') {
+        if (found && !isGone(found)) {
           await this.op.settleStep(index, 'succeeded', { output: { vmId: found.id } });
           fed.log.info('uncertain create resolved: adopted', { provider: provider.name, vmId: found.id, operationId: this.op.id });
-          return { vm: found };
+          // A create answers once its VM runs; an adopted one is waited for the same way.
+          const started = await this.untilStarted(provider, found);
+          if (!isGone(started)) return { vm: started };
+          const error = new CapacityError({ provider: provider.name, message: `the VM ${started.id} terminated while it was starting${started.stateReason ? `: ${started.stateReason}` : ''}`, region: started.region, zone: started.zone });
+          await this.op.settleStep(index, 'failed', { error });
+          return { failed: error };
         }
         // Confirmed: no VM lives for this token. Failover may go on, blocking what the first error proved.
         const error = found
@@ -336,6 +436,7 @@ class CreateRun {
         return { failed: error };
       } catch (error) {
         if (this.signal?.aborted) throw abortErrorFor(this.signal, { operation: 'createVM', provider: provider.name, operationId: this.op.id });
+        if (OutcomeUncertainError.isInstance(error)) throw error; // cannot be asked: no use asking again
         last = error;
       }
     }
@@ -347,6 +448,25 @@ class CreateRun {
       operationId: this.op.id,
       cause: last,
     });
+  }
+
+  /**
+   * The adopted VM once it has left `pending`, read by id with backoff within the provider's
+   * create deadline; still pending at the deadline, it is returned as it is (it exists, and is
+   * recorded).
+   */
+  private async untilStarted(provider: ProviderV1, vm: VM): Promise<VM> {
+    const { fed } = this;
+    const until = fed.now() + fed.registry.timeouts(provider.name).createMs;
+    let current = vm;
+    for (let round = 1; current.state === 'pending' && fed.now() < until; round++) {
+      await sleep(backoffDelay(round, undefined, fed.failover.resolveRetry), this.signal).catch(() => undefined);
+      throwIfCallerAborted(this.signal, { operation: 'createVM', provider: provider.name, operationId: this.op.id });
+      current = await withDeadline({ operation: 'getVM', provider: provider.name, operationId: this.op.id }, fed.registry.timeouts(provider.name).callMs, this.signal, (signal) =>
+        provider.getVM(vm.id, { signal }),
+      ).catch((error: unknown) => (NotFoundError.isInstance(error) || (NovacronError.isInstance(error) && error.retryable) ? current : Promise.reject(error)));
+    }
+    return current;
   }
 
   /** The VM an attempt made, `undefined` when the provider confirms there is none. */
@@ -361,6 +481,14 @@ class CreateRun {
       }
     }
     if (provider.findByIdempotencyKey) return provider.findByIdempotencyKey(step.token!, { signal });
+    if (this.mode === 'settle') {
+      // Reconcile knows the spec without its user data: a repeated create could launch a different VM.
+      throw new OutcomeUncertainError({
+        message: `${provider.name} cannot be asked for a VM by idempotency key; retry the create with its key to settle it`,
+        attempt: { provider: provider.name, region: (step.input as unknown as LaunchInput).region, zone: undefined, instanceType: (step.input as unknown as LaunchInput).instanceType, providerKey: step.token!, vmId: undefined, code: 'UNSUPPORTED' },
+        operationId: this.op.id,
+      });
+    }
     // No lookup by key: repeating the create with the same key is idempotent by the Provider contract.
     try {
       return await provider.createVM(this.attemptSpec(step.input as unknown as LaunchInput), { signal, idempotencyKey: step.token });
@@ -468,6 +596,11 @@ class CreateRun {
       candidates: decision.ranked.length,
     });
   }
+}
+
+/** A VM that is going or gone: its attempt made nothing that lasts. */
+function isGone(vm: VM): boolean {
+  return vm.state === 'terminated' || vm.state === 'terminating';
 }
 
 function launchInput(c: PlacementCandidate): LaunchInput {

@@ -43,9 +43,9 @@ import { startReconciler, type ReconcilerHandle, type ReconcilerOptions } from '
 import { parseCreateOptions, parseGroupOptions, parsePlaceOptions } from './request-options.js';
 import { resolveRequest, type CreateGroupOptions, type FederatedCreateOptions, type PlaceOptions, type VMRequestInput } from './request-input.js';
 
-export type { AttemptRecord, CreateVMResult } from './create-vm.js';
+export type { AttemptRecord, CreateVMResult, SettledCreate } from './create-vm.js';
 export type { GroupResult } from './groups.js';
-export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure, ReconcileReport } from './inventory.js';
+export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure, ReconcileReport, StoredSpec } from './inventory.js';
 export type { Logger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
@@ -293,10 +293,13 @@ export class FederationManager {
   /**
    * Compares inventory records with what providers report: VMs gone at their provider are
    * marked `lost`, VMs carrying this federation's label without a record are adopted, state
-   * and prices are refreshed. Only one replica reconciles at a time (a lease).
+   * and prices are refreshed. First, creates an earlier run left unsettled (a crash, an
+   * `OutcomeUncertainError`) are looked up by their tokens: a VM found completes its request,
+   * so a later retry with the same key returns it. Nothing is ever launched by a reconcile.
+   * Only one replica reconciles at a time (a lease).
    */
   reconcile(options: CallOptions = {}): Promise<ReconcileReport> {
-    return this.book.reconcile(options);
+    return this.book.reconcile({ ...options, settleCreates: () => this.creator.settlePending(options) });
   }
 
   /**

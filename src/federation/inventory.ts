@@ -2,6 +2,7 @@
  * The inventory: one record per VM the federation manages (`vms/<provider>/<id>`), the gauges
  * derived from it, and reconciliation of the records with what the clouds report.
  */
+import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../provider/errors.js';
 import type { EventBus } from '../provider/events.js';
 import type { CallOptions } from '../provider/provider-v1.js';
@@ -11,6 +12,7 @@ import type { StateStore, StoredRecord } from '../state/state-store.js';
 import { mergedListing } from './merged-listing.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { withDeadline } from './operations/deadline.js';
+import type { SettledCreate } from './create-vm.js';
 
 /** What a managed VM costs, as recorded. */
 export interface InventoryCost {
@@ -60,8 +62,8 @@ export interface InventoryRecord {
   readonly status: 'active' | 'lost' | 'adopted' | 'deleted';
   /** The request that created it, when the federation created it. */
   readonly requestId: string | undefined;
-  /** The normalized spec, when known. */
-  readonly spec: VMSpec | undefined;
+  /** The normalized spec, when known, without its user data (never stored: it may hold secrets). */
+  readonly spec: StoredSpec | undefined;
   /** Monthly cost by component and where the prices came from. */
   readonly cost: InventoryCost | undefined;
   /** How placement scored it. */
@@ -96,12 +98,26 @@ export interface ReconcileReport {
   readonly refreshed: number;
   /** Providers that could not be listed (their records were left alone). */
   readonly failures: readonly ProviderFailure[];
+  /** Creates an earlier run left unsettled, and what reconciliation made of each. */
+  readonly creates: readonly SettledCreate[];
 }
 
 /** Label every VM the federation creates carries: the federation id. */
 export const LABEL_FEDERATION = 'novacron-federation';
 /** Label every VM the federation creates carries: its request. */
 export const LABEL_REQUEST = 'novacron-request';
+
+/** A spec as the federation stores it: `userData` (which often carries bootstrap secrets) is replaced by its SHA-256 digest. */
+export type StoredSpec = Omit<VMSpec, 'userData'> & {
+  /** Hex SHA-256 of the user data the VM was created with, when it had any. */
+  readonly userDataSha256?: string | undefined;
+};
+
+/** The spec as stored (see {@link StoredSpec}). */
+export function specForStore(spec: VMSpec): StoredSpec {
+  const { userData, ...rest } = spec;
+  return userData === undefined ? rest : { ...rest, userDataSha256: createHash('sha256').update(userData).digest('hex') };
+}
 
 /** A label value any cloud accepts. */
 export function labelValue(text: string): string {
@@ -137,7 +153,7 @@ export class Inventory {
     const { cost } = detail;
     const record = inventoryRecord(vm, 'active', this.iso(), {
       requestId: detail.requestId,
-      spec: detail.spec,
+      spec: specForStore(detail.spec),
       cost: cost ? { hourly: cost.hourly, compute: cost.breakdown.compute, storage: cost.breakdown.storage, network: cost.breakdown.network, source: cost.source, asOf: cost.asOf } : undefined,
       // A figure that is not a number is left out rather than stored (it would refuse the write).
       decision: detail.decision && Number.isFinite(detail.decision.score) && Number.isFinite(detail.decision.hourlyPrice) ? detail.decision : undefined,
@@ -170,12 +186,14 @@ export class Inventory {
    * VMs carrying this federation's label without a record are adopted, state and prices are
    * refreshed. Only one replica reconciles at a time (a lease).
    */
-  async reconcile(options: CallOptions = {}): Promise<ReconcileReport> {
+  async reconcile(options: CallOptions & { settleCreates?: (() => Promise<readonly SettledCreate[]>) | undefined } = {}): Promise<ReconcileReport> {
     const { store, registry, events } = this.o;
     const lease = await store.acquireLease('reconcile', this.o.replicaId, 120_000, { signal: options.signal });
-    if (!lease) return { skipped: true, checked: 0, lost: [], adopted: [], refreshed: 0, failures: [] };
+    if (!lease) return { skipped: true, checked: 0, lost: [], adopted: [], refreshed: 0, failures: [], creates: [] };
     const fencing = { lease: 'reconcile', token: lease.fencingToken };
     try {
+      // Unsettled creates first: a VM they made gets its request's record, not an anonymous adoption.
+      const creates = (await options.settleCreates?.()) ?? [];
       const records = new Map<string, StoredRecord<InventoryRecord>>();
       for await (const rec of store.list<InventoryRecord>('vms', { signal: options.signal })) records.set(rec.key, rec);
       const seen = new Map<string, VM>();
@@ -236,6 +254,7 @@ export class Inventory {
         adopted,
         refreshed,
         failures: listing.failures.map((f) => ({ provider: f.provider, code: f.code, message: f.message })),
+        creates,
       };
     } finally {
       await store.releaseLease(lease).catch(() => undefined);

@@ -25,6 +25,8 @@ export interface OpenOperationOptions extends CallOptions {
   readonly kind: string;
   /** Hash of what was asked. */
   readonly fingerprint: string;
+  /** What was asked, secret-free, stored in a new record (see {@link OperationRecord.input}). */
+  readonly input?: JsonValue | undefined;
   /** This replica, as the lease holder. */
   readonly holder: string;
   /** Lease lifetime in ms; renewed every third of it while the operation runs (default 30 s). */
@@ -85,7 +87,16 @@ export class DurableOperation {
         try {
           if (stored) return { operation: new DurableOperation(store, lease, stored.version, stored.value, options.now, signal, ttl) };
           const at = new Date(options.now()).toISOString();
-          const record: OperationRecord = { id, kind: options.kind, fingerprint: options.fingerprint, status: 'running', steps: [], createdAt: at, updatedAt: at };
+          const record: OperationRecord = {
+            id,
+            kind: options.kind,
+            fingerprint: options.fingerprint,
+            status: 'running',
+            ...(options.input !== undefined ? { input: options.input } : {}),
+            steps: [],
+            createdAt: at,
+            updatedAt: at,
+          };
           const version = await store.put(key, record, { expectedVersion: null, fencing: { lease: lease.name, token: lease.fencingToken }, signal });
           const op = new DurableOperation(store, lease, version, record, options.now, signal, ttl);
           op.writes = 1;
@@ -206,6 +217,11 @@ export class DurableOperation {
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+/** Every operation record, in id order, without taking leases. */
+export async function* listOperations(store: StateStore, options: CallOptions = {}): AsyncIterable<OperationRecord> {
+  for await (const rec of store.list<OperationRecord>(PREFIX.slice(0, -1), options)) yield rec.value;
 }
 
 /** Reads an operation's record without taking its lease. */

@@ -50,6 +50,8 @@ export interface OperationRecord {
   readonly fingerprint: string;
   /** Where the whole operation stands. */
   readonly status: OperationStatus;
+  /** What was asked, secret-free, so that a process other than the caller's (reconcile) can finish the work. */
+  readonly input?: JsonValue | undefined;
   /** Steps in the order they were started. */
   readonly steps: readonly StepRecord[];
   /** The result of a succeeded operation. */

@@ -16,6 +16,7 @@ import type * as PricingSdk from '@aws-sdk/client-pricing';
 import { throwIfAborted } from '../../provider/abort.js';
 import { ProviderUnavailableError } from '../../provider/errors.js';
 import { toNovacronError, type AwsErrorContext } from './error-mapping.js';
+import { trackAttempts } from './attempt-tracking.js';
 import { createSdkRetryStrategy } from './sdk-retry-strategy.js';
 
 /** The `@aws-sdk/client-ec2` module. */
@@ -86,7 +87,7 @@ export class AwsApi {
       throwOnRequestTimeout: true,
     };
     this.retryStrategy = createSdkRetryStrategy({ maxAttempts: this.maxAttempts, baseDelayMs: options.retryBaseDelayMs });
-    if (options.ec2Client) this.ec2Clients.set(options.region, Promise.resolve(options.ec2Client));
+    if (options.ec2Client) this.ec2Clients.set(options.region, Promise.resolve(trackAttempts(options.ec2Client)));
   }
 
   /** The EC2 SDK module, imported on first use. */
@@ -120,8 +121,8 @@ export class AwsApi {
   ec2(region: string): Promise<EC2Client> {
     let client = this.ec2Clients.get(region);
     if (!client) {
-      client = this.ec2Module().then(
-        (m) =>
+      client = this.ec2Module().then((m) =>
+        trackAttempts(
           new m.EC2Client({
             region,
             ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
@@ -130,6 +131,7 @@ export class AwsApi {
             retryStrategy: this.retryStrategy,
             requestHandler: this.requestHandler,
           }),
+        ),
       );
       this.ec2Clients.set(region, client);
     }
@@ -140,9 +142,9 @@ export class AwsApi {
   pricing(): Promise<PricingClient> {
     this.pricingClientPromise ??=
       this.options.pricingClient !== undefined
-        ? Promise.resolve(this.options.pricingClient)
-        : this.pricingModule().then(
-            (m) =>
+        ? Promise.resolve(trackAttempts(this.options.pricingClient))
+        : this.pricingModule().then((m) =>
+            trackAttempts(
               new m.PricingClient({
                 region: this.options.pricingRegion ?? 'us-east-1',
                 ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
@@ -151,6 +153,7 @@ export class AwsApi {
                 retryStrategy: this.retryStrategy,
                 requestHandler: this.requestHandler,
               }),
+            ),
           );
     return this.pricingClientPromise;
   }

@@ -19,6 +19,7 @@ import {
   type ErrorCause,
   InvalidSpecError,
   NotFoundError,
+  NovacronError,
   ProviderUnavailableError,
   CapacityError,
   UnsupportedError,
@@ -284,7 +285,8 @@ export class AwsProvider implements ProviderV1 {
       // on since the first attempt changes them although the spec did not. The spec hash on
       // the first launch tells a harmless repeat from a real conflict.
       if (!(ConflictError.isInstance(error) && (error.cause as ErrorCause | undefined)?.code === 'IdempotentParameterMismatch' && clientToken)) throw error;
-      instance = (await this.findByClientToken(clientToken, { regions: [plan.region], operation: 'createVM', signal }))?.instance;
+      // EC2 has an instance for this token: nothing that fails from here on proves otherwise.
+      instance = (await this.findByClientToken(clientToken, { regions: [plan.region], operation: 'createVM', signal }).catch((e: unknown) => Promise.reject(mayHaveActed(e))))?.instance;
       const previousHash = instance?.Tags?.find((t) => t.Key === NOVACRON_TAG.specHash)?.Value;
       if (!instance || previousHash !== specHash) {
         throw new ConflictError({
@@ -833,4 +835,10 @@ export class AwsProvider implements ProviderV1 {
  */
 export function createAwsProvider(options: AwsProviderOptions): AwsProvider {
   return new AwsProvider(options);
+}
+
+/** The same error, no longer claiming that nothing was sent (a later call of an operation that already acted). */
+function mayHaveActed(error: unknown): unknown {
+  if (NovacronError.isInstance(error) && error.requestSent === false) Object.defineProperty(error, 'requestSent', { value: undefined });
+  return error;
 }

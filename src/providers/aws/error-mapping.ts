@@ -13,7 +13,9 @@
  *   there is nothing to be unsure about, the provider simply did not answer
  *   → `ProviderUnavailableError`.
  * A connection reset (ECONNRESET, EPIPE: a lost response) stays `ProviderUnavailableError`,
- * which is equally no proof of absence on a mutating call.
+ * which is equally no proof of absence on a mutating call. An error carries `requestSent:
+ * false` only when no attempt of the call (the SDK's retries included) can have arrived: a
+ * refused connection or an unresolved name on every attempt, so failover may move on at once.
  */
 import {
   AuthError,
@@ -29,6 +31,7 @@ import {
   TimeoutError,
   UnsupportedError,
 } from '../../provider/errors.js';
+import { requestSentOf } from './attempt-tracking.js';
 
 /** What the failing call was about, so the mapped error can name it. */
 export interface AwsErrorContext {
@@ -181,7 +184,8 @@ export function toNovacronError(error: unknown, ctx: AwsErrorContext): Error {
   const code = awsErrorCode(error) ?? 'Unknown';
   const rawMessage = error instanceof Error ? error.message : String(error);
   const message = `${ctx.operation}: ${code}: ${rawMessage}`;
-  const base = { provider: ctx.provider, cause: error, message };
+  // `false` only when every SDK attempt failed before sending (see attempt-tracking.ts).
+  const base = { provider: ctx.provider, cause: error, message, requestSent: requestSentOf(error) };
   const status = httpStatus(error);
 
   const timeout = transportTimeoutOf(error);
