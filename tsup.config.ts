@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 /** One entry per subpath export; each appears when its code lands. */
 export const entries: Record<string, string> = {
   index: 'src/index.ts',
+  'provider-utils': 'src/provider-utils/index.ts',
   aws: 'src/providers/aws/index.ts',
   sqlite: 'src/state/sqlite/index.ts',
   postgres: 'src/state/postgres/index.ts',

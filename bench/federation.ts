@@ -8,7 +8,8 @@
  * with every fitting offer scored (the exhaustive scan the branch and bound avoids).
  */
 import { performance } from 'node:perf_hooks';
-import { createMemoryProvider, parseVMSpec, type Offer, type VMSpec, type VMSpecInput } from 'novacron';
+import { createMemoryProvider, type Offer, type VMSpec, type VMSpecInput } from 'novacron';
+import { parseVMSpec } from 'novacron/provider-utils';
 import { FederationManager, type PlacementRequest } from 'novacron';
 import { seededRandom, skyPilotScaleCatalog } from './catalog-generator.js';
 

@@ -44,9 +44,9 @@ try {
   const request = { strategy: 'cost-optimized', spot: 'forbid', constraints: [{ type: 'provider', operator: 'in', values: ['aws'] }] };
   const planned = await manager.place(web, { request, explain: false });
   const crowded = planned.chosen.zone ?? 'us-east-1a';
-  emulator.faults.setCapacity(crowded, 0);
+  emulator.faults.capacity({ zone: crowded }, 0);
   const moved = await manager.createVM(web, { request: { ...request, constraints: [...request.constraints, { type: 'zone', operator: 'in', values: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'] }] } });
-  emulator.faults.setCapacity(crowded, Infinity);
+  emulator.faults.capacity({ zone: crowded }, Infinity);
   console.log(`   ${moved.vm.name} landed in ${moved.vm.zone} after ${moved.attempts.length} attempts: ${moved.attempts.map((a) => `${a.zone ?? a.region}:${a.outcome}`).join(' → ')}`);
 
   line('4. A critical group spread over two providers (policy high-availability)');

@@ -23,7 +23,7 @@ export interface CatalogCacheOptions {
   readonly latency: LatencyMatrix;
   readonly carbon: (offer: Offer) => number | undefined;
   readonly topK: number | undefined;
-  readonly now: () => number;
+  readonly clock: () => number;
   readonly log: Logger;
   /** How long until a provider that could not be read is tried again, in ms. */
   readonly retryMs: number;
@@ -44,7 +44,7 @@ export class CatalogCache {
 
   /** The engine, built on first use (or rebuilt when stale); `signal` only stops this caller's wait. */
   get(signal?: AbortSignal): Promise<PlacementEngine> {
-    if (this.options.now() >= this.staleAt) {
+    if (this.options.clock() >= this.staleAt) {
       this.staleAt = Infinity;
       this.engine = undefined;
     }
@@ -68,8 +68,8 @@ export class CatalogCache {
             for await (const r of reg.provider.regions({ signal })) regions.set(r.name, r);
             const offers: Offer[] = [];
             for await (const o of reg.provider.offers(undefined, { signal })) {
-              // Offers are keyed by provider *name* here, so two providers of one kind stay apart.
-              if (regions.has(o.region)) offers.push({ ...o, provider: name });
+              // Offers keep their kind; the engine keys them by provider name.
+              if (regions.has(o.region)) offers.push(o);
             }
             return { reg, regions, offers };
           });
@@ -86,10 +86,9 @@ export class CatalogCache {
     const entries = loaded.filter((e) => e !== undefined);
     for (const e of entries) for (const r of e.regions.values()) this.options.latency.addRegion(r.name, r.geo);
     // Try the providers that failed again on a later decision.
-    if (unavailable.size > 0) this.staleAt = Math.min(this.staleAt, this.options.now() + this.options.retryMs);
+    if (unavailable.size > 0) this.staleAt = Math.min(this.staleAt, this.options.clock() + this.options.retryMs);
     return new PlacementEngine({
-      providers: entries.map((e) => ({ provider: e.reg.provider, defaults: e.reg.defaults ?? {}, regions: e.regions })),
-      offers: entries.flatMap((e) => e.offers),
+      providers: entries.map((e) => ({ provider: e.reg.provider, defaults: e.reg.defaults ?? {}, regions: e.regions, offers: e.offers })),
       policies: this.options.policies,
       latency: this.options.latency,
       carbon: this.options.carbon,

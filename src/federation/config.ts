@@ -11,6 +11,7 @@ import { toSpecIssues } from '../provider/spec-schema.js';
 import type { VMSpecInput } from '../provider/types.js';
 import type { PlacementConstraint, PlacementRequest } from './placement/index.js';
 import type { Policy } from './placement/index.js';
+import { parseCron } from './cron-schedule.js';
 import { CAPABILITY_NAMES, choiceMessage, constraintSchemaWith, oneOf, spotPolicySchema, strategySchema, stringListSchema, toRegionConstraint } from './request-schema.js';
 
 /** The API version this loader reads. */
@@ -96,7 +97,18 @@ const providerEntrySchema = v.strictObject({
   ),
 });
 
-const cronField = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
+/** A cron expression croner can read and that fires (see cron-schedule.ts); the issue says what is wrong. */
+const cronSchema = v.pipe(
+  v.string('must be a cron expression such as "0 2 * * *"'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    try {
+      parseCron(dataset.value);
+    } catch (error) {
+      addIssue({ message: InvalidSpecError.isInstance(error) ? (error.issues[0]?.message ?? error.message) : String(error) });
+    }
+  }),
+);
 
 const federationConfigSchema = v.strictObject({
   apiVersion: v.literal(API_VERSION, (i) => `expected ${API_VERSION}, got ${describeInput(i.input)}`),
@@ -120,15 +132,7 @@ const federationConfigSchema = v.strictObject({
     optimization: v.optional(
       v.strictObject({
         enabled: v.optional(v.boolean('must be true or false')),
-        schedule: v.optional(
-          v.pipe(
-            v.string('must be a cron expression'),
-            v.check((s) => {
-              const f = s.trim().split(/\s+/);
-              return f.length === 5 && f.every((x) => cronField.test(x));
-            }, 'must be a five-field cron expression such as "0 2 * * *"'),
-          ),
-        ),
+        schedule: v.optional(cronSchema),
         strategies: v.optional(v.array(oneOf(['cost', 'performance', 'carbon-footprint', 'balanced'] as const))),
       }),
     ),
@@ -212,7 +216,7 @@ export interface ProviderEntry {
 export interface OptimizationSettings {
   /** Whether scheduled optimization runs. */
   readonly enabled: boolean;
-  /** Five-field cron expression, when scheduled. */
+  /** Cron expression in croner's syntax (five fields such as `0 2 * * *`, or more), when scheduled. */
   readonly schedule: string | undefined;
   /** Strategies to optimize for (`cost`, `performance`, `carbon-footprint`, `balanced`). */
   readonly strategies: readonly string[];

@@ -40,6 +40,7 @@ import { isUnsettled, type OperationRecord, type StepRecord } from './operations
 import type { PlacementCandidate, PlacementDecision } from './placement/index.js';
 import type { PlacementRequest } from './placement/index.js';
 import type { FederatedCreateOptions } from './request-input.js';
+import type { PlacementTarget } from './placement-target.js';
 
 /** What reconciliation did with a create that an earlier run left unsettled. */
 export interface SettledCreate {
@@ -60,17 +61,7 @@ export interface SettledCreate {
 }
 
 /** One attempt of a request, as recorded. */
-export interface AttemptRecord {
-  /** Provider name. */
-  readonly provider: string;
-  /** Region. */
-  readonly region: string;
-  /** Zone, when named. */
-  readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** Spot capacity. */
-  readonly spot: boolean;
+export interface AttemptRecord extends PlacementTarget {
   /** The idempotency key sent to the provider. */
   readonly providerKey: string;
   /** `pending` while the call runs, `uncertain` when its outcome is not known yet. */
@@ -444,7 +435,7 @@ class CreateRun {
     const e = last as NovacronError | undefined;
     throw new OutcomeUncertainError({
       message: `${this.req.spec.name}: the create on ${input.provider} (${input.region}${input.zone ? `/${input.zone}` : ''}, key ${step.token}) may have made a VM and the provider could not say (${e?.message ?? 'no answer'}); nothing else was tried — retry with the same idempotency key, or reconcile`,
-      attempt: { provider: input.provider, region: input.region, zone: input.zone ?? undefined, instanceType: input.instanceType, providerKey: step.token!, vmId, code: NovacronError.isInstance(last) ? last.code : 'UNKNOWN' },
+      attempt: { provider: input.provider, region: input.region, zone: input.zone ?? undefined, instanceType: input.instanceType, spot: input.spot, providerKey: step.token!, vmId, code: NovacronError.isInstance(last) ? last.code : 'UNKNOWN' },
       operationId: this.op.id,
       cause: last,
     });
@@ -485,7 +476,7 @@ class CreateRun {
       // Reconcile knows the spec without its user data: a repeated create could launch a different VM.
       throw new OutcomeUncertainError({
         message: `${provider.name} cannot be asked for a VM by idempotency key; retry the create with its key to settle it`,
-        attempt: { provider: provider.name, region: (step.input as unknown as LaunchInput).region, zone: undefined, instanceType: (step.input as unknown as LaunchInput).instanceType, providerKey: step.token!, vmId: undefined, code: 'UNSUPPORTED' },
+        attempt: { provider: provider.name, region: (step.input as unknown as LaunchInput).region, zone: undefined, instanceType: (step.input as unknown as LaunchInput).instanceType, spot: (step.input as unknown as LaunchInput).spot, providerKey: step.token!, vmId: undefined, code: 'UNSUPPORTED' },
         operationId: this.op.id,
       });
     }

@@ -1,87 +1,80 @@
 /**
- * Five-field cron expressions (minute hour day-of-month month day-of-week), as in the
- * configuration's `optimization.schedule: "0 2 * * *"`. Supports `*`, lists, ranges and
- * steps; day-of-week 0 or 7 is Sunday. Times are computed in UTC.
+ * Cron schedules, read and computed by croner (https://croner.56k.guru): five-field expressions
+ * (minute hour day-of-month month day-of-week) as in the configuration's
+ * `optimization.schedule: "0 2 * * *"`, and everything else croner reads: an optional seconds
+ * field in front, an optional year field at the end, names (`MON-FRI`, `JAN`), `L`, `W`, `#`
+ * and the `@daily`-style nicknames. When both day fields are restricted a day matching either
+ * runs, as in cron.
+ *
+ * Times are computed in an IANA time zone (default UTC). Across a daylight-saving change croner
+ * runs a fixed-time job once: a time skipped in spring runs right after the gap (`0 2 * * *` in
+ * Europe/Berlin runs at 03:00 CEST on the last Sunday of March), a time repeated in autumn runs
+ * at its first occurrence.
+ *
+ * croner only computes dates here; its timers are never started, so the caller's clock rules.
  */
+import { Cron } from 'croner';
 import { InvalidSpecError } from '../provider/errors.js';
 
 /** A parsed cron expression. */
 export interface CronSchedule {
   /** The expression as given. */
   readonly expression: string;
-  /** The first matching minute strictly after `after` (epoch ms), in UTC. */
+  /** The time zone it is computed in (IANA name). */
+  readonly timezone: string;
+  /** The first matching time strictly after `after` (epoch ms); `InvalidSpecError` when there is none. */
   next(after: number): number;
 }
 
-const FIELDS = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
-] as const;
-
-function parseField(text: string, index: number): Set<number> {
-  const { name, min, max } = FIELDS[index]!;
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!m) throw new InvalidSpecError({ issues: [{ field: `schedule.${name}`, message: `cannot read "${part}"` }] });
-    const step = m[4] === undefined ? 1 : Number(m[4]);
-    const from = m[1] === '*' ? min : Number(m[2]);
-    const to = m[1] === '*' ? max : m[3] === undefined ? (m[4] === undefined ? from : max) : Number(m[3]);
-    if (step < 1 || from < min || to > max || from > to) {
-      throw new InvalidSpecError({ issues: [{ field: `schedule.${name}`, message: `"${part}" is outside ${min}–${max}` }] });
-    }
-    for (let v = from; v <= to; v += step) out.add(index === 4 && v === 7 ? 0 : v);
-  }
-  return out;
+/** Options of {@link parseCron}. */
+export interface ParseCronOptions {
+  /** IANA time zone the expression is read in (default `UTC`). */
+  readonly timezone?: string | undefined;
+  /** Name of the field the expression came from, for errors (default `schedule`). */
+  readonly field?: string | undefined;
+  /** Name of the field the time zone came from, for errors (default `timezone`). */
+  readonly timezoneField?: string | undefined;
 }
 
-/** Parses a five-field cron expression; `InvalidSpecError` names the field it cannot read. */
-export function parseCron(expression: string): CronSchedule {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) throw new InvalidSpecError({ issues: [{ field: 'schedule', message: `expected five fields, got ${parts.length}` }] });
-  const [minutes, hours, days, months, weekdays] = parts.map((p, i) => parseField(p, i)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
-  // As in cron: when both day fields are restricted, a day matching either runs.
-  const dayRestricted = parts[2] !== '*';
-  const weekdayRestricted = parts[4] !== '*';
-  const dayMatches = (d: Date): boolean => {
-    const dom = days.has(d.getUTCDate());
-    const dow = weekdays.has(d.getUTCDay());
-    if (dayRestricted && weekdayRestricted) return dom || dow;
-    if (dayRestricted) return dom;
-    if (weekdayRestricted) return dow;
-    return true;
-  };
+/** The reason croner gives, without its class prefix. */
+function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern:\s*/, '');
+}
+
+/** Throws `InvalidSpecError` (naming `field`) unless `timezone` is an IANA time zone this runtime knows. */
+function assertTimeZone(timezone: string, field: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new InvalidSpecError({ issues: [{ field, message: `"${timezone}" is not an IANA time zone (e.g. "UTC", "Europe/Berlin")` }] });
+  }
+}
+
+/**
+ * Parses a cron expression in croner's syntax; `InvalidSpecError` names the field (and says
+ * what croner could not read) for an expression that is malformed or never fires, or a time
+ * zone that does not exist.
+ */
+export function parseCron(expression: string, options: ParseCronOptions = {}): CronSchedule {
+  const field = options.field ?? 'schedule';
+  const timezone = options.timezone ?? 'UTC';
+  assertTimeZone(timezone, options.timezoneField ?? 'timezone');
+  let cron: Cron;
+  try {
+    if (typeof expression !== 'string' || expression.trim() === '') throw new Error('expected a cron expression such as "0 2 * * *"');
+    cron = new Cron(expression.trim(), { paused: true, timezone });
+  } catch (error) {
+    throw new InvalidSpecError({ issues: [{ field, message: `cannot read "${String(expression)}": ${reasonOf(error)}` }] });
+  }
+  const never = (): InvalidSpecError => new InvalidSpecError({ issues: [{ field, message: `"${expression}" never fires` }] });
+  if (cron.nextRun() === null) throw never();
   return {
     expression,
+    timezone,
     next(after: number): number {
-      const d = new Date(Math.floor(after / 60_000) * 60_000 + 60_000);
-      // Walk forward coarsely (months, days, hours) then by minute; four years bounds any valid expression.
-      const limit = after + 4 * 366 * 86_400_000;
-      while (d.getTime() <= limit) {
-        if (!months.has(d.getUTCMonth() + 1)) {
-          d.setUTCMonth(d.getUTCMonth() + 1, 1);
-          d.setUTCHours(0, 0, 0, 0);
-          continue;
-        }
-        if (!dayMatches(d)) {
-          d.setUTCDate(d.getUTCDate() + 1);
-          d.setUTCHours(0, 0, 0, 0);
-          continue;
-        }
-        if (!hours.has(d.getUTCHours())) {
-          d.setUTCHours(d.getUTCHours() + 1, 0, 0, 0);
-          continue;
-        }
-        if (!minutes.has(d.getUTCMinutes())) {
-          d.setUTCMinutes(d.getUTCMinutes() + 1, 0, 0);
-          continue;
-        }
-        return d.getTime();
-      }
-      throw new InvalidSpecError({ issues: [{ field: 'schedule', message: `"${expression}" never fires` }] });
+      const next = cron.nextRun(new Date(after));
+      if (next === null) throw never();
+      return next.getTime();
     },
   };
 }

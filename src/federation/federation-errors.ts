@@ -1,22 +1,14 @@
 /**
- * Errors of the federation layer. They extend the provider taxonomy (`NovacronError`) and are
- * recognized across package copies by their markers, like every novacron error.
+ * Errors of the federation layer. They extend the provider taxonomy (`NovacronError`), whose
+ * constructor marks each with its code, and are recognized across package copies by
+ * `NovacronError.hasMarker`, like every novacron error.
  */
 import { NovacronError } from '../provider/errors.js';
 import { redactString } from '../provider/redact.js';
+import type { PlacementTarget } from './placement-target.js';
 
 /** One create attempt on one candidate, as reported by {@link AllCandidatesFailedError}. */
-export interface FailedAttempt {
-  /** Provider name. */
-  readonly provider: string;
-  /** Region. */
-  readonly region: string;
-  /** Zone, when the attempt named one. */
-  readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** Spot capacity was asked for. */
-  readonly spot: boolean;
+export interface FailedAttempt extends PlacementTarget {
   /** Error code (`CAPACITY`, `QUOTA`, ...). */
   readonly code: string;
   /** Error message (secret-free). */
@@ -31,15 +23,6 @@ export interface RejectionSummary {
   readonly region: string | undefined;
   /** Why. */
   readonly reason: string;
-}
-
-const REFUSED = Symbol.for('novacron.error.PLACEMENT_REFUSED');
-const ALL_FAILED = Symbol.for('novacron.error.ALL_CANDIDATES_FAILED');
-const GROUP = Symbol.for('novacron.error.GROUP_INCOMPLETE');
-const UNCERTAIN = Symbol.for('novacron.error.OUTCOME_UNCERTAIN');
-
-function marked(value: unknown, marker: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
 }
 
 /** No candidate satisfies the constraints and policies. `explanation` says why for each. */
@@ -66,7 +49,6 @@ export class PlacementRefusedError extends NovacronError {
     const explanation = options.explanation;
     this.render = typeof explanation === 'string' ? () => explanation : explanation;
     for (const key of ['sourceRejected', 'render', 'rendered', 'redactedRejections']) Object.defineProperty(this, key, { enumerable: false });
-    Object.defineProperty(this, REFUSED, { value: true });
   }
 
   /** Every candidate turned down, with its reason. */
@@ -83,7 +65,7 @@ export class PlacementRefusedError extends NovacronError {
 
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is PlacementRefusedError {
-    return marked(value, REFUSED);
+    return NovacronError.hasMarker(value, 'PLACEMENT_REFUSED');
   }
 }
 
@@ -96,24 +78,15 @@ export class AllCandidatesFailedError extends NovacronError {
     super('ALL_CANDIDATES_FAILED', true, { message: `${options.message}\n${renderAttempts(options.attempts)}` });
     this.name = 'AllCandidatesFailedError';
     this.attempts = options.attempts.map((a) => ({ ...a, message: redactString(a.message) }));
-    Object.defineProperty(this, ALL_FAILED, { value: true });
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is AllCandidatesFailedError {
-    return marked(value, ALL_FAILED);
+    return NovacronError.hasMarker(value, 'ALL_CANDIDATES_FAILED');
   }
 }
 
 /** A create attempt whose outcome is not known yet, as named by {@link OutcomeUncertainError}. */
-export interface UncertainAttempt {
-  /** Provider name. */
-  readonly provider: string;
-  /** Region. */
-  readonly region: string;
-  /** Zone, when the attempt named one. */
-  readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
+export interface UncertainAttempt extends PlacementTarget {
   /** The idempotency key sent to the provider: asking the provider for it tells what happened. */
   readonly providerKey: string;
   /** The VM id, when the provider named one before the call failed. */
@@ -135,11 +108,10 @@ export class OutcomeUncertainError extends NovacronError {
     super('OUTCOME_UNCERTAIN', true, { message: options.message, provider: options.attempt.provider, operationId: options.operationId, cause: options.cause });
     this.name = 'OutcomeUncertainError';
     this.attempt = options.attempt;
-    Object.defineProperty(this, UNCERTAIN, { value: true });
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is OutcomeUncertainError {
-    return marked(value, UNCERTAIN);
+    return NovacronError.hasMarker(value, 'OUTCOME_UNCERTAIN');
   }
 }
 
@@ -177,11 +149,10 @@ export class GroupIncompleteError extends NovacronError {
     this.name = 'GroupIncompleteError';
     this.created = options.created;
     this.failures = options.failures.map((f) => ({ ...f, message: redactString(f.message) }));
-    Object.defineProperty(this, GROUP, { value: true });
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is GroupIncompleteError {
-    return marked(value, GROUP);
+    return NovacronError.hasMarker(value, 'GROUP_INCOMPLETE');
   }
 }
 

@@ -80,7 +80,7 @@ export interface FederationManagerOptions {
   readonly metrics?: MetricsSink | undefined;
   /** Round-trip times between regions (default: built-in table + distance model). */
   readonly latency?: LatencyMatrix | undefined;
-  /** Grams CO2e per hour of an offer, for the carbon strategy (default: the optimizer's Cloud Carbon Footprint estimate). */
+  /** Grams CO2e per hour of an offer, for the carbon strategy (default: the optimizer's Cloud Carbon Footprint estimate). `offer.provider` is the cloud kind. */
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
   /** Clock in epoch ms (default `Date.now`). */
   readonly clock?: (() => number) | undefined;
@@ -137,12 +137,9 @@ export class FederationManager {
     const replicaId = options.replicaId ?? `replica-${randomUUID().slice(0, 8)}`;
     const policies = options.policies ?? [];
     const latency = options.latency ?? new LatencyMatrix();
-    // Default carbon model: the Cloud Carbon Footprint estimate, keyed by the provider's kind
-    // (offers inside the manager carry provider names).
-    const carbon =
-      options.carbon ??
-      ((offer: Offer): number | undefined => carbonGramsPerHour({ ...offer, provider: this.registry.find(offer.provider)?.kind ?? offer.provider }).gramsPerHour);
-    this.catalog = new CatalogCache({ registry: this.registry, policies, latency, carbon, topK: options.topK, now, log, retryMs: options.catalogRetryMs ?? 60_000 });
+    // Default carbon model: the Cloud Carbon Footprint estimate, keyed by the offer's cloud kind.
+    const carbon = options.carbon ?? ((offer: Offer): number | undefined => carbonGramsPerHour(offer).gramsPerHour);
+    this.catalog = new CatalogCache({ registry: this.registry, policies, latency, carbon, topK: options.topK, clock: now, log, retryMs: options.catalogRetryMs ?? 60_000 });
     this.book = new Inventory({
       store: this.store,
       registry: this.registry,
@@ -304,8 +301,8 @@ export class FederationManager {
 
   /**
    * Runs `reconcile` on a schedule until the signal aborts or `stop()` is called: every
-   * `intervalMs`, or at the times of a five-field `cron` expression (UTC). Every replica may run
-   * one; the reconcile lease lets only one of them work at a time.
+   * `intervalMs`, or at the times of a `cron` expression (croner's syntax, in `timezone`, default
+   * UTC). Every replica may run one; the reconcile lease lets only one of them work at a time.
    */
   startReconciler(options: ReconcilerOptions): ReconcilerHandle {
     return startReconciler((o) => this.reconcile(o), options, { now: this.fed.now, log: this.fed.log });

@@ -1,8 +1,74 @@
-/** The FederationManager: placement, failover, inventory and configuration. */
-export * from './federation-manager.js';
-export * from './federation-errors.js';
-export * from './placement/index.js';
-export * from './config.js';
-export * from './merged-listing.js';
-export * from './cron-schedule.js';
-export * from './built-in-factories.js';
+/**
+ * The FederationManager: placement, failover, inventory and configuration. This list is what a
+ * host sees of the federation layer (the root entry re-exports it); the engine, the search, the
+ * block list and the create machinery stay internal.
+ */
+export { FederationManager, type FailoverOptions, type FederationManagerOptions, type FromConfigOptions } from './federation-manager.js';
+export type { AttemptRecord, CreateVMResult, SettledCreate } from './create-vm.js';
+export type { GroupResult } from './groups.js';
+export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure, ReconcileReport, StoredSpec } from './inventory.js';
+export type { Logger } from './logger.js';
+export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
+export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
+export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
+export {
+  AllCandidatesFailedError,
+  GroupIncompleteError,
+  OutcomeUncertainError,
+  PlacementRefusedError,
+  type FailedAttempt,
+  type GroupMember,
+  type RejectionSummary,
+  type ReplicaFailure,
+  type UncertainAttempt,
+} from './federation-errors.js';
+export type { PlacementTarget } from './placement-target.js';
+export {
+  DecisionParts,
+  LatencyMatrix,
+  PLACEMENT_STRATEGIES,
+  RefusedDecision,
+  STRATEGY_WEIGHTS,
+  type AppliedPolicy,
+  type CapabilityConstraint,
+  type CapabilityName,
+  type ConditionOperator,
+  type CostConstraint,
+  type DistributeAction,
+  type LatencyFigure,
+  type LatencyMatrixOptions,
+  type PlacementCandidate,
+  type PlacementConstraint,
+  type PlacementDecision,
+  type PlacementRequest,
+  type PlacementStrategy,
+  type Policy,
+  type PolicyAction,
+  type PolicyBonus,
+  type PolicyCondition,
+  type PolicySubject,
+  type PreferAction,
+  type ProviderConstraint,
+  type ProviderDefaults,
+  type RegionNearConstraint,
+  type RegionSetConstraint,
+  type RejectedCandidate,
+  type RequireAction,
+  type RestrictAction,
+  type ScoreComponents,
+  type ScoreWeights,
+  type SpotPolicy,
+  type ZoneConstraint,
+} from './placement/index.js';
+export {
+  API_VERSION,
+  loadFederationConfig,
+  loadVirtualMachine,
+  type FederationConfig,
+  type LoadOptions,
+  type OptimizationSettings,
+  type ProviderEntry,
+  type VirtualMachineManifest,
+} from './config.js';
+export type { FederatedListing, ProviderListingFailure } from './merged-listing.js';
+export type { ProviderFactory } from './built-in-factories.js';

@@ -10,6 +10,7 @@ import { HOURS_PER_MONTH, type CostEstimate, type VM, type VMSpec } from '../pro
 import type { FederationMetrics } from '../metrics/federation-metrics.js';
 import type { StateStore, StoredRecord } from '../state/state-store.js';
 import { mergedListing } from './merged-listing.js';
+import type { PlacementTarget } from './placement-target.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { withDeadline } from './operations/deadline.js';
 import type { SettledCreate } from './create-vm.js';
@@ -41,21 +42,11 @@ export interface InventoryDecision {
 }
 
 /** The inventory record of a VM the federation manages. */
-export interface InventoryRecord {
-  /** Provider name. */
-  readonly provider: string;
+export interface InventoryRecord extends PlacementTarget {
   /** VM id at the provider. */
   readonly vmId: string;
   /** VM name. */
   readonly name: string;
-  /** Region. */
-  readonly region: string;
-  /** Zone. */
-  readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** Spot. */
-  readonly spot: boolean;
   /** Last known state. */
   readonly state: string;
   /** `active`, `lost` (gone at the provider), `adopted` (found by label), or `deleted`. */

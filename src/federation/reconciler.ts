@@ -1,4 +1,4 @@
-/** Reconciliation on a schedule: every `intervalMs`, or at the times of a cron expression. */
+/** Reconciliation on a schedule: every `intervalMs`, or at the times of a cron expression (croner). */
 import { sleep } from '../provider/abort.js';
 import { InvalidSpecError } from '../provider/errors.js';
 import { parseCron } from './cron-schedule.js';
@@ -17,8 +17,16 @@ export interface ReconcilerHandle {
 export interface ReconcilerOptions {
   /** Run every this many ms (the first run is immediate). */
   readonly intervalMs?: number | undefined;
-  /** Or run at the times of this five-field cron expression, in UTC (e.g. `"0 2 * * *"`). */
+  /**
+   * Or run at the times of this cron expression, in croner's syntax (e.g. `"0 2 * * *"`; a
+   * sixth leading field counts seconds), computed in `timezone`.
+   */
   readonly cron?: string | undefined;
+  /**
+   * IANA time zone the `cron` expression is read in (default `UTC`), e.g. `Europe/Berlin`: a time
+   * that daylight saving skips runs right after the gap, a time it repeats runs once.
+   */
+  readonly timezone?: string | undefined;
   /** Called with each report. */
   readonly onReport?: ((report: ReconcileReport) => void) | undefined;
   /** Stops the schedule. */
@@ -31,7 +39,7 @@ export function startReconciler(
   options: ReconcilerOptions,
   clock: { now: () => number; log: Logger },
 ): ReconcilerHandle {
-  const cron = options.cron === undefined ? undefined : parseCron(options.cron);
+  const cron = options.cron === undefined ? undefined : parseCron(options.cron, { timezone: options.timezone, field: 'cron', timezoneField: 'timezone' });
   if (!cron && !(options.intervalMs! > 0)) throw new InvalidSpecError({ issues: [{ field: 'intervalMs', message: 'give intervalMs > 0 or a cron expression' }] });
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });

@@ -40,7 +40,7 @@ export const NETWORK_LATENCY_MS: HistogramDefinition<'source' | 'destination'> =
   unit: 'ms',
 };
 
-/** Cost components of {@link PROVIDER_COSTS_DOLLARS}. */
+/** Cost components of `novacron_federation_provider_costs_dollars` (its `type` label). */
 export type CostType = 'compute' | 'storage' | 'network';
 
 /** The federation's instruments. */

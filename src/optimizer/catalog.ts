@@ -7,7 +7,7 @@
  * a stale catalog is served while a refresh runs in the background. A loader that fails keeps
  * its last good offers (and the status says so, with the error and the age of what was kept).
  */
-import { abortReason, throwIfAborted } from '../provider/abort.js';
+import { abortReason, throwIfAborted, withSignal } from '../provider/abort.js';
 import { ConflictError, isAbortError } from '../provider/errors.js';
 import type { CallOptions } from '../provider/provider-v1.js';
 import type { Architecture, InterruptionBucket, Offer, ProviderKind } from '../provider/types.js';
@@ -39,7 +39,7 @@ export interface CatalogOptions {
   /** Key of the catalog record in `store` (default `optimizer/catalog`). */
   readonly storeKey?: string | undefined;
   /** Clock in milliseconds since the epoch (default `Date.now`). */
-  readonly now?: (() => number) | undefined;
+  readonly clock?: (() => number) | undefined;
   /** Called after every refresh, successful or not. */
   readonly onRefresh?: ((report: CatalogRefreshReport) => void) | undefined;
 }
@@ -154,7 +154,7 @@ export class Catalog {
     this.ttlMs = options.ttlMs ?? 6 * 3600_000;
     this.store = options.store;
     this.storeKey = options.storeKey ?? 'optimizer/catalog';
-    this.now = options.now ?? Date.now;
+    this.now = options.clock ?? Date.now;
     this.onRefresh = options.onRefresh;
   }
 
@@ -182,7 +182,7 @@ export class Catalog {
 
   /** Loads every loader now (joining a refresh already running) and reports what happened. */
   refresh(options: CallOptions = {}): Promise<CatalogRefreshReport> {
-    if (this.inflight) return waitWithSignal(this.inflight, options.signal);
+    if (this.inflight) return withSignal(this.inflight, options.signal);
     const run = this.runRefresh(options.signal).finally(() => {
       this.inflight = undefined;
     });
@@ -342,25 +342,6 @@ export class Catalog {
       this.storeVersion = await store.put(this.storeKey, value, { expectedVersion: theirs?.version ?? null, signal });
     }
   }
-}
-
-async function waitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 async function collect(loader: OfferLoader, signal: AbortSignal | undefined): Promise<{ offers: Offer[]; rejected: number }> {

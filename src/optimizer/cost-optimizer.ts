@@ -44,8 +44,8 @@ export interface CostOptimizerOptions {
   readonly carbon?: CarbonOptions | undefined;
   /** Usage history of VMs, for `predictCost`. */
   readonly usageHistory?: UsageHistorySource | undefined;
-  /** Clock (default `Date.now`). */
-  readonly now?: (() => number) | undefined;
+  /** Clock in milliseconds since the epoch (default `Date.now`); handed to the catalog it builds. */
+  readonly clock?: (() => number) | undefined;
 }
 
 /**
@@ -263,7 +263,7 @@ export class CostOptimizer {
         adjustments: options.adjustments,
         ttlMs: options.ttlMs,
         store: options.store,
-        now: options.now,
+        clock: options.clock,
       });
     this.spotRisk = options.spotRisk ?? {};
     this.carbon = options.carbon ?? {};

@@ -4,7 +4,7 @@
  * of times, each answer without scanning the catalog and without allocating.
  *
  * Layout. For each price basis the offers sold on that basis are put in one global total order
- * (price, then the tie-breaks of {@link compareOffers}) and split, stably, into partitions, each
+ * (price, then the tie-breaks of `compareOffers`) and split, stably, into partitions, each
  * a contiguous run of typed-array columns (price, vCPUs, memory, GPU count, arch,
  * global rank, catalog position). Two partitionings of the same order are kept:
  * - by (provider, GPU model, vCPU bucket), for queries over whole clouds;
@@ -28,7 +28,7 @@
  * shared-core vCPUs (GCP e2-micro: 0.25) and memory such as 0.5 or 3.75 GiB, and a comparison
  * must give the same answer as the reference does on the original numbers.
  */
-import type { Architecture, Offer, ProviderKind } from '../provider/types.js';
+import type { Architecture, Offer } from '../provider/types.js';
 import { compareStrings, normalizeGpuModel, PRICE_BASES, priceOf, type OfferQuery, type PriceBasis } from './offer-query.js';
 
 const BUCKETS = 16;
@@ -70,6 +70,14 @@ interface BasisLayouts {
 export interface OfferIndexOptions {
   /** Price bases to build now; the others are built on their first query (default: on-demand and spot). */
   readonly eagerBases?: readonly PriceBasis[] | undefined;
+  /**
+   * Per catalog position, the owner of the offer: what the index groups and filters by where a
+   * query names `providers`, and what ties break on in place of `offer.provider`. Default: each
+   * offer's `provider` (its cloud kind). The placement engine passes registered provider names,
+   * so that two providers of one kind stay apart while their offers keep their kind. Must be as
+   * long as the offer list.
+   */
+  readonly owners?: readonly string[] | undefined;
 }
 
 /** What building a price basis needs, computed once per index. */
@@ -123,8 +131,10 @@ interface OfferKeys {
 export class OfferIndex {
   /** The offers, in catalog order; query results are positions in this list. */
   readonly offers: readonly Offer[];
+  /** Per position, the owner the `providers` dimension uses (see {@link OfferIndexOptions.owners}). */
+  private readonly owners: readonly string[] | undefined;
 
-  private readonly providerIds = new Map<ProviderKind, number>();
+  private readonly providerIds = new Map<string, number>();
   private readonly regionIds = new Map<string, number>();
   /** GPU model → id; id 0 stands for "no GPU". */
   private readonly gpuIds = new Map<string, number>();
@@ -162,6 +172,10 @@ export class OfferIndex {
   private constructor(offers: readonly Offer[], options: OfferIndexOptions) {
     this.offers = offers;
     const n = offers.length;
+    if (options.owners !== undefined && options.owners.length !== n) {
+      throw new RangeError(`[novacron] offer index: ${options.owners.length} owners for ${n} offers`);
+    }
+    const owners = (this.owners = options.owners);
     // Per-offer keys, computed once and shared by every basis.
     const providerOf = new Uint16Array(n);
     const placeOf = new Uint32Array(n);
@@ -174,7 +188,7 @@ export class OfferIndex {
     };
     const placeProvider: number[] = [];
     const placeByKey = new Map<number, number>(); // regionId * 65536 + providerId → place id
-    let lastProvider: ProviderKind | undefined;
+    let lastProvider: string | undefined;
     let lastProviderId = 0;
     let lastRegion: string | undefined;
     let lastRegionId = 0;
@@ -183,11 +197,12 @@ export class OfferIndex {
       if (!Number.isFinite(o.vcpus) || !Number.isFinite(o.memoryGiB)) {
         throw new RangeError(`[novacron] offer index: ${o.provider} ${o.region} ${o.instanceType} has non-finite vCPUs or memory`);
       }
-      // Catalogs come grouped by cloud and region: remember the last lookup.
-      if (o.provider !== lastProvider) {
-        let id = this.providerIds.get(o.provider);
-        if (id === undefined) this.providerIds.set(o.provider, (id = this.providerIds.size));
-        lastProvider = o.provider;
+      // Catalogs come grouped by owner and region: remember the last lookup.
+      const owner = owners === undefined ? o.provider : owners[i]!;
+      if (owner !== lastProvider) {
+        let id = this.providerIds.get(owner);
+        if (id === undefined) this.providerIds.set(owner, (id = this.providerIds.size));
+        lastProvider = owner;
         lastProviderId = id;
       }
       if (o.region !== lastRegion) {
@@ -234,7 +249,7 @@ export class OfferIndex {
       byPlaceKey[i] = (placeOf[i]! * this.gpuModelCount + gpuOf[i]!) * BUCKETS + bucket;
     }
     // Offers in the basis-independent part of the total order (vCPUs, memory, names, position).
-    const tieOrder = tieBreakOrder(offers, keys.vcpus, keys.memory);
+    const tieOrder = tieBreakOrder(offers, keys.vcpus, keys.memory, owners);
 
     this.shared = { tieOrder, byProviderKey, byPlaceKey, keys };
     for (const basis of options.eagerBases ?? DEFAULT_EAGER_BASES) this.layouts(basis);
@@ -289,6 +304,14 @@ export class OfferIndex {
     return this.offers.length;
   }
 
+  /** The owner of the offer at `position`: its entry of {@link OfferIndexOptions.owners}, else the offer's `provider`. */
+  ownerOf(position: number): string {
+    if (this.owners === undefined) return this.offer(position).provider;
+    const owner = this.owners[position];
+    if (owner === undefined) throw new RangeError(`[novacron] offer index: no offer at position ${position}`);
+    return owner;
+  }
+
   /** The offer at catalog position `position`. */
   offer(position: number): Offer {
     const o = this.offers[position];
@@ -313,7 +336,7 @@ export class OfferIndex {
   /**
    * Writes into `out` the catalog positions of the cheapest offers answering `query`, cheapest
    * first, and returns how many it wrote (at most `limit`, default `out.length`). The order is
-   * the total order of {@link compareOffers}; nothing is allocated.
+   * the total order of `compareOffers`; nothing is allocated.
    */
   query(query: OfferQuery, out: Uint32Array, limit: number = out.length): number {
     const k = Math.min(limit, out.length);
@@ -534,13 +557,14 @@ function siftDown(heap: Int32Array, size: number, cursor: Int32Array, rank: Uint
 }
 
 /**
- * The offers in the basis-independent part of the total order: vCPUs, memory, then provider,
- * region, zone and instance type by code units, then catalog position. Built with stable
+ * The offers in the basis-independent part of the total order: vCPUs, memory, then owner
+ * (the provider, unless owners were given), region, zone and instance type by code units, then
+ * catalog position. Built with stable
  * counting sorts, least significant key first (LSD radix over dense ranks), so that building
  * needs no comparator sort: strings are dictionary-ranked, numbers ranked among their distinct
  * values with one native numeric sort each.
  */
-function tieBreakOrder(offers: readonly Offer[], vcpus: Float64Array, memory: Float64Array): Uint32Array {
+function tieBreakOrder(offers: readonly Offer[], vcpus: Float64Array, memory: Float64Array, owners: readonly string[] | undefined): Uint32Array {
   const n = offers.length;
   let order: Uint32Array = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i; // catalog position: the last tie-break
@@ -548,7 +572,7 @@ function tieBreakOrder(offers: readonly Offer[], vcpus: Float64Array, memory: Fl
     dictionaryRanks(offers, (o) => o.instanceType),
     dictionaryRanks(offers, (o) => o.zone ?? ''),
     dictionaryRanks(offers, (o) => o.region),
-    dictionaryRanks(offers, (o) => o.provider),
+    dictionaryRanks(offers, owners === undefined ? (o) => o.provider : (_, i) => owners[i]!),
     distinctRanks(memory, order),
     distinctRanks(vcpus, order),
   ];
@@ -593,11 +617,11 @@ function distinctRanks(values: Float64Array, among: Uint32Array): { rank: Uint32
 }
 
 /** Per offer, the code-unit rank of a string field among that field's distinct values. */
-function dictionaryRanks(offers: readonly Offer[], field: (o: Offer) => string): { rank: Uint32Array; count: number } {
+function dictionaryRanks(offers: readonly Offer[], field: (o: Offer, position: number) => string): { rank: Uint32Array; count: number } {
   const ids = new Map<string, number>();
   const idOf = new Uint32Array(offers.length);
   for (let i = 0; i < offers.length; i++) {
-    const s = field(offers[i]!);
+    const s = field(offers[i]!, i);
     let id = ids.get(s);
     if (id === undefined) {
       id = ids.size;

@@ -33,7 +33,11 @@ export interface OfferQuery {
   readonly minMemoryGiB?: number | undefined;
   /** GPUs required; CPU-only offers when absent. */
   readonly gpu?: GpuRequirement | undefined;
-  /** Only these clouds (any when absent or empty). */
+  /**
+   * Only these clouds (any when absent or empty). An {@link OfferIndex} built with `owners`
+   * matches these against the owners (e.g. provider names) instead; `matchesQuery` always
+   * reads `offer.provider`.
+   */
   readonly providers?: readonly ProviderKind[] | undefined;
   /** Only these regions (any when absent or empty). */
   readonly regions?: readonly string[] | undefined;

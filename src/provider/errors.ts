@@ -7,8 +7,27 @@
  */
 import { redactString } from './redact.js';
 
-/** Stable machine-readable codes, one per error class. */
-export type NovacronErrorCode =
+/**
+ * The codes novacron itself raises, one per error class:
+ * - `NOVACRON_ERROR`: a novacron error of no more specific class.
+ * - `CAPACITY`: the cloud has no room for the request where it was asked ({@link CapacityError}).
+ * - `QUOTA`: an account limit would be exceeded ({@link QuotaError}).
+ * - `THROTTLED`: the cloud asked us to slow down ({@link ThrottledError}).
+ * - `AUTH`: credentials are missing, wrong, expired or not allowed ({@link AuthError}).
+ * - `NOT_FOUND`: the resource does not exist, or no longer does ({@link NotFoundError}).
+ * - `CONFLICT`: the request contradicts current state: a reused idempotency key, a stale
+ *   version, a stale fencing token ({@link ConflictError}, and `FencedError` in the state layer).
+ * - `INVALID_SPEC`: the input is malformed; raised before anything is sent ({@link InvalidSpecError}).
+ * - `UNSUPPORTED`: the provider lacks the capability ({@link UnsupportedError}).
+ * - `PROVIDER_UNAVAILABLE`: the cloud's API could not be reached or failed on its side ({@link ProviderUnavailableError}).
+ * - `TIMEOUT`: a wait or a state-changing call ran out of time ({@link TimeoutError}).
+ * - `ABORTED`: the caller cancelled through its `AbortSignal` ({@link AbortError}).
+ * - `PLACEMENT_REFUSED`: no candidate satisfies the constraints and policies (federation layer).
+ * - `ALL_CANDIDATES_FAILED`: every candidate was tried and refused (federation layer).
+ * - `GROUP_INCOMPLETE`: a group was only partly created (federation layer).
+ * - `OUTCOME_UNCERTAIN`: a cloud call may have acted and the provider could not say (federation layer).
+ */
+export type KnownErrorCode =
   | 'NOVACRON_ERROR'
   | 'CAPACITY'
   | 'QUOTA'
@@ -25,6 +44,14 @@ export type NovacronErrorCode =
   | 'GROUP_INCOMPLETE'
   | 'ABORTED'
   | 'OUTCOME_UNCERTAIN';
+
+/**
+ * A stable machine-readable error code: one of the {@link KnownErrorCode}s, or a code another
+ * module defines for its own error classes (upper snake case by convention, e.g. `FENCED`). The
+ * set is open: compare against the codes you handle and treat any other as a plain
+ * {@link NovacronError}.
+ */
+export type NovacronErrorCode = KnownErrorCode | (string & {});
 
 /** What a {@link NovacronError} keeps of the error it wraps: only fields that carry no secret. */
 export class ErrorCause extends Error {
@@ -96,15 +123,31 @@ export interface NovacronErrorOptions {
 
 const BASE_MARKER = Symbol.for('novacron.error');
 
+/** The process-wide marker of an error code: the same symbol in every copy of the package. */
 function markerFor(code: NovacronErrorCode): symbol {
   return Symbol.for(`novacron.error.${code}`);
 }
 
-function hasMarker(value: unknown, marker: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-}
-
-/** Base of every error novacron throws on purpose. */
+/**
+ * Base of every error novacron throws on purpose.
+ *
+ * Each error carries a `Symbol.for` marker of its code (besides the marker every novacron error
+ * has), so `isInstance` recognizes errors made by another copy of the package, where
+ * `instanceof` would not. A module defines an error class of its own like this:
+ *
+ * @example
+ * ```ts
+ * class LeaseLostError extends NovacronError {
+ *   constructor(options: NovacronErrorOptions) {
+ *     super('LEASE_LOST', false, options);
+ *     this.name = 'LeaseLostError';
+ *   }
+ *   static override isInstance(value: unknown): value is LeaseLostError {
+ *     return NovacronError.hasMarker(value, 'LEASE_LOST');
+ *   }
+ * }
+ * ```
+ */
 export class NovacronError extends Error {
   /** Stable code naming the error class. */
   readonly code: NovacronErrorCode;
@@ -119,7 +162,10 @@ export class NovacronError extends Error {
   /** The underlying error, reduced to fields that carry no secret (see {@link ErrorCause}). */
   declare readonly cause: Error | undefined;
 
-  /** @internal */
+  /**
+   * For subclasses: `code` names the class (and marks the error with it), `retryableByDefault`
+   * is its retryability unless `options.retryable` says otherwise.
+   */
   protected constructor(code: NovacronErrorCode, retryableByDefault: boolean, options: NovacronErrorOptions) {
     const where = options.provider ? `[novacron] [${options.provider}] ` : '[novacron] ';
     super(where + redactString(options.message));
@@ -131,12 +177,29 @@ export class NovacronError extends Error {
     const cause = ErrorCause.from(options.cause);
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true });
     Object.defineProperty(this, BASE_MARKER, { value: true });
-    Object.defineProperty(this, markerFor(code), { value: true });
+    this.addMarker(code);
   }
 
   /** True for any novacron error, from any copy of the package. */
   static isInstance(value: unknown): value is NovacronError {
-    return hasMarker(value, BASE_MARKER);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BASE_MARKER] === true;
+  }
+
+  /**
+   * True when `value` carries the marker of `code`: it was made by a class built on
+   * `NovacronError` with that code (or marked with it by {@link NovacronError.addMarker}), in
+   * any copy of the package. What subclasses' `isInstance` guards are made of.
+   */
+  protected static hasMarker(value: unknown, code: NovacronErrorCode): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[markerFor(code)] === true;
+  }
+
+  /**
+   * Marks this error with a further code, for a subclass that refines a class without changing
+   * its `code` (a `FencedError` is a `CONFLICT` and is also marked `FENCED`).
+   */
+  protected addMarker(code: NovacronErrorCode): void {
+    Object.defineProperty(this, markerFor(code), { value: true });
   }
 
   /** A JSON form for logs and events (already free of secrets). */
@@ -146,17 +209,6 @@ export class NovacronError extends Error {
   }
 }
 
-function defineErrorClass<C extends NovacronErrorCode>(code: C) {
-  const marker = markerFor(code);
-  return {
-    marker,
-    isInstance(value: unknown): boolean {
-      return hasMarker(value, marker);
-    },
-  };
-}
-
-const capacity = defineErrorClass('CAPACITY');
 /**
  * The cloud has no room for this request where it was asked (instance type, zone or region).
  * Failover blocks the narrowest scope named here and tries elsewhere.
@@ -178,11 +230,10 @@ export class CapacityError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is CapacityError {
-    return capacity.isInstance(value);
+    return NovacronError.hasMarker(value, 'CAPACITY');
   }
 }
 
-const quota = defineErrorClass('QUOTA');
 /** An account limit (vCPUs, instances, spot requests) would be exceeded in a region. */
 export class QuotaError extends NovacronError {
   /** Region whose quota is exhausted. */
@@ -198,11 +249,10 @@ export class QuotaError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is QuotaError {
-    return quota.isInstance(value);
+    return NovacronError.hasMarker(value, 'QUOTA');
   }
 }
 
-const throttled = defineErrorClass('THROTTLED');
 /** The cloud asked us to slow down. `retryAfterMs` says how long, when it says. */
 export class ThrottledError extends NovacronError {
   /** Delay the cloud asked for before the next attempt, in milliseconds. */
@@ -215,11 +265,10 @@ export class ThrottledError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is ThrottledError {
-    return throttled.isInstance(value);
+    return NovacronError.hasMarker(value, 'THROTTLED');
   }
 }
 
-const auth = defineErrorClass('AUTH');
 /** Credentials are missing, wrong, expired, or not allowed to do this. */
 export class AuthError extends NovacronError {
   /** Creates an authentication or authorization error. */
@@ -229,11 +278,10 @@ export class AuthError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is AuthError {
-    return auth.isInstance(value);
+    return NovacronError.hasMarker(value, 'AUTH');
   }
 }
 
-const notFound = defineErrorClass('NOT_FOUND');
 /** The VM, image or other resource does not exist (or no longer does). */
 export class NotFoundError extends NovacronError {
   /** Kind of resource, e.g. `vm` or `image`. */
@@ -249,11 +297,10 @@ export class NotFoundError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is NotFoundError {
-    return notFound.isInstance(value);
+    return NovacronError.hasMarker(value, 'NOT_FOUND');
   }
 }
 
-const conflict = defineErrorClass('CONFLICT');
 /**
  * The request contradicts current state: an idempotency key reused with another spec, a
  * compare-and-swap on a stale version, a VM in the wrong state for the operation.
@@ -266,7 +313,7 @@ export class ConflictError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is ConflictError {
-    return conflict.isInstance(value);
+    return NovacronError.hasMarker(value, 'CONFLICT');
   }
 }
 
@@ -278,7 +325,6 @@ export interface SpecIssue {
   readonly message: string;
 }
 
-const invalidSpec = defineErrorClass('INVALID_SPEC');
 /** The input is malformed. Raised before anything is sent to a cloud. */
 export class InvalidSpecError extends NovacronError {
   /** Path of the first offending field. */
@@ -300,11 +346,10 @@ export class InvalidSpecError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is InvalidSpecError {
-    return invalidSpec.isInstance(value);
+    return NovacronError.hasMarker(value, 'INVALID_SPEC');
   }
 }
 
-const unsupported = defineErrorClass('UNSUPPORTED');
 /** The provider does not offer this capability (see `ProviderV1.capabilities`). */
 export class UnsupportedError extends NovacronError {
   /** The capability or operation that is missing. */
@@ -317,11 +362,10 @@ export class UnsupportedError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is UnsupportedError {
-    return unsupported.isInstance(value);
+    return NovacronError.hasMarker(value, 'UNSUPPORTED');
   }
 }
 
-const unavailable = defineErrorClass('PROVIDER_UNAVAILABLE');
 /** The cloud's API could not be reached or failed on its side (5xx, network errors). */
 export class ProviderUnavailableError extends NovacronError {
   /**
@@ -338,11 +382,10 @@ export class ProviderUnavailableError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is ProviderUnavailableError {
-    return unavailable.isInstance(value);
+    return NovacronError.hasMarker(value, 'PROVIDER_UNAVAILABLE');
   }
 }
 
-const timeout = defineErrorClass('TIMEOUT');
 /**
  * A wait ran out of time, or a call that changes state got no answer in time. The resource may
  * still come into being: `resourceId` names it when it is known, so that the caller never loses
@@ -359,11 +402,10 @@ export class TimeoutError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is TimeoutError {
-    return timeout.isInstance(value);
+    return NovacronError.hasMarker(value, 'TIMEOUT');
   }
 }
 
-const aborted = defineErrorClass('ABORTED');
 /**
  * The caller cancelled the operation through its `AbortSignal` (an abort, or the signal's own
  * timeout such as `AbortSignal.timeout`). Named `AbortError` like the platform's, so code that
@@ -380,7 +422,7 @@ export class AbortError extends NovacronError {
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is AbortError {
-    return aborted.isInstance(value);
+    return NovacronError.hasMarker(value, 'ABORTED');
   }
 }
 
@@ -395,32 +437,4 @@ export function isAbortError(error: unknown): boolean {
   if (NovacronError.isInstance(error)) return false;
   const name = (error as { name?: unknown }).name;
   return name === 'AbortError' || (name === 'TimeoutError' && typeof DOMException !== 'undefined' && error instanceof DOMException);
-}
-
-const FENCED_MARKER = Symbol.for('novacron.error.FENCED');
-/**
- * A write guarded by a lease's fencing token was refused because that token is no longer the
- * lease's current one: another holder has taken the lease since (or the token was never issued).
- * A subclass of {@link ConflictError}, so code that handles conflicts handles this too.
- */
-export class FencedError extends ConflictError {
-  /** Name of the lease that guarded the write. */
-  readonly lease: string;
-  /** The token the write carried. */
-  readonly token: number;
-  /** The lease's current token, when the lease exists. */
-  readonly currentToken: number | undefined;
-  /** Creates a fenced-write error. */
-  constructor(options: NovacronErrorOptions & { lease: string; token: number; currentToken?: number | undefined }) {
-    super(options);
-    this.name = 'FencedError';
-    this.lease = options.lease;
-    this.token = options.token;
-    this.currentToken = options.currentToken;
-    Object.defineProperty(this, FENCED_MARKER, { value: true });
-  }
-  /** Marker-based type guard. */
-  static override isInstance(value: unknown): value is FencedError {
-    return hasMarker(value, FENCED_MARKER);
-  }
 }

@@ -116,6 +116,22 @@ export interface InventoryEvent {
   readonly change: 'lost' | 'adopted' | 'refreshed';
 }
 
+/**
+ * A provider works with less than it should: a source it uses is out of reach and it fell back
+ * (e.g. AWS list prices from the bundled snapshot when the Price List API refuses). Published
+ * once per cause, not per call.
+ */
+export interface ProviderDegradedEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** What is degraded (`pricing`, ...). */
+  readonly capability: string;
+  /** What it fell back to (`bundled-snapshot`, `unpriced`, ...). */
+  readonly fallback: string;
+  /** Why (redacted error message). */
+  readonly message: string;
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -134,6 +150,8 @@ export interface NovacronEventMap {
   'failover.attempt-failed': FailoverEvent;
   /** Reconciliation found a change. */
   'inventory.changed': InventoryEvent;
+  /** A provider fell back from a source it could not reach. */
+  'provider.degraded': ProviderDegradedEvent;
 }
 
 /** Names of {@link NovacronEventMap} events. */

@@ -5,7 +5,8 @@
  * keys that reach `Object.prototype` are refused, lists are not taken for objects, and a value
  * shown in a message is never serialized whole.
  *
- * Internal: the parsers use them; they are not part of the public entry.
+ * The parsers use them, and adapters validating their own inputs reach them through
+ * `novacron/provider-utils`.
  */
 import * as v from 'valibot';
 import type { SpecIssue } from './errors.js';

@@ -41,7 +41,7 @@ import { storeClosedError } from './store-closed.js';
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Clock for lease expiry, in epoch milliseconds; defaults to `Date.now`. Inject one to test expiry. */
-  now?: (() => number) | undefined;
+  clock?: (() => number) | undefined;
   /** Records per page that `list` takes from the index at a time (default 512). */
   pageSize?: number | undefined;
   /** Events a slow watcher may have queued before it gets a `gap` event instead (default 100,000). */
@@ -59,7 +59,7 @@ interface MemoryRecord {
  * share this object (several contenders in one process).
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
-  const now = options.now ?? Date.now;
+  const now = options.clock ?? Date.now;
   const pageSize = options.pageSize ?? 512;
   const records = new Map<string, MemoryRecord>();
   const index = new SortedKeySet();

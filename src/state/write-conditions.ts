@@ -2,7 +2,8 @@
  * Validation of write conditions and the conflict errors every store raises, so that a caller
  * sees the same error, with the same fields, from every backend.
  */
-import { ConflictError, FencedError, InvalidSpecError } from '../provider/errors.js';
+import { ConflictError, InvalidSpecError } from '../provider/errors.js';
+import { FencedError } from './fenced-error.js';
 import { assertValidKey, compareKeys } from './key-path.js';
 import type { FencingGuard, TransactionOp } from './state-store.js';
 

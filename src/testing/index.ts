@@ -1,10 +1,15 @@
 /**
  * Test helpers for novacron users and adapters: conformance suites (vitest) that prove a
- * provider or a state store, and local cloud emulators that speak the clouds' wire protocols.
- * The emulators alone, without vitest, are at `novacron/testing/emulators`.
+ * provider or a state store. The local cloud emulators, which need no test framework, are at
+ * `novacron/testing/emulators`.
  *
+ * @module novacron/testing
  * @packageDocumentation
  */
-export * from './provider-conformance.js';
-export * from './state-store-conformance.js';
-export * from './emulators/index.js';
+export { describeProviderConformance, type ProviderConformanceOptions } from './provider-conformance.js';
+export {
+  describeStateStoreConformance,
+  type ChildCallError,
+  type ChildStoreDescriptor,
+  type StateStoreConformanceOptions,
+} from './state-store-conformance.js';

@@ -323,8 +323,11 @@ export function describeProviderConformance(
       const region = made[0]!.region;
       const inRegion = await collect(provider.listVMs({ region, labels: { 'conformance-run': runId, 'conformance-test': 'paging' } }));
       expect(inRegion.length).toBe(made.filter((v) => v.region === region).length);
-      const none = await collect(provider.listVMs({ region: `${region}-nowhere`, labels: { 'conformance-run': runId } }));
-      expect(none).toEqual([]);
+      // A region the provider does not have is a typed error, never a silently empty answer.
+      const nowhere = await expectRejection(collect(provider.listVMs({ region: 'xx-nowhere-9', labels: { 'conformance-run': runId } })));
+      expect(InvalidSpecError.isInstance(nowhere) && nowhere.field === 'region', String(nowhere)).toBe(true);
+      const noOffers = await expectRejection(collect(provider.offers('xx-nowhere-9')));
+      expect(InvalidSpecError.isInstance(noOffers) && noOffers.field === 'region', String(noOffers)).toBe(true);
 
       await provider.deleteVM(made[0]!.id);
       const terminated = await collect(provider.listVMs({ states: ['terminated'], labels: { 'conformance-run': runId, 'conformance-test': 'paging' } }));

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../provider/abort.js';
-import { ConflictError, FencedError, InvalidSpecError } from '../provider/errors.js';
+import { ConflictError, InvalidSpecError } from '../provider/errors.js';
+import { FencedError } from '../state/fenced-error.js';
 import { compareKeys } from '../state/key-path.js';
 import type { Lease, StateStore, StoredRecord, WatchEvent } from '../state/state-store.js';
 import { ChildStore, type ChildCallError, type ChildStoreDescriptor } from './state-store-child.js';

@@ -60,13 +60,13 @@ describe('federation over the AWS adapter and the EC2 emulator', () => {
     const first = await manager.place(spec, { request: { strategy: 'cost-optimized', spot: 'forbid', constraints: [{ type: 'provider', operator: 'in', values: ['aws'] }] } });
     const zones = first.ranked.map((c) => c.zone).filter((z): z is string => z !== undefined);
     const crowded = first.chosen.zone ?? 'us-east-1a';
-    emu.faults.setCapacity(crowded, 0);
+    emu.faults.capacity({ zone: crowded }, 0);
     try {
       const result = await manager.createVM(spec, { request: { strategy: 'cost-optimized', spot: 'forbid', constraints: [{ type: 'provider', operator: 'in', values: ['aws'] }, { type: 'zone', operator: 'in', values: [...new Set([crowded, ...zones, 'us-east-1a', 'us-east-1b', 'us-east-1c'])] }] } });
       expect(result.attempts[0]!.code).toBe('CAPACITY');
       expect(result.vm.zone).not.toBe(crowded);
     } finally {
-      emu.faults.setCapacity(crowded, Infinity);
+      emu.faults.capacity({ zone: crowded }, Infinity);
     }
   });
 });

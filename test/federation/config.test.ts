@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { InvalidSpecError } from '../../src/index.js';
-import { FederationManager, loadFederationConfig, loadVirtualMachine, parseDurationMs, substituteEnv } from '../../src/federation/index.js';
+import { FederationManager, loadFederationConfig, loadVirtualMachine } from '../../src/federation/index.js';
+import { parseDurationMs, substituteEnv } from '../../src/federation/config.js';
 import { createMemoryProvider } from '../../src/index.js';
 import { FEDERATION_YAML, VIRTUAL_MACHINE_YAML } from './spec-examples.js';
 
@@ -110,7 +111,10 @@ const federationMutations: Mutation[] = [
   ['unknown networking mode', (d) => (d.spec.networking.mode = 'carrier-pigeon'), 'spec.networking.mode', /expected one of overlay, vpn, peering/],
   ['unknown overlay type', (d) => (d.spec.networking.overlay.type = 'ipsec'), 'spec.networking.overlay.type', /expected one of wireguard/],
   ['unknown encryption', (d) => (d.spec.networking.overlay.encryption = 'rot13'), 'spec.networking.overlay.encryption', /chacha20poly1305/],
-  ['bad cron schedule', (d) => (d.spec.optimization.schedule = 'daily at 2'), 'spec.optimization.schedule', /five-field cron/],
+  ['bad cron schedule', (d) => (d.spec.optimization.schedule = 'daily at 2'), 'spec.optimization.schedule', /cannot read "daily at 2": .*five, six, or seven/],
+  ['cron minute out of range', (d) => (d.spec.optimization.schedule = '61 2 * * *'), 'spec.optimization.schedule', /minute/],
+  ['cron schedule that never fires', (d) => (d.spec.optimization.schedule = '0 0 30 2 *'), 'spec.optimization.schedule', /never fires/],
+  ['cron schedule not a string', (d) => (d.spec.optimization.schedule = 200), 'spec.optimization.schedule', /cron expression/],
   ['unknown strategy', (d) => (d.spec.optimization.strategies = ['cheapest']), 'spec.optimization.strategies[0]', /expected one of cost, performance, carbon-footprint/],
   ['unknown top-level spec field', (d) => (d.spec.provider = []), 'spec.provider', /unknown field/],
 ];

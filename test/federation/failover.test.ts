@@ -58,7 +58,7 @@ const cheapest = { strategy: 'cost-optimized' as const };
 describe('failover', () => {
   it('capacity exhausted in the cheapest zone → the next zone', async () => {
     const { aws, all } = clouds();
-    aws.controls.setCapacity('east-1a', 0);
+    aws.controls.faults.capacity({ zone: 'east-1a' }, 0);
     const { manager, failovers } = managerWith(all);
     const result = await manager.createVM(need, { request: cheapest });
     expect([result.vm.provider, result.vm.zone]).toEqual(['aws-main', 'east-1b']);
@@ -88,14 +88,14 @@ describe('failover', () => {
     const { aws, all } = clouds();
     const { manager, failovers } = managerWith(all);
     await manager.ready(); // the catalog was read; then the credentials are revoked
-    aws.controls.setCredentialsValid(false);
+    aws.controls.faults.expireCredentials();
     const first = await manager.createVM(need, { request: cheapest });
     expect(first.vm.provider).toBe('gcp-main');
     expect(failovers.map((f) => [f.provider, f.errorCode, f.blocked])).toEqual([['aws-main', 'AUTH', 'provider']]);
     const second = await manager.createVM({ ...need, name: 'app-2' }, { request: cheapest });
     expect(second.attempts.length).toBe(1); // aws is skipped without another try
     expect(second.vm.provider).toBe('gcp-main');
-    aws.controls.setCredentialsValid(true);
+    aws.controls.faults.restoreCredentials();
     expect((await countVMs(all)).length).toBe(2);
   });
 
@@ -104,10 +104,10 @@ describe('failover', () => {
     let retried = 0;
     const { manager } = managerWith(all);
     await manager.ready();
-    aws.controls.setThrottleRate(1, 1);
+    aws.controls.faults.throttle(1, { retryAfterMs: 1 });
     manager.events.on('operation.retried', () => {
       retried++;
-      if (retried === 3) aws.controls.setThrottleRate(0);
+      if (retried === 3) aws.controls.faults.throttle(0);
     });
     const result = await manager.createVM(need, { request: cheapest });
     expect(result.vm.provider).toBe('aws-main');
@@ -117,13 +117,13 @@ describe('failover', () => {
 
   it('everything fails → AllCandidatesFailedError with a table of what was tried, and no VM', async () => {
     const { aws, gcp, azure, all } = clouds();
-    aws.controls.setCapacity('east-1a', 0);
-    aws.controls.setCapacity('east-1b', 0);
-    aws.controls.setCapacity('west-1a', 0);
-    aws.controls.setCapacity('west-1b', 0);
+    aws.controls.faults.capacity({ zone: 'east-1a' }, 0);
+    aws.controls.faults.capacity({ zone: 'east-1b' }, 0);
+    aws.controls.faults.capacity({ zone: 'west-1a' }, 0);
+    aws.controls.faults.capacity({ zone: 'west-1b' }, 0);
     const { manager } = managerWith(all);
     await manager.ready();
-    gcp.controls.setCredentialsValid(false);
+    gcp.controls.faults.expireCredentials();
     azure.controls.setAvailable(false);
     const error = await manager.createVM(need, { request: cheapest }).catch((e: unknown) => e);
     expect(AllCandidatesFailedError.isInstance(error)).toBe(true);
@@ -131,7 +131,7 @@ describe('failover', () => {
     expect(e.attempts.map((a) => `${a.provider}:${a.code}`)).toEqual(['aws-main:CAPACITY', 'aws-main:CAPACITY', 'aws-main:CAPACITY', 'gcp-main:AUTH', 'azure-main:PROVIDER_UNAVAILABLE']);
     expect(e.message).toMatch(/#\s+provider\s+region\/zone\s+instance type\s+error\s+message/);
     expect(e.message).toContain('east-1/east-1a');
-    gcp.controls.setCredentialsValid(true);
+    gcp.controls.faults.restoreCredentials();
     azure.controls.setAvailable(true);
     expect((await countVMs(all)).length).toBe(0);
   });
@@ -140,7 +140,7 @@ describe('failover', () => {
     const { aws, all } = clouds();
     const { manager } = managerWith(all);
     await manager.ready();
-    aws.controls.setCredentialsValid(false);
+    aws.controls.faults.expireCredentials();
     const result = await manager.createVM(need, { request: { ...cheapest, failoverPriority: ['aws-main', 'azure-main', 'gcp-main'] } });
     expect(result.vm.provider).toBe('azure-main'); // by score gcp would be next; the priority list says azure
   });
@@ -160,8 +160,8 @@ describe('failover', () => {
     const { aws, all } = clouds();
     // The cloud creates the VM, then the connection drops before the answer arrives.
     // A client that cannot look the VM up by its key either: the outcome stays unknown in this run.
-    const flaky: ProviderV1 = {
-      ...aws,
+    // The provider is a class (its methods live on the prototype): the wrapper inherits them and overrides two.
+    const overrides: Partial<ProviderV1> = {
       findByIdempotencyKey: undefined,
       createVM: async (spec, options) => {
         // The id never reaches the caller either (it travels in the lost answer).
@@ -169,6 +169,7 @@ describe('failover', () => {
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       },
     };
+    const flaky: ProviderV1 = Object.assign(Object.create(aws) as ProviderV1, overrides);
     const store = createMemoryStore();
     const { manager } = managerWith([flaky, ...all.slice(1)], { stateStore: store });
     await expect(manager.createVM(need, { idempotencyKey: 'lost-answer', request: cheapest })).rejects.toThrow(/socket hang up/);
@@ -183,7 +184,7 @@ describe('failover', () => {
   it('records the VM id in the state store before waiting for it to run', async () => {
     // The VM stays pending until the test moves this clock on.
     let now = 0;
-    const aws = cloud('aws-main', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)], { provisioningDelayMs: 1_000, now: () => now });
+    const aws = cloud('aws-main', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)], { provisioningDelayMs: 1_000, clock: () => now });
     const store = createMemoryStore();
     const { manager } = managerWith([aws], { stateStore: store });
     const pending = manager.createVM(need, { idempotencyKey: 'slow' });
@@ -217,7 +218,7 @@ describe('groups', () => {
     const { gcp, all } = clouds();
     const { manager } = managerWith(all, { policies: [ha] });
     await manager.ready();
-    gcp.controls.setCredentialsValid(false);
+    gcp.controls.faults.expireCredentials();
     const group = await manager.createGroup({ ...need, labels: { tier: 'critical' } }, { replicas: 3, request: cheapest });
     expect(group.vms.length).toBe(3);
     expect(group.providers).not.toContain('gcp-main');
@@ -228,8 +229,8 @@ describe('groups', () => {
     const { aws, gcp, azure, all } = clouds();
     const { manager } = managerWith(all);
     await manager.ready();
-    gcp.controls.setCredentialsValid(false);
-    azure.controls.setCredentialsValid(false);
+    gcp.controls.faults.expireCredentials();
+    azure.controls.faults.expireCredentials();
     // Only aws works; three providers are required. Placement itself still sees three feasible providers.
     const error = await manager.createGroup(need, { replicas: 3, minProviders: 3, request: cheapest }).catch((e: unknown) => e);
     expect(GroupIncompleteError.isInstance(error)).toBe(true);

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryProvider, parseVMSpec, type Offer } from '../../src/index.js';
+import { createMemoryProvider, type Offer } from '../../src/index.js';
+import { parseVMSpec } from '../../src/provider-utils/index.js';
+import { PlacementEngine } from '../../src/federation/placement/index.js';
 import {
   LatencyMatrix,
-  PlacementEngine,
   RefusedDecision,
   type PlacementConstraint,
   type PlacementRequest,
@@ -56,7 +57,7 @@ const scenario = fc
       const offers: Offer[] = p.offers
         .filter((o) => regions.has(REGIONS[o.region]!.name))
         .map((o, j) => ({
-          provider: name,
+          provider: p.kind,
           region: REGIONS[o.region]!.name,
           instanceType: `t${j}.${o.vcpus}x${o.vcpus * o.ratio}`,
           vcpus: o.vcpus,
@@ -83,8 +84,7 @@ const scenario = fc
     const carbon = (o: Offer): number => o.vcpus * (1 + REGIONS.findIndex((r) => r.name === o.region));
     const build = (topK: number) =>
       new PlacementEngine({
-        providers: entries.map((e) => ({ provider: e.provider, defaults: { spotEnabled: e.spotEnabled }, regions: e.regions })),
-        offers: entries.flatMap((e) => e.offers),
+        providers: entries.map((e) => ({ provider: e.provider, defaults: { spotEnabled: e.spotEnabled }, regions: e.regions, offers: e.offers })),
         policies,
         latency,
         carbon,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryProvider, parseVMSpec } from '../../src/index.js';
+import { carbonGramsPerHour, createMemoryProvider } from '../../src/index.js';
+import { parseVMSpec } from '../../src/provider-utils/index.js';
 import { FederationManager, PlacementRefusedError, type Policy } from '../../src/federation/index.js';
 import { cloud, EAST, EAST2, EU, offer, WEST } from './fixtures.js';
 import { FEDERATION_YAML, VIRTUAL_MACHINE_YAML } from './spec-examples.js';
@@ -346,5 +347,43 @@ describe('placement: the default carbon model', () => {
     expect(taiwan.length).toBeGreaterThan(0);
     expect(d.chosen.region).not.toBe('asia-east1');
     expect(d.chosen.carbonGramsPerHour!).toBeLessThan(Math.min(...taiwan.map((c) => c.carbonGramsPerHour!)));
+  });
+});
+
+describe('placement: provider names and cloud kinds stay apart', () => {
+  // Two providers of one kind, under different names, selling the same offers in the same regions.
+  const twins = () => [
+    createMemoryProvider({ name: 'aws-prod', kind: 'aws', regions: ['us-east-1', 'eu-central-1'] }),
+    createMemoryProvider({ name: 'aws-dev', kind: 'aws', regions: ['us-east-1', 'eu-central-1'] }),
+  ];
+
+  it('candidates name the provider; their offers keep the cloud kind', async () => {
+    const manager = new FederationManager({ providers: twins() });
+    const d = await manager.place({ name: 'twin', cpu: 2, memory: 8 }, { request: { strategy: 'cost-optimized' } });
+    expect(new Set(d.ranked.map((c) => c.provider))).toEqual(new Set(['aws-prod', 'aws-dev']));
+    for (const c of d.ranked) {
+      expect(c.providerKind).toBe('aws');
+      expect(c.offer.provider).toBe('aws');
+    }
+    // Equal offers tie on price: the provider name breaks the tie.
+    expect(d.chosen.provider).toBe('aws-dev');
+  });
+
+  it('a constraint or a block on one name leaves the other provider of the kind placeable', async () => {
+    const manager = new FederationManager({ providers: twins() });
+    const only = await manager.place({ name: 'twin', cpu: 2, memory: 8 }, { request: { constraints: [{ type: 'provider', operator: 'in', values: ['aws-prod'] }] } });
+    expect(new Set(only.ranked.map((c) => c.provider))).toEqual(new Set(['aws-prod']));
+    expect(only.rejected.find((r) => r.provider === 'aws-dev')?.rule).toBe('constraint:provider');
+  });
+
+  it('the default carbon model reads the offer’s kind, for every provider name', async () => {
+    const manager = new FederationManager({ providers: twins() });
+    const d = await manager.place({ name: 'green', cpu: 2, memory: 8 }, { request: { strategy: 'carbon' } });
+    for (const c of d.ranked) {
+      expect(c.carbonGramsPerHour).toBeGreaterThan(0);
+      expect(c.carbonGramsPerHour).toBe(carbonGramsPerHour(c.offer).gramsPerHour);
+    }
+    const byName = (name: string) => d.ranked.filter((c) => c.provider === name && c.instanceType === d.chosen.instanceType && c.region === d.chosen.region && c.spot === d.chosen.spot);
+    expect(byName('aws-prod')[0]!.carbonGramsPerHour).toBe(byName('aws-dev')[0]!.carbonGramsPerHour);
   });
 });

@@ -42,7 +42,7 @@ describe('instrumentProvider', () => {
     const raw = createMemoryProvider({ name: 'mem', regions: ['r1'], provisioningDelayMs: 0 });
     const { sink, gauges } = recordingSink();
     const provider = instrumentProvider(raw, { metrics: createFederationMetrics(sink) });
-    raw.controls.failNext('createVM', new CapacityError({ message: 'full', region: 'r1' }));
+    raw.controls.faults.failNext('createVM', new CapacityError({ message: 'full', region: 'r1' }));
     await expect(provider.createVM(spec)).rejects.toSatisfy((e: unknown) => CapacityError.isInstance(e));
     await expect(provider.getVM('nope')).rejects.toSatisfy((e: unknown) => NotFoundError.isInstance(e));
     expect([...gauges.keys()].filter((k) => k.startsWith('novacron_federation_vms_total'))).toEqual([]);

@@ -8,7 +8,8 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFederationMetrics, NETWORK_LATENCY_BUCKETS_MS } from '../../src/metrics/index.js';
+import { createFederationMetrics } from '../../src/metrics/index.js';
+import { NETWORK_LATENCY_BUCKETS_MS } from '../../src/metrics/federation-metrics.js';
 import { createOtelSink } from '../../src/metrics/otel/index.js';
 import { runFederationScenario } from './federation-scenario.js';
 

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createFederationMetrics, NETWORK_LATENCY_BUCKETS_MS } from '../../src/metrics/index.js';
+import { createFederationMetrics } from '../../src/metrics/index.js';
+import { NETWORK_LATENCY_BUCKETS_MS } from '../../src/metrics/federation-metrics.js';
 import { createPrometheusSink } from '../../src/metrics/prometheus/index.js';
 import { runFederationScenario } from './federation-scenario.js';
 

@@ -91,7 +91,7 @@ describe('Catalog', () => {
     let now = 0;
     const a = scriptedLoader('a');
     a.answer(() => [offer('m5.large', 1)]);
-    const catalog = new Catalog({ loaders: [a.loader], ttlMs: 1000, now: () => now });
+    const catalog = new Catalog({ loaders: [a.loader], ttlMs: 1000, clock: () => now });
     await catalog.current();
     now = 500;
     await catalog.current();
@@ -110,10 +110,10 @@ describe('Catalog', () => {
     const store = createMemoryStore();
     const a = scriptedLoader('a');
     a.answer(() => [offer('g5.xlarge', 1.006, { gpu: { model: 'a10g', count: 1, memoryGiB: 24 }, spotHourly: 0.4, spotInterruption: '15-20%', zone: 'us-east-1a' })]);
-    const first = new Catalog({ loaders: [a.loader], store, now: () => 1_000 });
+    const first = new Catalog({ loaders: [a.loader], store, clock: () => 1_000 });
     const report = await first.refresh();
     expect(report.persisted).toBe(true);
-    const second = new Catalog({ loaders: [a.loader], store, now: () => 2_000 });
+    const second = new Catalog({ loaders: [a.loader], store, clock: () => 2_000 });
     const restored = await second.current();
     expect(a.calls).toBe(1);
     expect(restored.offers).toEqual((await first.current()).offers);

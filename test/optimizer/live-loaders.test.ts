@@ -6,20 +6,18 @@ import { Catalog } from '../../src/optimizer/catalog.js';
 import { azureRetailPricesLoader, azureShapeFromName } from '../../src/optimizer/loaders/azure-retail-prices.js';
 import { gcpBillingCatalogLoader, readGcpSku } from '../../src/optimizer/loaders/gcp-billing-catalog.js';
 import { openstackRateCardLoader, rateCardLoader, type RateCard } from '../../src/optimizer/loaders/openstack-rate-card.js';
-import { startAzureRetailPricesEmulator } from '../../src/testing/emulators/azure-retail-prices.js';
+import { AZURE_RETAIL_PRICES_OPERATION, startAzureRetailPricesEmulator } from '../../src/testing/emulators/azure-retail-prices.js';
 import { startGcpBillingCatalogEmulator } from '../../src/testing/emulators/gcp-billing-catalog.js';
 import type { Offer } from '../../src/provider/types.js';
+import { collect } from '../helpers.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();
 });
 
-async function collect(loader: { load(o?: { signal?: AbortSignal }): AsyncIterable<Offer> }, signal?: AbortSignal): Promise<Offer[]> {
-  const out: Offer[] = [];
-  for await (const o of loader.load({ signal })) out.push(o);
-  return out;
-}
+/** Every offer a loader yields. */
+const loadAll = (loader: { load(o?: { signal?: AbortSignal }): AsyncIterable<Offer> }, signal?: AbortSignal): Promise<Offer[]> => collect(loader.load({ signal }));
 const key = (o: Offer) => `${o.region}/${o.instanceType}`;
 
 describe('Azure Retail Prices loader', () => {
@@ -27,8 +25,8 @@ describe('Azure Retail Prices loader', () => {
     const seeded = bundledOffers({ provider: 'azure', regions: ['eastus', 'westeurope'] });
     const emulator = await startAzureRetailPricesEmulator({ offers: seeded, pageSize: 50 });
     closers.push(() => emulator.close());
-    const offers = await collect(azureRetailPricesLoader({ endpoint: emulator.endpoint, regions: ['eastus', 'westeurope'], now: () => Date.UTC(2026, 10, 27) }));
-    expect(emulator.requests).toBeGreaterThan(10); // many pages were followed
+    const offers = await loadAll(azureRetailPricesLoader({ endpoint: emulator.endpoint, regions: ['eastus', 'westeurope'], clock: () => Date.UTC(2026, 10, 27) }));
+    expect(emulator.log.count()).toBeGreaterThan(10); // many pages were followed
     const byKey = new Map(offers.map((o) => [key(o), o]));
     expect(byKey.size).toBe(seeded.length);
     for (const s of seeded) {
@@ -46,13 +44,13 @@ describe('Azure Retail Prices loader', () => {
   it('retries throttling and server errors, then fails with a typed error the catalog reports', async () => {
     const emulator = await startAzureRetailPricesEmulator({ offers: bundledOffers({ provider: 'azure', regions: ['eastus'] }) });
     closers.push(() => emulator.close());
-    emulator.failNext(2, 429);
-    const offers = await collect(azureRetailPricesLoader({ endpoint: emulator.endpoint, regions: ['eastus'] }));
+    emulator.faults.failNext(AZURE_RETAIL_PRICES_OPERATION, { kind: 'unavailable', status: 429 }, { times: 2 });
+    const offers = await loadAll(azureRetailPricesLoader({ endpoint: emulator.endpoint, regions: ['eastus'] }));
     expect(offers.length).toBeGreaterThan(0);
 
     const catalog = new Catalog({ loaders: [azureRetailPricesLoader({ endpoint: emulator.endpoint, regions: ['eastus'] })] });
     await catalog.refresh();
-    emulator.failNext(100, 503);
+    emulator.faults.failNext(AZURE_RETAIL_PRICES_OPERATION, { kind: 'unavailable', status: 503 }, { times: 100 });
     const report = await catalog.refresh();
     expect(report.keptLastGood).toEqual(['azure-retail-prices']);
     expect(report.loaders[0]!.error).toMatch(/HTTP 503/);
@@ -70,7 +68,7 @@ describe('Azure Retail Prices loader', () => {
     closers.push(() => emulator.close());
     const controller = new AbortController();
     controller.abort();
-    await expect(collect(azureRetailPricesLoader({ endpoint: emulator.endpoint }), controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(loadAll(azureRetailPricesLoader({ endpoint: emulator.endpoint }), controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -81,8 +79,8 @@ describe('GCP Cloud Billing Catalog loader', () => {
     const machineTypes = bundledOffers({ provider: 'gcp' })
       .filter((o) => !o.gpu)
       .map((o) => ({ name: o.instanceType, vcpus: o.vcpus, memoryGiB: o.memoryGiB }));
-    const offers = await collect(gcpBillingCatalogLoader({ endpoint: emulator.endpoint, apiKey: 'k', pageSize: 7, machineTypes }));
-    expect(emulator.requests).toBeGreaterThan(10);
+    const offers = await loadAll(gcpBillingCatalogLoader({ endpoint: emulator.endpoint, apiKey: 'k', pageSize: 7, machineTypes }));
+    expect(emulator.log.count()).toBeGreaterThan(10);
     const seeded = bundledOffers({ provider: 'gcp' }).filter((o) => !o.gpu);
     const byKey = new Map(offers.map((o) => [key(o), o]));
     expect(byKey.size).toBe(seeded.length);
@@ -107,11 +105,11 @@ describe('GCP Cloud Billing Catalog loader', () => {
       apiKey: 'k',
       machineTypes: [{ name: 'a2-highgpu-1g', vcpus: 12, memoryGiB: 85, gpu: { model: 'a100', count: 1, memoryGiB: 40 } }],
     });
-    const [a2] = await collect(loader);
+    const [a2] = await loadAll(loader);
     expect(a2!.onDemandHourly).toBeCloseTo(3.673385, 6); // the list price of a2-highgpu-1g
     expect(a2!.spotHourly).toBeCloseTo(12 * 0.031611 * 0.3 + 85 * 0.004237 * 0.3 + 1.1, 6);
     expect(a2!.reserved1yHourly).toBeUndefined();
-    await expect(collect(gcpBillingCatalogLoader({ endpoint: emulator.endpoint, machineTypes: [] }))).rejects.toMatchObject({ name: 'AuthError' });
+    await expect(loadAll(gcpBillingCatalogLoader({ endpoint: emulator.endpoint, machineTypes: [] }))).rejects.toMatchObject({ name: 'AuthError' });
   });
 
   it('reads the SKU descriptions GCP writes', () => {
@@ -140,7 +138,7 @@ describe('OpenStack rate card', () => {
   };
 
   it('prices listed flavors: composed, fixed, and GPU flavors only when the card prices the GPU', async () => {
-    const offers = await collect(
+    const offers = await loadAll(
       rateCardLoader({
         ...card,
         flavors: [
@@ -179,10 +177,10 @@ describe('OpenStack rate card', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     closers.push(() => new Promise((r) => server.close(() => r())));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2.1`;
-    const offers = await collect(openstackRateCardLoader({ computeEndpoint: endpoint, token: async () => 'tok', card, pageSize: 3 }));
+    const offers = await loadAll(openstackRateCardLoader({ computeEndpoint: endpoint, token: async () => 'tok', card, pageSize: 3 }));
     expect(seen).toEqual(['/v2.1/flavors/detail?limit=3', '/v2.1/flavors/detail?limit=3&marker=f2', '/v2.1/flavors/detail?limit=3&marker=f5']);
     expect(offers.map((o) => o.instanceType)).toEqual(['m1.f0', 'm1.f1', 'm1.f2', 'm1.f4', 'm1.f5', 'm1.f6']);
     expect(offers[1]!.onDemandHourly).toBeCloseTo(2 * 0.01 + 2 * 0.002 + 10 * 0.0001, 12);
-    await expect(collect(openstackRateCardLoader({ computeEndpoint: endpoint, token: 'bad', card }))).rejects.toMatchObject({ name: 'AuthError' });
+    await expect(loadAll(openstackRateCardLoader({ computeEndpoint: endpoint, token: 'bad', card }))).rejects.toMatchObject({ name: 'AuthError' });
   });
 });

@@ -145,6 +145,30 @@ describe('OfferIndex', () => {
     expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, { minVcpus: 2 }, 20));
   });
 
+  it('with owners, groups and filters by owner as if each offer carried it, and leaves the offers as they are (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(offerArb, fc.constantFrom('one', 'two')), { maxLength: 200 }), fc.array(queryArb, { minLength: 1, maxLength: 10 }), (rows, queries) => {
+        const offers = rows.map(([o]) => o);
+        const owners = rows.map(([o, suffix]) => `${o.provider}-${suffix}`);
+        const index = OfferIndex.build(offers, { owners });
+        // The reference sees the owner in `provider`: what an index over relabelled copies would answer.
+        const relabelled = offers.map((o, i) => ({ ...o, provider: owners[i]! }));
+        const out = new Uint32Array(50);
+        for (const q of queries) {
+          const named = { ...q, providers: q.providers?.map((p) => `${p}-one`) };
+          const n = index.query(named, out);
+          expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(relabelled, named, 50));
+        }
+        for (let i = 0; i < offers.length; i++) {
+          expect(index.offer(i)).toBe(offers[i]);
+          expect(index.ownerOf(i)).toBe(owners[i]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => OfferIndex.build(bundledOffers({ provider: 'aws', regions: ['us-east-1'] }), { owners: [] })).toThrow(/owners/);
+  });
+
   it('rejects offers with non-finite sizes instead of ranking them arbitrarily', () => {
     const bad = { ...bundledOffers({ provider: 'aws', regions: ['us-east-1'] })[0]!, vcpus: Number.NaN };
     expect(() => OfferIndex.build([bad])).toThrow(/non-finite/);

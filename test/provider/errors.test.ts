@@ -3,16 +3,17 @@ import {
   AuthError,
   CapacityError,
   ConflictError,
-  ErrorCause,
   InvalidSpecError,
   NotFoundError,
   NovacronError,
+  type NovacronErrorOptions,
   ProviderUnavailableError,
   QuotaError,
   ThrottledError,
   TimeoutError,
   UnsupportedError,
 } from '../../src/index.js';
+import { ErrorCause } from '../../src/provider-utils/index.js';
 
 const all = [
   [CapacityError, 'CAPACITY', true],
@@ -25,6 +26,17 @@ const all = [
   [ProviderUnavailableError, 'PROVIDER_UNAVAILABLE', true],
   [TimeoutError, 'TIMEOUT', true],
 ] as const;
+
+/** An error class of another module, with a code of its own, as the open code set allows. */
+class LeaseLostError extends NovacronError {
+  constructor(options: NovacronErrorOptions) {
+    super('LEASE_LOST', true, options);
+    this.name = 'LeaseLostError';
+  }
+  static override isInstance(value: unknown): value is LeaseLostError {
+    return NovacronError.hasMarker(value, 'LEASE_LOST');
+  }
+}
 
 describe('error taxonomy', () => {
   it.each(all)('%o has its code, default retryability, provider prefix and marker', (Class, code, retryable) => {
@@ -54,6 +66,20 @@ describe('error taxonomy', () => {
     expect(NovacronError.isInstance(new Error('plain'))).toBe(false);
     expect(NovacronError.isInstance(null)).toBe(false);
     expect(NovacronError.isInstance('CAPACITY')).toBe(false);
+  });
+
+  it('lets another module define an error class with its own code and a cross-copy guard', () => {
+    const error = new LeaseLostError({ message: 'lease moved', provider: 'store' });
+    expect(error.code).toBe('LEASE_LOST');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('[novacron] [store] lease moved');
+    expect(LeaseLostError.isInstance(error)).toBe(true);
+    expect(NovacronError.isInstance(error)).toBe(true);
+    expect(ConflictError.isInstance(error)).toBe(false);
+    expect(LeaseLostError.isInstance(new ConflictError({ message: 'x' }))).toBe(false);
+    // A second copy of the package would build the same markers.
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('novacron.error')]: true, [Symbol.for('novacron.error.LEASE_LOST')]: true });
+    expect([foreign].filter(LeaseLostError.isInstance)).toEqual([foreign]);
   });
 
   it('keeps the cloud code, request id and status of the cause, and nothing else', () => {

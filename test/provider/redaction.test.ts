@@ -11,15 +11,12 @@ import {
   type NovacronError,
   ProviderUnavailableError,
   QuotaError,
-  redact,
-  redactString,
-  REDACTED,
   ThrottledError,
   TimeoutError,
   UnsupportedError,
-  withRetry,
   type NovacronEventName,
 } from '../../src/index.js';
+import { redact, redactString, REDACTED, withRetry } from '../../src/provider-utils/index.js';
 import { AllCandidatesFailedError, GroupIncompleteError, PlacementRefusedError } from '../../src/federation/index.js';
 
 // Secret-looking values of every kind the SDK handles. None of them is a real credential.
@@ -133,8 +130,8 @@ describe('redaction', () => {
     const manager = new FederationManager({ providers: [a, b], events: bus, logger });
     await manager.ready();
     for (const text of secretTexts) {
-      a.controls.failNext('createVM', new AuthError({ provider: 'a', message: text }));
-      b.controls.failNext('createVM', new AuthError({ provider: 'b', message: text, cause: new Error(text) }));
+      a.controls.faults.failNext('createVM', new AuthError({ provider: 'a', message: text }));
+      b.controls.faults.failNext('createVM', new AuthError({ provider: 'b', message: text, cause: new Error(text) }));
     }
     const error = await manager.createVM({ name: 'x', cpu: 1, memory: 1 }).catch((e: unknown) => e);
     expect(String((error as Error).message)).toMatch(/every candidate/);

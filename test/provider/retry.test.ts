@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, backoffDelay, createEventBus, isAbortError, sleep, ThrottledError, withRetry, type OperationRetriedEvent } from '../../src/index.js';
+import { AuthError, createEventBus, isAbortError, ThrottledError, type OperationRetriedEvent } from '../../src/index.js';
+import { backoffDelay, sleep, withRetry } from '../../src/provider-utils/index.js';
 
 describe('withRetry', () => {
   it('retries retryable errors and reports each retry as an event', async () => {

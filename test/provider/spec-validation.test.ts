@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidSpecError, parseByteQuantity, parseVMSpec, toGiB, type VMSpecInput } from '../../src/index.js';
+import { InvalidSpecError, type VMSpecInput } from '../../src/index.js';
+import { parseVMSpec } from '../../src/provider-utils/index.js';
+import { parseByteQuantity, toGiB } from '../../src/provider/quantity.js';
 
 const base: VMSpecInput = { name: 'app-1', cpu: 4, memory: '8Gi' };
 

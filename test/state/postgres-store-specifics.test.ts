@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidSpecError, ProviderUnavailableError } from '../../src/provider/errors.js';
 import type { StateStore, WatchEvent } from '../../src/state/index.js';
-import { createPostgresStore, POSTGRES_MIGRATIONS } from '../../src/state/postgres/index.js';
+import { createPostgresStore } from '../../src/state/postgres/index.js';
+import { POSTGRES_MIGRATIONS } from '../../src/state/postgres/postgres-schema.js';
 import { dropSchema, POSTGRES_URL, sql, uniqueSchema } from './postgres-test-database.js';
 
 const schema = uniqueSchema('specifics');

@@ -3,10 +3,18 @@
  * emulator must behave as EC2 does where the adapter depends on it.
  */
 import {
+  CreateImageCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeRegionsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   EC2Client,
+  StartInstancesCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   paginateDescribeInstances,
@@ -17,6 +25,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesFilterValue, parseQueryRequest } from '../../src/testing/emulators/ec2/query-request.js';
 import { startEc2Emulator, type Ec2Emulator } from '../../src/testing/emulators/ec2/index.js';
+import type { FaultError } from '../../src/testing/emulators/kit/fault-plan.js';
 
 let emu: Ec2Emulator;
 let ec2: EC2Client;
@@ -54,7 +63,7 @@ describe('EC2 emulator', () => {
   it('answers RunInstances and DescribeInstances in shapes the SDK reads (state codes, tags, placement)', async () => {
     // A clock of the test's own makes the eventual-consistency window and pending → running exact.
     let now = Date.parse('2026-11-27T10:00:00Z');
-    const clocked = await startEc2Emulator({ now: () => now, timings: { pendingMs: 1000, consistencyWindowMs: 500 } });
+    const clocked = await startEc2Emulator({ clock: () => now, timings: { pendingMs: 1000, consistencyWindowMs: 500 } });
     const client = new EC2Client({ endpoint: clocked.endpoint, region: 'us-east-1', credentials: clocked.providerOptions.credentials, maxAttempts: 1 });
     try {
       const images = await client.send(new DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-*'] }] }));
@@ -155,7 +164,7 @@ describe('EC2 emulator', () => {
 
   it('runs out of capacity per zone, and enforces quotas', async () => {
     const ami = await ubuntuAmi();
-    emu.faults.setCapacity('us-east-1b', 0, 'm5.large');
+    emu.faults.capacity({ zone: 'us-east-1b', type: 'm5.large' }, 0);
     const ice = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'm5.large', Placement: { AvailabilityZone: 'us-east-1b' } }))));
     expect(ice.name).toBe('InsufficientInstanceCapacity');
     expect(ice.status).toBe(500);
@@ -163,14 +172,14 @@ describe('EC2 emulator', () => {
     const unsupported = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'p3.2xlarge', Placement: { AvailabilityZone: 'us-east-1c' } }))));
     expect(unsupported.name).toBe('Unsupported');
 
-    emu.faults.quotas = { maxOnDemandVcpus: 4 };
+    emu.faults.quota('vcpus', 4);
     const vcpu = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceType: 'm5.2xlarge' }))));
     expect(vcpu.name).toBe('VcpuLimitExceeded');
     emu.faults.reset();
   });
 
   it('throttles the chosen share of calls with 503 RequestLimitExceeded', async () => {
-    emu.faults.throttle(1, { actions: ['DescribeRegions'] });
+    emu.faults.throttle(1, { operations: ['DescribeRegions'] });
     await ec2.send(new DescribeInstancesCommand({})); // not throttled: another action
     const throttled = await caught(ec2.send(new DescribeRegionsCommand({})));
     expect(throttled.name).toBe('RequestLimitExceeded');
@@ -202,12 +211,155 @@ describe('EC2 emulator', () => {
     pricing.destroy();
   });
 
+  it('says each fault kind of the shared vocabulary in EC2 words, honouring an explicit code', async () => {
+    const cases: [FaultError, string, number][] = [
+      [{ kind: 'capacity' }, 'InsufficientInstanceCapacity', 500],
+      [{ kind: 'quota' }, 'VcpuLimitExceeded', 400],
+      [{ kind: 'quota', code: 'InstanceLimitExceeded' }, 'InstanceLimitExceeded', 400],
+      [{ kind: 'throttled' }, 'RequestLimitExceeded', 503],
+      [{ kind: 'unavailable' }, 'Unavailable', 503],
+      [{ kind: 'auth' }, 'RequestExpired', 400],
+      [{ kind: 'auth', code: 'AuthFailure' }, 'AuthFailure', 401],
+      [{ kind: 'internal' }, 'InternalError', 500],
+      [{ kind: 'invalid', code: 'InvalidParameterCombination', status: 422 }, 'InvalidParameterCombination', 422],
+    ];
+    for (const [fault, code, status] of cases) {
+      emu.faults.failNext('DescribeRegions', fault);
+      const error = await caught(ec2.send(new DescribeRegionsCommand({})));
+      expect([error.name, error.status], JSON.stringify(fault)).toEqual([code, status]);
+    }
+    expect((await ec2.send(new DescribeRegionsCommand({}))).Regions?.length).toBeGreaterThan(0);
+  });
+
+  it('enforces the instance and spot quotas of the shared vocabulary with EC2 codes', async () => {
+    const ami = await ubuntuAmi();
+    const live = emu.instances().filter((i) => ['pending', 'running', 'stopping', 'shutting-down'].includes(i.state)).length;
+    emu.faults.quota('instances', live);
+    expect((await caught(ec2.send(new RunInstancesCommand(runInput(ami))))).name).toBe('InstanceLimitExceeded');
+    emu.faults.quota('instances', undefined);
+    emu.faults.quota('spot-instances', 0);
+    const spot = await caught(ec2.send(new RunInstancesCommand(runInput(ami, { InstanceMarketOptions: { MarketType: 'spot' } }))));
+    expect(spot.name).toBe('MaxSpotInstanceCountExceeded');
+    emu.faults.reset();
+  });
+
+  it('refuses the Price List API in its own words while the credentials are expired', async () => {
+    const pricing = new PricingClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: emu.providerOptions.credentials, maxAttempts: 1 });
+    emu.faults.expireCredentials();
+    try {
+      const expired = await caught(pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2' })));
+      expect([expired.name, expired.status]).toEqual(['ExpiredTokenException', 400]);
+      expect((await caught(ec2.send(new DescribeRegionsCommand({})))).name).toBe('RequestExpired');
+    } finally {
+      emu.faults.restoreCredentials();
+    }
+    emu.faults.throttle(1, { operations: ['GetProducts'] });
+    const throttled = await caught(pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2' })));
+    expect([throttled.name, throttled.status]).toEqual(['ThrottlingException', 400]);
+    emu.faults.reset();
+    pricing.destroy();
+  });
+
   it('counts calls per action', async () => {
     emu.stats.reset();
     await ec2.send(new DescribeInstancesCommand({}));
     await ec2.send(new DescribeInstancesCommand({}));
     expect(emu.stats.count('DescribeInstances')).toBe(2);
     expect(emu.stats.count()).toBe(2);
+  });
+});
+
+describe('EC2 emulator networks', () => {
+  it('models a default VPC with one default subnet per zone and a default group, and answers the Describe calls with their filters and errors', async () => {
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+    expect(vpcs.Vpcs).toHaveLength(1);
+    const vpcId = vpcs.Vpcs![0]!.VpcId!;
+    expect(vpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
+    expect(vpcs.Vpcs![0]).toMatchObject({ IsDefault: true, CidrBlock: '172.31.0.0/16' });
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'default-for-az', Values: ['true'] }] }));
+    expect(subnets.Subnets!.map((x) => x.AvailabilityZone).sort()).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(subnets.Subnets!.every((x) => x.MapPublicIpOnLaunch === true && /^subnet-[0-9a-f]{17}$/.test(x.SubnetId!))).toBe(true);
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }));
+    expect(groups.SecurityGroups).toHaveLength(1);
+    const byName = await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }));
+    expect(byName.SecurityGroups![0]!.GroupId).toBe(groups.SecurityGroups![0]!.GroupId);
+
+    expect((await caught(ec2.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-0123456789abcdef0'] })))).name).toBe('InvalidSubnetID.NotFound');
+    expect((await caught(ec2.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-web'] })))).name).toBe('InvalidSubnetID.Malformed');
+    expect((await caught(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0123456789abcdef0'] })))).name).toBe('InvalidGroup.NotFound');
+    expect((await caught(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['web'] })))).name).toBe('InvalidGroupId.Malformed');
+    expect((await caught(ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['nope'] })))).name).toBe('InvalidGroup.NotFound');
+    expect((await caught(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] })))).name).toBe('InvalidVpcID.NotFound');
+    expect((await caught(ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'colour', Values: ['x'] }] })))).name).toBe('InvalidParameterValue');
+  });
+
+  it('assigns public addresses as EC2 does: the interface flag, else the subnet', async () => {
+    const ami = await ubuntuAmi();
+    const own = emu.createSubnet({ zone: 'us-east-1b', cidr: '172.31.64.0/24' }); // maps none
+    const launch = async (extra: Partial<RunInstancesCommandInput>) => (await ec2.send(new RunInstancesCommand(runInput(ami, extra)))).Instances![0]!.InstanceId!;
+    expect(emu.instance(await launch({}))!.publicIp).toBeDefined(); // default subnet maps public addresses
+    expect(emu.instance(await launch({ NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: false }] }))!.publicIp).toBeUndefined();
+    expect(emu.instance(await launch({ SubnetId: own.subnetId }))!.publicIp).toBeUndefined();
+    const asked = emu.instance(await launch({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: own.subnetId, AssociatePublicIpAddress: true }] }))!;
+    expect(asked).toMatchObject({ subnetId: own.subnetId, zone: 'us-east-1b' });
+    expect(asked.publicIp).toBeDefined();
+  });
+
+  it('refuses the network combinations EC2 refuses', async () => {
+    const ami = await ubuntuAmi();
+    const subnet = emu.defaultSubnet('us-east-1a').subnetId;
+    const vpc = emu.createVpc({ cidr: '10.9.0.0/16' });
+    const foreign = emu.createSecurityGroup({ vpcId: vpc.vpcId, name: 'foreign' });
+    const refusal = (extra: Partial<RunInstancesCommandInput>) => caught(ec2.send(new RunInstancesCommand(runInput(ami, extra))));
+    const before = emu.instances().length;
+    expect((await refusal({ SubnetId: subnet, NetworkInterfaces: [{ DeviceIndex: 0 }] })).name).toBe('InvalidParameterCombination');
+    expect((await refusal({ SecurityGroupIds: [foreign.groupId], NetworkInterfaces: [{ DeviceIndex: 0 }] })).name).toBe('InvalidParameterCombination');
+    expect((await refusal({ NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: true }, { DeviceIndex: 1 }] })).message).toMatch(/multiple network interfaces/);
+    expect((await refusal({ NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['web'] }] })).name).toBe('InvalidGroupId.Malformed');
+    expect((await refusal({ NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-0123456789abcdef0'] }] })).name).toBe('InvalidGroup.NotFound');
+    const mismatch = await refusal({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet, Groups: [foreign.groupId] }] });
+    expect(mismatch.name).toBe('InvalidParameter');
+    expect(mismatch.message).toBe(`Security group ${foreign.groupId} and subnet ${subnet} belong to different networks.`);
+    const zone = await refusal({ SubnetId: subnet, Placement: { AvailabilityZone: 'us-east-1c' } });
+    expect(zone.name).toBe('InvalidParameterValue');
+    expect(zone.message).toContain('us-east-1a');
+    expect((await refusal({ IamInstanceProfile: { Name: 'ghost' } })).message).toMatch(/iamInstanceProfile\.name is invalid/);
+    expect((await refusal({ IamInstanceProfile: { Arn: `arn:aws:iam::${emu.accountId}:role/ghost` } })).message).toMatch(/iamInstanceProfile\.arn is invalid/);
+    expect(emu.instances().length).toBe(before);
+  });
+
+  it('answers IncorrectInstanceState for starting a terminated instance', async () => {
+    const ami = await ubuntuAmi();
+    const id = (await ec2.send(new RunInstancesCommand(runInput(ami)))).Instances![0]!.InstanceId!;
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    const refused = await caught(ec2.send(new StartInstancesCommand({ InstanceIds: [id] })));
+    expect(refused.name).toBe('IncorrectInstanceState');
+  });
+});
+
+describe('EC2 emulator snapshots', () => {
+  it('makes a snapshot per CreateImage, keeps it while the AMI is registered, and lets it go after DeregisterImage', async () => {
+    const ami = await ubuntuAmi();
+    const id = (await ec2.send(new RunInstancesCommand(runInput(ami)))).Instances![0]!.InstanceId!;
+    const image = await ec2.send(new CreateImageCommand({ InstanceId: id, Name: `snap-test-${id}` }));
+    const imageId = image.ImageId!;
+    const described = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    const snapshotId = described.Images![0]!.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+    const snapshots = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: [snapshotId] }));
+    expect(snapshots.Snapshots![0]).toMatchObject({ SnapshotId: snapshotId, OwnerId: emu.accountId });
+    expect(snapshots.Snapshots![0]!.Description).toContain(imageId);
+
+    const inUse = await caught(ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })));
+    expect(inUse.name).toBe('InvalidSnapshot.InUse');
+    expect(inUse.message).toBe(`The snapshot ${snapshotId} is currently in use by ${imageId}`);
+    await ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
+    expect(emu.ownImages().some((i) => i.imageId === imageId)).toBe(false);
+    expect(emu.snapshots().some((x) => x.snapshotId === snapshotId)).toBe(true); // DeregisterImage leaves it
+    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+    expect(emu.snapshots().some((x) => x.snapshotId === snapshotId)).toBe(false);
+    expect((await caught(ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })))).name).toBe('InvalidSnapshot.NotFound');
+    expect((await caught(ec2.send(new DeregisterImageCommand({ ImageId: imageId })))).name).toBe('InvalidAMIID.NotFound');
+    expect((await caught(ec2.send(new DeregisterImageCommand({ ImageId: ami })))).name).toBe('AuthFailure'); // not ours
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { Offer, ProviderKind } from '../../provider/types.js';
 import type { RejectionSummary } from '../federation-errors.js';
+import type { PlacementTarget } from '../placement-target.js';
 import { renderDecision } from './explanation.js';
 import type { PlacementStrategy, ScoreWeights, SpotPolicy } from './placement-request.js';
 
@@ -32,21 +33,13 @@ export interface PolicyBonus {
 }
 
 /** A feasible placement with its score. */
-export interface PlacementCandidate {
-  /** Provider name. */
-  readonly provider: string;
-  /** Provider kind. */
+export interface PlacementCandidate extends PlacementTarget {
+  /** Cloud kind of the provider (the offer's `provider`); `provider` is the registered name. */
   readonly providerKind: ProviderKind;
-  /** Region. */
-  readonly region: string;
   /** Zone to ask for, when one must be named (zone-priced offers, or zones blocked after failures). */
   readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** The offer. */
+  /** The offer, as the provider's catalog lists it (`offer.provider` is the cloud kind). */
   readonly offer: Offer;
-  /** Runs on spot capacity. */
-  readonly spot: boolean;
   /** Why spot was allowed, when it is spot. */
   readonly spotReason: string | undefined;
   /** Price per hour the score used. */

@@ -82,8 +82,8 @@ export interface LatencyMatrixOptions {
   overrides?: Readonly<Record<string, number>> | undefined;
   /** Leave out the built-in published table. */
   withoutPublishedTable?: boolean | undefined;
-  /** Clock for probe dates (default `Date.now`). */
-  now?: (() => number) | undefined;
+  /** Clock for probe dates, in epoch milliseconds (default `Date.now`). */
+  clock?: (() => number) | undefined;
 }
 
 /** Round-trip times between regions: probes, then the table, then the distance model. */
@@ -95,7 +95,7 @@ export class LatencyMatrix {
 
   /** Creates a matrix with the built-in table and any overrides. */
   constructor(options: LatencyMatrixOptions = {}) {
-    this.now = options.now ?? Date.now;
+    this.now = options.clock ?? Date.now;
     if (!options.withoutPublishedTable) {
       for (const [a, b, rttMs] of PUBLISHED_RTT_MS) this.table.set(pairKey(a, b), { rttMs, ...PUBLISHED_SOURCE });
     }

@@ -36,10 +36,8 @@ export interface DecideOptions {
 
 /** Options of {@link PlacementEngine}. */
 export interface PlacementEngineOptions {
-  /** Providers with their defaults and regions. */
+  /** Providers with their defaults, regions and offers. */
   readonly providers: readonly PlacementProvider[];
-  /** Offers of every provider; `offer.provider` must be the provider's name. */
-  readonly offers: readonly Offer[];
   /** Federation policies. */
   readonly policies?: readonly Policy[] | undefined;
   /** Round-trip times. */
@@ -77,7 +75,16 @@ export class PlacementEngine {
   /** Builds the engine and its offer index. */
   constructor(options: PlacementEngineOptions) {
     this.providers = new Map(options.providers.map((p) => [p.provider.name, p]));
-    this.index = OfferIndex.build(options.offers);
+    // One index over every provider's offers, owned by provider name: offers keep their kind.
+    const offers: Offer[] = [];
+    const owners: string[] = [];
+    for (const p of options.providers) {
+      for (const o of p.offers) {
+        offers.push(o);
+        owners.push(p.provider.name);
+      }
+    }
+    this.index = OfferIndex.build(offers, { owners });
     this.policies = orderPolicies(options.policies ?? []);
     this.latency = options.latency;
     this.carbon = options.carbon;

@@ -27,6 +27,8 @@ export interface RuleRejection {
 
 /** An offer the offer-level rules admitted, with the price and zone they settled on; not yet scored. */
 export interface RawCandidate {
+  /** Registered name of the provider selling the offer (`offer.provider` is its kind). */
+  readonly provider: string;
   /** Position of the offer in the offer index. */
   readonly position: number;
   /** The offer. */
@@ -207,7 +209,7 @@ export class DecisionRules {
     if (families && families.length > 0 && !families.includes(instanceFamily(offer.instanceType))) return `family ${instanceFamily(offer.instanceType)} is outside [${families.join(', ')}]`;
     const zone = this.zoneFor(offer, entry);
     if (zone === null) return 'every zone is blocked or excluded';
-    return { position, offer, spot, price, zone };
+    return { provider: entry.provider.name, position, offer, spot, price, zone };
   }
 
   /** The zone to name: the offer's own, or the first allowed one when some zones are ruled out; `null` when none is allowed. */
@@ -215,7 +217,7 @@ export class DecisionRules {
     const { constraints, exclusions, spec } = this;
     if (offer.zone !== undefined && !this.zoneRules) return offer.zone;
     const allowed = (zone: string): boolean =>
-      exclusions.zone(offer.provider, offer.region, zone) === undefined &&
+      exclusions.zone(entry.provider.name, offer.region, zone) === undefined &&
       constraints.every((c) => c.type !== 'zone' || (c.operator === 'in' ? c.values.includes(zone) : !c.values.includes(zone)));
     if (offer.zone !== undefined) return allowed(offer.zone) ? offer.zone : null;
     if (spec.zone !== undefined) return allowed(spec.zone) ? spec.zone : null;

@@ -136,7 +136,7 @@ export class ScoredCandidate implements RankFields {
     return this.raw.price;
   }
   get provider(): string {
-    return this.raw.offer.provider;
+    return this.raw.provider;
   }
   get region(): string {
     return this.raw.offer.region;
@@ -273,7 +273,7 @@ export class Scorer {
   private bonusesOf(c: RawCandidate): PolicyBonus[] {
     const out: PolicyBonus[] = [];
     if (this.prefers.length === 0) return out;
-    const identity = { provider: c.offer.provider, providerKind: this.sources.kindOf(c.offer.provider), spot: c.spot };
+    const identity = { provider: c.provider, providerKind: this.sources.kindOf(c.provider), spot: c.spot };
     for (const p of this.prefers) {
       const a = p.action as Extract<Policy['action'], { type: 'prefer' }>;
       const byProvider = a.providers ? a.providers.some((t) => targetMatches(t, identity)) : true;
@@ -286,7 +286,7 @@ export class Scorer {
   /** The candidate's score; nothing is allocated beyond the result record. */
   score(c: RawCandidate, pair: number): ScoredCandidate {
     const w = this.weights;
-    this.pairTerms(pair, c.offer.provider, c.offer.region);
+    this.pairTerms(pair, c.provider, c.offer.region);
     const cost = this.costScore(c.price);
     const performance = w.performance > 0 ? performanceScore(c.offer, c.spot) : 0;
     const carbon = w.carbon > 0 ? carbonScore(this.sources.carbonOf(c.position)) : 0;
@@ -299,7 +299,7 @@ export class Scorer {
   /** The full candidate, components and all. */
   materialize(s: ScoredCandidate): PlacementCandidate {
     const c = s.raw;
-    const provider = c.offer.provider;
+    const provider = c.provider;
     const rtt = this.rtt[s.pair]!;
     const carbon = this.sources.carbonOf(c.position);
     return {

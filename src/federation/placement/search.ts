@@ -141,7 +141,7 @@ export class CandidateSearch {
     this.memoryOf = new Float64Array(index.size);
     for (let i = 0; i < index.size; i++) {
       const o = index.offer(i);
-      this.pairOf[i] = pairIds.get(`${o.provider}|${o.region}`) ?? none;
+      this.pairOf[i] = pairIds.get(`${index.ownerOf(i)}|${o.region}`) ?? none;
       this.vcpusOf[i] = o.vcpus;
       this.memoryOf[i] = o.memoryGiB;
     }
@@ -299,9 +299,9 @@ export class CandidateSearch {
 
   /** The offer at `position`, if its pair is allowed and the offer-level rules admit it; else the reason. */
   private admit(ctx: RunContext, position: number, spot: boolean): RawCandidate | string {
-    if (this.pairMask[this.pairOf[position]!] !== 1) return 'pair';
-    const offer = this.index.offer(position);
-    return ctx.rules.admitOffer(this.providers.get(offer.provider)!, position, offer, spot);
+    const pair = this.pairOf[position]!;
+    if (this.pairMask[pair] !== 1) return 'pair';
+    return ctx.rules.admitOffer(this.providers.get(this.pairProvider[pair]!)!, position, this.index.offer(position), spot);
   }
 
   /** On the explained path: account for every allowed provider × region, scoring its best offer or saying why none fits. */

@@ -98,7 +98,7 @@ export interface AzureRetailPricesLoaderOptions {
   /** The `fetch` to use. */
   readonly fetch?: FetchLike | undefined;
   /** Clock, for the offers' `asOf` (default `Date.now`). */
-  readonly now?: (() => number) | undefined;
+  readonly clock?: (() => number) | undefined;
   /** Stop after this many pages per query, a guard against a server that never ends (default 10,000). */
   readonly maxPages?: number | undefined;
 }
@@ -168,7 +168,7 @@ export function azureRetailPricesLoader(options: AzureRetailPricesLoaderOptions 
     name: options.name ?? source,
     async *load(call: CallOptions = {}): AsyncIterable<Offer> {
       const shapes = options.shapes ?? (await defaultShapes());
-      const asOf = new Date((options.now ?? Date.now)()).toISOString();
+      const asOf = new Date((options.clock ?? Date.now)()).toISOString();
       const filters = (options.regions && options.regions.length > 0 ? options.regions : [undefined]).map(
         (region) => `serviceName eq 'Virtual Machines'${region ? ` and armRegionName eq '${region.replace(/'/g, "''")}'` : ''}`,
       );

@@ -143,7 +143,7 @@ export interface GcpBillingCatalogLoaderOptions {
   /** The `fetch` to use. */
   readonly fetch?: FetchLike | undefined;
   /** Clock for `asOf` (default `Date.now`). */
-  readonly now?: (() => number) | undefined;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** How a SKU is bought. */
@@ -294,7 +294,7 @@ export function gcpBillingCatalogLoader(options: GcpBillingCatalogLoaderOptions 
         pageToken = page.nextPageToken ?? '';
       } while (pageToken);
 
-      const asOf = new Date((options.now ?? Date.now)()).toISOString();
+      const asOf = new Date((options.clock ?? Date.now)()).toISOString();
       const compose = (region: string, m: GcpMachineType, usage: Usage): number | undefined => {
         const family = m.family ?? m.name.split('-')[0]!;
         const core = rates.get(`${region}|core|${family}`)?.[usage];

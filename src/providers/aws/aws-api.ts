@@ -92,11 +92,14 @@ export class AwsApi {
 
   /** The EC2 SDK module, imported on first use. */
   ec2Module(): Promise<Ec2Module> {
-    this.ec2ModulePromise ??= import('@aws-sdk/client-ec2').catch((error: unknown) => {
+    this.ec2ModulePromise ??= import('@aws-sdk/client-ec2').catch(async (error: unknown) => {
       this.ec2ModulePromise = undefined;
+      // Name every missing package at once, not one per run.
+      const pricingMissing = this.options.pricingClient === undefined && !(await import('@aws-sdk/client-pricing').then(() => true, () => false));
+      const missing = ['@aws-sdk/client-ec2', ...(pricingMissing ? ['@aws-sdk/client-pricing'] : [])];
       throw new ProviderUnavailableError({
         provider: this.options.providerName,
-        message: 'cannot load @aws-sdk/client-ec2; install it (npm i @aws-sdk/client-ec2) to use novacron/aws',
+        message: `cannot load ${missing.join(' and ')}; install ${missing.length > 1 ? 'them' : 'it'} (npm i ${missing.join(' ')}) to use novacron/aws${pricingMissing ? ' (without @aws-sdk/client-pricing, list prices come from the bundled snapshot)' : ''}`,
         cause: error,
         retryable: false,
       });
@@ -109,7 +112,7 @@ export class AwsApi {
       this.pricingModulePromise = undefined;
       throw new ProviderUnavailableError({
         provider: this.options.providerName,
-        message: 'cannot load @aws-sdk/client-pricing; install it (npm i @aws-sdk/client-pricing) for AWS prices',
+        message: 'cannot load @aws-sdk/client-pricing; install it (npm i @aws-sdk/client-pricing) for live AWS list prices (the bundled snapshot is used meanwhile)',
         cause: error,
         retryable: false,
       });
@@ -149,7 +152,8 @@ export class AwsApi {
                 region: this.options.pricingRegion ?? 'us-east-1',
                 ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
                 ...(this.options.pricingEndpoint !== undefined ? { endpoint: this.options.pricingEndpoint } : {}),
-                maxAttempts: this.maxAttempts,
+                // Prices are optional (the catalog falls back to the snapshot): one retry, not a storm.
+                maxAttempts: Math.min(this.maxAttempts, 2),
                 retryStrategy: this.retryStrategy,
                 requestHandler: this.requestHandler,
               }),

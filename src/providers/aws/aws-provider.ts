@@ -42,9 +42,10 @@ import {
   type VMSpecInput,
 } from '../../provider/types.js';
 import { AwsApi, type Ec2Module } from './aws-api.js';
-import { AwsCatalog, PRICE_SOURCES, type RegionCatalog } from './offer-catalog.js';
-import { toNovacronError } from './error-mapping.js';
+import { AwsCatalog, PRICE_SOURCES, type RegionCatalog, type SpotPrices } from './offer-catalog.js';
+import { awsErrorCode, toNovacronError } from './error-mapping.js';
 import { AmiResolver, isAmiId, type ResolvedImage } from './image-resolution.js';
+import { AwsNetworkResolver, type SubnetFacts } from './network-resolution.js';
 import { AwsWaiters, WaiterGaveUp, type InstanceTarget } from './aws-waiters.js';
 import { tieredCost } from './pricing.js';
 import { regionGeo } from './region-geo.js';
@@ -64,9 +65,12 @@ export interface AwsStateStoreLike {
 export interface AwsProviderDefaults {
   /** Instance families selection may choose from (`['t3', 'm5']`); all when absent. */
   readonly instanceFamilies?: readonly string[] | undefined;
-  /** Subnet id for specs that name none (the default VPC's subnet otherwise). */
+  /**
+   * Subnet id for specs that name none (the default subnet of the zone otherwise). It fixes the
+   * zone: a spec asking for another zone is refused.
+   */
   readonly subnetId?: string | undefined;
-  /** Security group ids for specs that name none. */
+  /** Security groups for specs that name none: ids, or names looked up in the subnet's VPC (the default VPC without a subnet). */
   readonly securityGroupIds?: readonly string[] | undefined;
   /** Ask for spot capacity when a spec does not say (default `false`). */
   readonly spot?: boolean | undefined;
@@ -126,8 +130,14 @@ export interface AwsProviderOptions {
   readonly endpoint?: string | undefined;
   /** Price List endpoint override. */
   readonly pricingEndpoint?: string | undefined;
-  /** Price List region (default `us-east-1`). */
+  /** Price List region (default `us-east-1`; the API is also served from `eu-central-1` and `ap-south-1`). */
   readonly pricingRegion?: string | undefined;
+  /**
+   * After the Price List API failed (unreachable, `AccessDenied`, 5xx), how long list prices come
+   * from the bundled snapshot before the API is asked again, in ms (default 10 minutes). The
+   * fallback is reported once as a `provider.degraded` event.
+   */
+  readonly pricingRetryMs?: number | undefined;
   /** Defaults for specs. */
   readonly defaults?: AwsProviderDefaults | undefined;
   /** Federation id, written as a tag and used to scope `listVMs`. */
@@ -193,6 +203,10 @@ const IMPORT_FORMATS: Partial<Record<ImageFormat, string>> = { vmdk: 'VMDK', vhd
 /** What a create needs once the catalog and the image are known. */
 interface LaunchPlan {
   readonly region: string;
+  /** The zone the type was chosen for: the subnet's when there is one, else the spec's. */
+  readonly zone: string | undefined;
+  /** The subnet (spec's, else the provider default), when one is set. */
+  readonly subnet: SubnetFacts | undefined;
   readonly instanceType: string;
   readonly catalog: RegionCatalog;
   readonly image: ResolvedImage | undefined;
@@ -215,6 +229,7 @@ export class AwsProvider implements ProviderV1 {
   private readonly region: string;
   private readonly regionList: readonly string[];
   private readonly images: AmiResolver;
+  private readonly network: AwsNetworkResolver;
   private readonly waiters: AwsWaiters;
   /** Instances this process created or saw, with their region and when they were created. */
   private readonly known = new Map<string, { region: string; createdAt: number }>();
@@ -226,8 +241,19 @@ export class AwsProvider implements ProviderV1 {
     this.name = options.name ?? `aws-${options.region}`;
     this.regionList = [...new Set([options.region, ...(options.regions ?? [])])];
     this.api = new AwsApi({ ...options, providerName: this.name });
-    this.catalog = new AwsCatalog(this.api, this.region, { catalogMs: options.catalogTtlMs ?? 3_600_000, spotMs: options.spotTtlMs ?? 300_000 });
+    this.catalog = new AwsCatalog(this.api, this.region, { catalogMs: options.catalogTtlMs ?? 3_600_000, spotMs: options.spotTtlMs ?? 300_000 }, Date.now, {
+      retryMs: options.pricingRetryMs,
+      // Reported once: every call after it works from the snapshot without a word.
+      onFallback: ({ fallback, error }) =>
+        options.events?.publish('provider.degraded', {
+          provider: this.name,
+          capability: 'pricing',
+          fallback,
+          message: `the AWS Price List API could not be used (${error instanceof Error ? error.message : String(error)}); list prices come from the bundled snapshot`,
+        }),
+    });
     this.images = new AmiResolver(this.api, this.name);
+    this.network = new AwsNetworkResolver(this.api, this.name);
     this.waiters = new AwsWaiters(this.api, this.name, { ...options.waiter, waitTimeoutMs: options.waitTimeoutMs });
     this.capabilities = {
       spot: true,
@@ -262,19 +288,22 @@ export class AwsProvider implements ProviderV1 {
     }
     const clientToken = key !== undefined ? clientTokenFor(key) : undefined;
     const defaults = this.options.defaults ?? {};
+    // Names are resolved to ids in the subnet's VPC (the default VPC without one): EC2 takes only ids here.
+    const groups = spec.network.securityGroups.length > 0 ? spec.network.securityGroups : (defaults.securityGroupIds ?? []);
+    const securityGroupIds = await this.network.groupIds(plan.region, plan.subnet?.vpcId, groups, signal);
     const runInput = this.wrapSpecErrors(() =>
       toRunInstancesInput(spec, {
         instanceType: plan.instanceType,
         imageId: image.imageId,
         clientToken,
-        subnetId: spec.network.subnet ?? defaults.subnetId,
-        securityGroupIds: spec.network.securityGroups.length > 0 ? spec.network.securityGroups : (defaults.securityGroupIds ?? []),
+        subnetId: plan.subnet?.subnetId,
+        securityGroupIds,
         tags: launchTags(spec, { providerName: this.name, specHash, federationId: this.options.federationId, idempotencyKey: key }),
         kmsKeyId: defaults.kmsKeyId,
         rootDeviceName: image.rootDeviceName,
       }),
     );
-    const ctx = { operation: 'createVM', zone: spec.zone, instanceType: plan.instanceType, mutating: true };
+    const ctx = { operation: 'createVM', zone: plan.zone, instanceType: plan.instanceType, mutating: true };
     let instance: Instance | undefined;
     let reused = false;
     try {
@@ -300,7 +329,7 @@ export class AwsProvider implements ProviderV1 {
     if (!instance?.InstanceId) throw new ProviderUnavailableError({ provider: this.name, message: 'createVM: RunInstances answered without an instance' });
     const id = instance.InstanceId;
     this.remember(id, plan.region, Date.now());
-    const vm = this.toVM(instance, plan.region, plan.catalog);
+    const vm = this.toVM(instance, plan.region, plan.catalog, await this.spotFor(instance, plan.region, signal));
     // No VM is ever lost: its id is recorded before anything can wait or fail.
     if (key !== undefined && this.options.stateStore) {
       try {
@@ -335,7 +364,7 @@ export class AwsProvider implements ProviderV1 {
     const found = await this.findByClientToken(clientTokenFor(idempotencyKey), { regions: this.regionList, operation: 'findByIdempotencyKey', signal });
     if (!found?.instance.InstanceId) return undefined;
     if (!this.known.has(found.instance.InstanceId)) this.remember(found.instance.InstanceId, found.region, 0);
-    return this.toVM(found.instance, found.region, await this.catalog.peekRegion(found.region));
+    return this.toVM(found.instance, found.region, await this.catalog.peekRegion(found.region), await this.spotFor(found.instance, found.region, signal));
   }
 
   /**
@@ -373,18 +402,16 @@ export class AwsProvider implements ProviderV1 {
   async getVM(id: string, options: CallOptions = {}): Promise<VM> {
     throwIfAborted(options.signal);
     const { instance, region } = await this.describe(id, 'getVM', options.signal);
-    return this.toVM(instance, region, await this.catalog.peekRegion(region));
+    return this.toVM(instance, region, await this.catalog.peekRegion(region), await this.spotFor(instance, region, options.signal));
   }
 
   /** Streams instances of the configured regions, paging DescribeInstances with label and state filters pushed down; terminated ones are skipped unless asked for. */
   async *listVMs(filter: ListVMsFilter = {}, options: CallOptions = {}): AsyncIterable<VM> {
     const { signal } = options;
     throwIfAborted(signal);
-    let regions = filter.region !== undefined ? [filter.region] : this.regionList;
-    if (filter.region !== undefined && !this.regionList.includes(filter.region)) {
-      const known = await this.catalog.regionNames(signal);
-      if (!known.includes(filter.region)) regions = [];
-    }
+    const regions = filter.region !== undefined ? [filter.region] : this.regionList;
+    // A region EC2 does not know is a mistake, not an empty answer.
+    if (filter.region !== undefined && !this.regionList.includes(filter.region)) await this.checkRegion(filter.region, signal);
     const filters: { Name: string; Values: string[] }[] = [];
     const labels = Object.entries(filter.labels ?? {});
     // `*` and `?` are wildcards in EC2 filter values; a label value means itself.
@@ -404,6 +431,7 @@ export class AwsProvider implements ProviderV1 {
     for (const region of regions) {
       const [client, sdk] = await Promise.all([this.api.ec2(region), this.api.ec2Module()]);
       const catalog = await this.catalog.peekRegion(region);
+      let spot: SpotPrices | undefined; // loaded at the region's first spot instance
       const pages = sdk.paginateDescribeInstances({ client, pageSize }, { Filters: filters.length > 0 ? filters : undefined }, { abortSignal: signal });
       const iterator = pages[Symbol.asyncIterator]();
       for (;;) {
@@ -417,7 +445,8 @@ export class AwsProvider implements ProviderV1 {
         if (step.done) break;
         for (const reservation of step.value?.Reservations ?? []) {
           for (const instance of reservation.Instances ?? []) {
-            const vm = this.toVM(instance, region, catalog);
+            if (instance.InstanceLifecycle === 'spot') spot ??= await this.spotFor(instance, region, signal);
+            const vm = this.toVM(instance, region, catalog, spot);
             if (vm.state === 'terminated' && !includeTerminated) continue;
             if (labels.length > 0 && !labels.every(([k, v]) => instance.Tags?.some((t) => t.Key === k && t.Value === v))) continue;
             if (wanted && !wanted.has(vm.state)) continue;
@@ -497,7 +526,7 @@ export class AwsProvider implements ProviderV1 {
     throwIfAborted(options.signal);
     const regions = region !== undefined ? [region] : this.regionList;
     for (const r of regions) {
-      if (!this.regionList.includes(r) && !(await this.catalog.regionNames(options.signal)).includes(r)) continue;
+      if (!this.regionList.includes(r)) await this.checkRegion(r, options.signal);
       yield* await this.catalog.offers(r, { spot: true, signal: options.signal });
     }
   }
@@ -533,7 +562,12 @@ export class AwsProvider implements ProviderV1 {
   // -------------------------------------------------------------------------------------------
   // Portability
 
-  /** CreateImage; with `export.bucket`, then ExportImage to S3 as VMDK, VHD or RAW. */
+  /**
+   * CreateImage; with `export.bucket`, then ExportImage to S3 as VMDK, VHD or RAW. The AMI of
+   * an S3 export is only a step: once the export task has ended, completed or failed, it is
+   * deregistered and its snapshots deleted. An `ami` export returns that AMI and keeps it
+   * (unless it never became available, when the caller never gets it).
+   */
   async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
     const { signal } = options;
     throwIfAborted(signal);
@@ -543,21 +577,39 @@ export class AwsProvider implements ProviderV1 {
       client.send(new sdk.CreateImageCommand({ InstanceId: id, Name: name, NoReboot: true, Description: `novacron export of ${id}` }), { abortSignal: signal }),
     );
     const imageId = created.ImageId!;
-    await this.waiters.image(region, imageId, signal);
-    const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
-    const baseImage = instance.Tags?.find((t) => t.Key === NOVACRON_TAG.image)?.Value ?? instance.ImageId;
-    const common = { sourceProvider: this.name, sourceProviderKind: 'aws' as const, sourceVmId: id, baseImage, createdAt: new Date().toISOString() };
-    const exportOptions = this.options.export;
-    if (!exportOptions?.bucket) {
-      return {
-        ...common,
-        format: 'ami',
-        location: `ec2://${region}/${imageId}`,
-        sizeBytes: rootGiB * 1024 ** 3,
-        // AMIs have no content digest; this fingerprints the image's identity.
-        checksum: { algorithm: 'sha256', value: createHash('sha256').update(`${region}/${imageId}`).digest('hex') },
-      };
+    const toS3 = this.options.export?.bucket !== undefined && this.options.export.bucket !== '';
+    let keep = false;
+    try {
+      await this.waiters.image(region, imageId, signal);
+      const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
+      const baseImage = instance.Tags?.find((t) => t.Key === NOVACRON_TAG.image)?.Value ?? instance.ImageId;
+      const common = { sourceProvider: this.name, sourceProviderKind: 'aws' as const, sourceVmId: id, baseImage, createdAt: new Date().toISOString() };
+      if (!toS3) {
+        keep = true; // the AMI is the artifact
+        return {
+          ...common,
+          format: 'ami',
+          location: `ec2://${region}/${imageId}`,
+          sizeBytes: rootGiB * 1024 ** 3,
+          // AMIs have no content digest; this fingerprints the image's identity.
+          checksum: { algorithm: 'sha256', value: createHash('sha256').update(`${region}/${imageId}`).digest('hex') },
+        };
+      }
+      return await this.exportToS3(region, imageId, { ...common, rootGiB }, signal);
+    } finally {
+      if (!keep) await this.discardImage(region, imageId, id);
     }
+  }
+
+  /** ExportImage of an available AMI to the configured bucket, waiting for the task to end. */
+  private async exportToS3(
+    region: string,
+    imageId: string,
+    meta: Omit<ImageArtifact, 'format' | 'location' | 'sizeBytes' | 'checksum'> & { rootGiB: number },
+    signal: AbortSignal | undefined,
+  ): Promise<ImageArtifact> {
+    const exportOptions = this.options.export!;
+    const { rootGiB, ...common } = meta;
     const format = exportOptions.format ?? 'vmdk';
     const prefix = exportOptions.prefix ?? 'novacron-exports/';
     const task = await this.api.run(region, { operation: 'exportVM', mutating: true }, signal, (client, sdk) =>
@@ -592,6 +644,52 @@ export class AwsProvider implements ProviderV1 {
       sizeBytes: described?.sizeBytes ?? rootGiB * 1024 ** 3,
       checksum: { algorithm: 'sha256', value: described?.sha256 ?? createHash('sha256').update(`${location}/${imageId}`).digest('hex') },
     };
+  }
+
+  /**
+   * Deregisters an intermediate AMI, then deletes its snapshots (DeregisterImage leaves them
+   * behind, and DeleteSnapshot refuses them while the AMI is registered). Never throws: the
+   * export's own outcome stands, and what could not be removed is reported as an
+   * `operation.failed` event naming it. Runs without the caller's signal, so an aborted export
+   * does not leave its AMI behind either.
+   */
+  private async discardImage(region: string, imageId: string, vmId: string): Promise<void> {
+    const ctx = { operation: 'exportVM', resourceType: 'image', resourceId: imageId, mutating: true };
+    const report = (what: string, error: unknown): void => {
+      this.options.events?.publish('operation.failed', {
+        provider: this.name,
+        operation: 'exportVM.cleanup',
+        errorCode: (NovacronError.isInstance(error) ? awsErrorCode(error.cause) : awsErrorCode(error)) ?? 'Unknown',
+        message: `exportVM of ${vmId}: could not remove ${what} (${region}); delete it by hand: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    };
+    let snapshotIds: string[];
+    try {
+      const described = await this.api.run(region, ctx, undefined, (client, sdk) => client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] })));
+      snapshotIds = (described.Images?.[0]?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : []));
+      await this.api.run(region, ctx, undefined, (client, sdk) => client.send(new sdk.DeregisterImageCommand({ ImageId: imageId })));
+    } catch (error) {
+      report(`the intermediate AMI ${imageId}`, error);
+      return;
+    }
+    for (const snapshotId of snapshotIds) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.api.run(region, { ...ctx, resourceType: 'snapshot', resourceId: snapshotId }, undefined, (client, sdk) => client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId })));
+          break;
+        } catch (error) {
+          const code = NovacronError.isInstance(error) ? awsErrorCode(error.cause) : awsErrorCode(error);
+          if (code === 'InvalidSnapshot.NotFound') break; // already gone
+          // Right after DeregisterImage the snapshot may still read as in use for a moment.
+          if (code === 'InvalidSnapshot.InUse' && attempt < 3) {
+            await sleep(250 * 2 ** attempt, undefined);
+            continue;
+          }
+          report(`snapshot ${snapshotId} of the intermediate AMI ${imageId}`, error);
+          break;
+        }
+      }
+    }
   }
 
   /** Launches from an AMI (CopyImage into the target region when it differs) or from a disk image in S3 (ImportImage). */
@@ -700,9 +798,13 @@ export class AwsProvider implements ProviderV1 {
     if (spec.instanceType !== undefined && !catalog.types.has(spec.instanceType)) {
       throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'instanceType', message: `unknown instance type "${spec.instanceType}" in ${region}` }] });
     }
+    // A subnet fixes the zone: the type is chosen for the zone the instance will land in.
+    const subnet = await this.subnetOf(spec, region, signal);
+    const zone = subnet?.zone ?? spec.zone;
     // A native AMI fixes the architecture before the type is chosen.
     let image = withImage && isAmiId(spec.image) ? await this.images.native(region, spec.image, signal) : undefined;
-    const offers = await this.catalog.offers(region, { spot: spec.spot, signal });
+    // Types without any price stay choosable (by name, or by size when nothing priced fits).
+    const offers = [...(await this.catalog.offers(region, { spot: spec.spot, signal })), ...(spec.spot ? [] : await this.catalog.unpricedOffers(region, signal))];
     const families = this.options.defaults?.instanceFamilies;
     const archs: ('x86_64' | 'arm64')[] = image ? [image.arch] : ['x86_64', 'arm64'];
     let chosen: Offer | undefined;
@@ -710,7 +812,7 @@ export class AwsProvider implements ProviderV1 {
       const allowed = new Set(archs);
       chosen = selectOffer(
         offers.filter((o) => allowed.has(o.arch)),
-        requirementOf(spec, region, spec.instanceType === undefined ? families : undefined),
+        requirementOf({ ...spec, zone }, region, spec.instanceType === undefined ? families : undefined),
       );
       if (!chosen || !withImage || image) break;
       // An alias needs a build for the chosen architecture; otherwise try the other one.
@@ -726,17 +828,38 @@ export class AwsProvider implements ProviderV1 {
       const what = spec.instanceType ?? `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'GPU'}` : ''}`;
       throw new InvalidSpecError({
         provider: this.name,
-        issues: [{ field, message: `no ${spec.spot ? 'spot ' : ''}instance type${families ? ` in families ${families.join(', ')}` : ''} fits ${what} in ${region}${spec.zone ? ` (${spec.zone})` : ''}` }],
+        issues: [{ field, message: `no ${spec.spot ? 'spot ' : ''}instance type${families ? ` in families ${families.join(', ')}` : ''} fits ${what} in ${region}${zone ? ` (${zone})` : ''}` }],
       });
     }
     const amount = spec.spot ? chosen.spotHourly : chosen.onDemandHourly;
     return {
       region,
+      zone,
+      subnet,
       instanceType: chosen.instanceType,
       catalog,
       image,
-      hourlyPrice: amount !== undefined ? { amount, currency: 'USD', source: chosen.source, asOf: chosen.asOf } : undefined,
+      hourlyPrice: amount !== undefined && Number.isFinite(amount) ? { amount, currency: 'USD', source: chosen.source, asOf: chosen.asOf } : undefined,
     };
+  }
+
+  /**
+   * The subnet a spec launches into (its own, else the provider default), read with
+   * DescribeSubnets; a zone that contradicts it is refused, since EC2 would put the instance in
+   * the subnet's zone, not the one asked for.
+   */
+  private async subnetOf(spec: VMSpec, region: string, signal: AbortSignal | undefined): Promise<SubnetFacts | undefined> {
+    const subnetId = spec.network.subnet ?? this.options.defaults?.subnetId;
+    if (subnetId === undefined) return undefined;
+    const subnet = await this.network.subnet(region, subnetId, signal);
+    if (spec.zone !== undefined && spec.zone !== subnet.zone) {
+      const whose = spec.network.subnet !== undefined ? 'network.subnet' : 'the provider default subnet';
+      throw new InvalidSpecError({
+        provider: this.name,
+        issues: [{ field: 'zone', message: `zone "${spec.zone}" was asked for, but ${whose} ${subnetId} is in zone "${subnet.zone}"; name that zone or another subnet` }],
+      });
+    }
+    return subnet;
   }
 
   private remember(id: string, region: string, createdAt: number): void {
@@ -790,20 +913,35 @@ export class AwsProvider implements ProviderV1 {
     return { instance, region };
   }
 
-  private toVM(instance: Instance, region: string, catalog: RegionCatalog | undefined): VM {
+  /**
+   * The VM of an instance. Its price: the list price on demand; for a spot instance, the
+   * current spot price of its zone and type (what it is charged now), when spot prices are
+   * loaded (`spot`).
+   */
+  private toVM(instance: Instance, region: string, catalog: RegionCatalog | undefined, spot?: SpotPrices): VM {
     const type = instance.InstanceType ? catalog?.types.get(instance.InstanceType) : undefined;
     const price = instance.InstanceType ? catalog?.prices.get(instance.InstanceType) : undefined;
-    // The on-demand list price; a spot instance's price moves and is not known here.
-    const hourlyPrice: HourlyPrice | undefined =
-      price && instance.InstanceLifecycle !== 'spot' ? { amount: price.onDemand, currency: 'USD', source: PRICE_SOURCES.list, asOf: catalog!.asOf } : undefined;
+    let hourlyPrice: HourlyPrice | undefined;
+    if (instance.InstanceLifecycle === 'spot') {
+      const amount = spot?.byZoneType.get(`${instance.Placement?.AvailabilityZone ?? ''}/${instance.InstanceType ?? ''}`);
+      if (amount !== undefined) hourlyPrice = { amount, currency: 'USD', source: PRICE_SOURCES.spot, asOf: spot!.asOf };
+    } else if (price) {
+      hourlyPrice = { amount: price.onDemand, currency: 'USD', source: price.source, asOf: price.source === PRICE_SOURCES.list ? catalog!.asOf : price.asOf };
+    }
     return instanceToVM(instance, { provider: this.name, region, typeFacts: type, hourlyPrice });
+  }
+
+  /** Spot prices of `region` when the instance is a spot one (cached; `undefined` when they cannot be read). */
+  private async spotFor(instance: Instance, region: string, signal: AbortSignal | undefined): Promise<SpotPrices | undefined> {
+    if (instance.InstanceLifecycle !== 'spot') return undefined;
+    return this.catalog.spotPrices(region, signal).catch(() => undefined);
   }
 
   /** Waits with the SDK waiter for `target`, then answers the VM as the waiter last saw it. */
   private async waitFor(target: InstanceTarget, region: string, id: string, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<VM> {
     try {
       const instance = await this.waiters.instance(target, region, id, signal, timeoutMs);
-      if (instance) return this.toVM(instance, region, await this.catalog.peekRegion(region));
+      if (instance) return this.toVM(instance, region, await this.catalog.peekRegion(region), await this.spotFor(instance, region, signal));
       return this.getVM(id, { signal });
     } catch (error) {
       if (!(error instanceof WaiterGaveUp)) throw error;

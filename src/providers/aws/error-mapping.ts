@@ -206,5 +206,12 @@ export function toNovacronError(error: unknown, ctx: AwsErrorContext): Error {
   if (code.startsWith('Invalid') || code.startsWith('Missing') || code === 'TagLimitExceeded' || code === 'ValidationException' || status === 400) {
     return new InvalidSpecError({ provider: ctx.provider, cause: error, message, issues: [{ field: specFieldOf(code, rawMessage), message: `${code}: ${rawMessage}` }] });
   }
+  // A code this table does not know is read by its HTTP status: a 4xx refuses this request, it
+  // is not an outage of the whole provider (which would block it for every request).
+  if (status === 404) return new NotFoundError({ ...base, resourceType: ctx.resourceType, resourceId: ctx.resourceId });
+  if (status === 409 || status === 412) return new ConflictError(base);
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new InvalidSpecError({ provider: ctx.provider, cause: error, message, issues: [{ field: specFieldOf(code, rawMessage), message: `${code} (HTTP ${status}): ${rawMessage}` }] });
+  }
   return new ProviderUnavailableError({ ...base, retryable: false });
 }

@@ -10,7 +10,7 @@ import { InvalidSpecError, NotFoundError } from '../../provider/errors.js';
 import { findPortableImage } from '../../provider/images.js';
 import type { Architecture } from '../../provider/types.js';
 import type { AwsApi } from './aws-api.js';
-import { withSignal } from './shared-load.js';
+import { withSignal } from '../../provider/abort.js';
 
 /** Where an alias's AMIs come from. */
 export interface AmiSource {

@@ -9,13 +9,10 @@
  *   (default), `vhd` or `raw` (`s3://<bucket>/<prefix><task id>.<format>`); `importVM` runs
  *   ImportImage on `vmdk`, `vhd`, `vhdx`, `raw` or `ova` artifacts stored in S3.
  *
+ * @module novacron/aws
  * @packageDocumentation
  */
 export { AwsProvider, createAwsProvider } from './aws-provider.js';
 export type { AwsExportOptions, AwsProviderDefaults, AwsProviderOptions, AwsStateStoreLike, AwsWaiterOptions, ExportedObjectInfo } from './aws-provider.js';
-export { toNovacronError as mapAwsError, awsErrorCode } from './error-mapping.js';
-export type { AwsErrorContext } from './error-mapping.js';
-export { vmStateOf } from './state-mapping.js';
-export { clientTokenFor, NOVACRON_TAG } from './run-instances-mapping.js';
-export { AMI_SOURCES } from './image-resolution.js';
-export type { AmiSource } from './image-resolution.js';
+// The tags novacron puts on what it launches: a contract with the host's own tooling and IAM policies.
+export { NOVACRON_TAG } from './run-instances-mapping.js';

@@ -4,11 +4,19 @@
  * by zone), on-demand and reserved prices (Price List GetProducts), spot prices
  * (DescribeSpotPriceHistory, per zone), EBS and egress prices. Loads are shared: fifty
  * concurrent creates in a cold region cause one catalog load, not fifty.
+ *
+ * Prices are never a precondition. The Price List API is often out of reach (a role without
+ * `pricing:GetProducts`, a private subnet with an EC2 endpoint only; it is served from three
+ * regions only), so zones and instance types come from EC2 alone, and when GetProducts fails
+ * the prices come from the bundled dated snapshot (offers say so in `source` and `asOf`); a
+ * type the snapshot does not know is unpriced: still creatable by name, never offered to
+ * placement. After a failure the Price List API is left alone for `pricingRetryMs`, so a
+ * region load does not pay its retries again, and the fallback is reported once.
  */
 import type { InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import type { Architecture, GpuInfo, Offer } from '../../provider/types.js';
 import type { AwsApi } from './aws-api.js';
-import { withSignal } from './shared-load.js';
+import { withSignal } from '../../provider/abort.js';
 import { onDemandPrice, onDemandTiers, parsePriceListItem, reservedEffectiveHourly, type PriceTier } from './pricing.js';
 
 /** Cache lifetimes in milliseconds. */
@@ -41,11 +49,36 @@ export interface RegionCatalog {
   readonly types: ReadonlyMap<string, InstanceTypeFacts>;
   /** Zones each type is offered in. */
   readonly offeredIn: ReadonlyMap<string, readonly string[]>;
-  /** Prices per type. */
-  readonly prices: ReadonlyMap<string, { readonly onDemand: number; readonly reserved1y: number | undefined; readonly reserved3y: number | undefined }>;
-  /** When the prices were read (ISO 8601). */
+  /** Prices per type (live, or from the bundled snapshot); a type without one is unpriced. */
+  readonly prices: ReadonlyMap<string, TypePrice>;
+  /** When the catalog was read (ISO 8601). */
   readonly asOf: string;
 }
+
+/** The list prices of one instance type, and where they come from. */
+export interface TypePrice {
+  /** On-demand USD per hour. */
+  readonly onDemand: number;
+  /** Effective hourly price with a 1-year reservation. */
+  readonly reserved1y: number | undefined;
+  /** Effective hourly price with a 3-year reservation. */
+  readonly reserved3y: number | undefined;
+  /** `aws-pricing-api` or `bundled-snapshot:aws`. */
+  readonly source: string;
+  /** When the figure was true (ISO 8601 date or time). */
+  readonly asOf: string;
+}
+
+/** Current spot prices of a region. */
+export interface SpotPrices {
+  /** USD per hour by `zone/instanceType`. */
+  readonly byZoneType: ReadonlyMap<string, number>;
+  /** When they were read (ISO 8601). */
+  readonly asOf: string;
+}
+
+/** Told once per fallback: the Price List API could not be used. */
+export type PricingFallbackListener = (detail: { readonly fallback: 'bundled-snapshot'; readonly error: unknown }) => void;
 
 /** Storage and egress prices of a region. */
 export interface RegionExtras {
@@ -63,7 +96,10 @@ interface CacheEntry<T> {
 }
 
 /** Pricing source names that offers and estimates carry. */
-export const PRICE_SOURCES = { list: 'aws-pricing-api', spot: 'aws-ec2-spot-price-history' } as const;
+export const PRICE_SOURCES = { list: 'aws-pricing-api', spot: 'aws-ec2-spot-price-history', snapshot: 'bundled-snapshot:aws' } as const;
+
+/** How long the Price List API is left alone after a failure, by default (10 minutes). */
+const DEFAULT_PRICING_RETRY_MS = 600_000;
 
 function typeFacts(info: InstanceTypeInfo): InstanceTypeFacts | undefined {
   if (!info.InstanceType || !info.VCpuInfo?.DefaultVCpus || !info.MemoryInfo?.SizeInMiB) return undefined;
@@ -87,12 +123,18 @@ function typeFacts(info: InstanceTypeInfo): InstanceTypeFacts | undefined {
 export class AwsCatalog {
   private readonly cache = new Map<string, CacheEntry<unknown>>();
 
+  /** Until when (epoch ms) the Price List API is not asked again. */
+  private pricingDownUntil = -Infinity;
+  /** The fallback has been reported. */
+  private fallbackReported = false;
+
   /** Builds an empty catalog over `api`. */
   constructor(
     private readonly api: AwsApi,
     private readonly defaultRegion: string,
     private readonly ttl: CatalogTtl,
     private readonly now: () => number = Date.now,
+    private readonly pricing: { readonly retryMs?: number | undefined; readonly onFallback?: PricingFallbackListener | undefined } = {},
   ) {}
 
   private cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
@@ -136,7 +178,7 @@ export class AwsCatalog {
   }
 
   /** Current spot prices of a region, by `zone/instanceType`. */
-  spotPrices(region: string, signal?: AbortSignal): Promise<ReadonlyMap<string, number>> {
+  spotPrices(region: string, signal?: AbortSignal): Promise<SpotPrices> {
     return withSignal(this.cached(`spot/${region}`, this.ttl.spotMs, () => this.loadSpot(region)), signal);
   }
 
@@ -148,11 +190,12 @@ export class AwsCatalog {
   /** Offers of a region: one per instance type and zone where it is sold, with prices. */
   async offers(region: string, options: { spot: boolean; signal?: AbortSignal | undefined }): Promise<Offer[]> {
     const catalog = await this.region(region, options.signal);
-    const spot = options.spot ? await this.spotPrices(region, options.signal) : undefined;
+    const spot = options.spot ? (await this.spotPrices(region, options.signal)).byZoneType : undefined;
     const offers: Offer[] = [];
     for (const [name, facts] of catalog.types) {
       const price = catalog.prices.get(name);
       if (!price) continue; // not sold on-demand for Linux here: not an offer
+      const live = price.source === PRICE_SOURCES.list;
       for (const zone of catalog.offeredIn.get(name) ?? []) {
         offers.push({
           provider: 'aws',
@@ -168,9 +211,26 @@ export class AwsCatalog {
           reserved1yHourly: price.reserved1y,
           reserved3yHourly: price.reserved3y,
           currency: 'USD',
-          source: spot ? `${PRICE_SOURCES.list}+${PRICE_SOURCES.spot}` : PRICE_SOURCES.list,
-          asOf: catalog.asOf,
+          source: spot ? `${price.source}+${PRICE_SOURCES.spot}` : price.source,
+          asOf: live ? catalog.asOf : price.asOf,
         });
+      }
+    }
+    return offers;
+  }
+
+  /**
+   * Offers of the types that have no price at all (neither live nor in the snapshot), priced
+   * `Infinity` so that any priced offer wins: a create can still choose one by size or by
+   * name, while placement is never handed a price that is not one.
+   */
+  async unpricedOffers(region: string, signal?: AbortSignal): Promise<Offer[]> {
+    const catalog = await this.region(region, signal);
+    const offers: Offer[] = [];
+    for (const [name, facts] of catalog.types) {
+      if (catalog.prices.has(name)) continue;
+      for (const zone of catalog.offeredIn.get(name) ?? []) {
+        offers.push({ provider: 'aws', region, zone, instanceType: name, vcpus: facts.vcpus, memoryGiB: facts.memoryGiB, gpu: facts.gpu, arch: facts.arch, onDemandHourly: Infinity, currency: 'USD', source: 'unpriced', asOf: catalog.asOf });
       }
     }
     return offers;
@@ -204,9 +264,27 @@ export class AwsCatalog {
         }
         return out;
       }),
-      this.loadComputePrices(region),
+      this.withPriceFallback(() => this.loadComputePrices(region), () => snapshotComputePrices(region)),
     ]);
     return { zones, types, offeredIn, prices, asOf: new Date(this.now()).toISOString() };
+  }
+
+  /**
+   * Runs a Price List load, unless the API failed within `pricingRetryMs`; on failure (or while
+   * it is left alone) answers the snapshot's figures, and reports the fallback once.
+   */
+  private async withPriceFallback<T>(live: () => Promise<T>, snapshot: () => Promise<T>): Promise<T> {
+    if (this.now() < this.pricingDownUntil) return snapshot();
+    try {
+      return await live();
+    } catch (error) {
+      this.pricingDownUntil = this.now() + (this.pricing.retryMs ?? DEFAULT_PRICING_RETRY_MS);
+      if (!this.fallbackReported) {
+        this.fallbackReported = true;
+        this.pricing.onFallback?.({ fallback: 'bundled-snapshot', error });
+      }
+      return snapshot();
+    }
   }
 
   private async getProducts(region: string, serviceCode: string, filters: Record<string, string>): Promise<ReturnType<typeof parsePriceListItem>[]> {
@@ -231,19 +309,21 @@ export class AwsCatalog {
       preInstalledSw: 'NA',
       capacitystatus: 'Used',
     });
-    const prices = new Map<string, { onDemand: number; reserved1y: number | undefined; reserved3y: number | undefined }>();
+    const prices = new Map<string, TypePrice>();
+    const asOf = new Date(this.now()).toISOString();
     for (const entry of entries) {
       const type = entry?.attributes.instanceType;
       if (!entry || !type) continue;
       const onDemand = onDemandPrice(entry, 'Hrs');
       if (onDemand === undefined || onDemand <= 0) continue;
-      prices.set(type, { onDemand, reserved1y: reservedEffectiveHourly(entry, '1yr'), reserved3y: reservedEffectiveHourly(entry, '3yr') });
+      prices.set(type, { onDemand, reserved1y: reservedEffectiveHourly(entry, '1yr'), reserved3y: reservedEffectiveHourly(entry, '3yr'), source: PRICE_SOURCES.list, asOf });
     }
     return prices;
   }
 
-  private async loadSpot(region: string): Promise<Map<string, number>> {
-    return this.api.run(region, { operation: 'offers' }, undefined, async (client, sdk) => {
+  private async loadSpot(region: string): Promise<SpotPrices> {
+    const asOf = new Date(this.now()).toISOString();
+    const byZoneType = await this.api.run(region, { operation: 'offers' }, undefined, async (client, sdk) => {
       const out = new Map<string, number>();
       // StartTime = now asks for the current price of each type and zone only.
       for await (const page of sdk.paginateDescribeSpotPriceHistory({ client, pageSize: 1000 }, { StartTime: new Date(this.now()), ProductDescriptions: ['Linux/UNIX'] })) {
@@ -256,9 +336,14 @@ export class AwsCatalog {
       }
       return out;
     });
+    return { byZoneType, asOf };
   }
 
-  private async loadExtras(region: string): Promise<RegionExtras> {
+  private loadExtras(region: string): Promise<RegionExtras> {
+    return this.withPriceFallback(() => this.loadLiveExtras(region), snapshotExtras);
+  }
+
+  private async loadLiveExtras(region: string): Promise<RegionExtras> {
     const [storage, egress] = await Promise.all([
       this.getProducts(region, 'AmazonEC2', { regionCode: region, productFamily: 'Storage' }),
       this.getProducts(region, 'AWSDataTransfer', { fromRegionCode: region, transferType: 'AWS Outbound', toLocation: 'External' }),
@@ -272,4 +357,30 @@ export class AwsCatalog {
     const first = egress.find((e) => e !== undefined);
     return { ebsPerGbMonth, egressTiers: first ? onDemandTiers(first, 'GB') : [], asOf: new Date(this.now()).toISOString() };
   }
+}
+
+/** The snapshot's list prices of a region's instance types (none for a region it does not cover). */
+async function snapshotComputePrices(region: string): Promise<ReadonlyMap<string, TypePrice>> {
+  // Loaded on first use only: the snapshot expands its rows when asked.
+  const { bundledOffers, BUNDLED_SNAPSHOT_AS_OF } = await import('../../catalog/bundled-snapshot.js');
+  const prices = new Map<string, TypePrice>();
+  for (const o of bundledOffers({ provider: 'aws', regions: [region] })) {
+    if (!prices.has(o.instanceType)) {
+      prices.set(o.instanceType, { onDemand: o.onDemandHourly, reserved1y: o.reserved1yHourly, reserved3y: o.reserved3yHourly, source: PRICE_SOURCES.snapshot, asOf: BUNDLED_SNAPSHOT_AS_OF });
+    }
+  }
+  return prices;
+}
+
+/** The snapshot's EBS (gp3 as its SSD figure, standard as its HDD figure) and egress prices. */
+async function snapshotExtras(): Promise<RegionExtras> {
+  const { bundledStoragePrices, BUNDLED_SNAPSHOT_AS_OF } = await import('../../catalog/bundled-snapshot.js');
+  const p = bundledStoragePrices('aws');
+  const ebsPerGbMonth = new Map<string, number>();
+  if (p) {
+    for (const type of ['gp3', 'gp2', 'io1', 'io2']) ebsPerGbMonth.set(type, p.ssdPerGBMonth);
+    for (const type of ['standard', 'st1', 'sc1']) ebsPerGbMonth.set(type, p.standardPerGBMonth);
+  }
+  // One tier at the snapshot's first paid rate: an overestimate of AWS's tiered egress.
+  return { ebsPerGbMonth, egressTiers: p ? [{ from: 0, to: Infinity, price: p.egressPerGB }] : [], asOf: BUNDLED_SNAPSHOT_AS_OF };
 }

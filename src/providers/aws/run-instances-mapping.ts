@@ -75,9 +75,9 @@ export interface ResolvedLaunch {
   readonly imageId: string;
   /** ClientToken; absent lets the SDK generate one per call. */
   readonly clientToken?: string | undefined;
-  /** Subnet (spec's, else the provider default). */
+  /** Subnet (spec's, else the provider default), checked against the spec's zone. */
   readonly subnetId?: string | undefined;
-  /** Security group ids (spec's, else the provider defaults). */
+  /** Security group ids (spec's, else the provider defaults), names already resolved to ids. */
   readonly securityGroupIds: readonly string[];
   /** Tags for the instance and its volume. */
   readonly tags: readonly Tag[];
@@ -140,20 +140,20 @@ export function toRunInstancesInput(spec: VMSpec, launch: ResolvedLaunch): RunIn
     ],
   };
   if (launch.clientToken !== undefined) input.ClientToken = launch.clientToken;
+  // A subnet fixes the zone (the adapter has checked that they agree); Placement would only repeat it.
   if (spec.zone !== undefined && launch.subnetId === undefined) input.Placement = { AvailabilityZone: spec.zone };
-  // Public IP and security groups go through the primary network interface, the only place
-  // EC2 accepts AssociatePublicIpAddress.
-  if (launch.subnetId !== undefined || spec.network.publicIp || launch.securityGroupIds.length > 0) {
-    input.NetworkInterfaces = [
-      {
-        DeviceIndex: 0,
-        AssociatePublicIpAddress: spec.network.publicIp,
-        DeleteOnTermination: true,
-        ...(launch.subnetId !== undefined ? { SubnetId: launch.subnetId } : {}),
-        ...(launch.securityGroupIds.length > 0 ? { Groups: [...launch.securityGroupIds] } : {}),
-      },
-    ];
-  }
+  // The primary interface is always sent, with an explicit AssociatePublicIpAddress: left out,
+  // EC2 follows the subnet's MapPublicIpOnLaunch, which is true in every default subnet, so
+  // `publicIp: false` would still get an address. It is also the only place EC2 accepts the flag.
+  input.NetworkInterfaces = [
+    {
+      DeviceIndex: 0,
+      AssociatePublicIpAddress: spec.network.publicIp,
+      DeleteOnTermination: true,
+      ...(launch.subnetId !== undefined ? { SubnetId: launch.subnetId } : {}),
+      ...(launch.securityGroupIds.length > 0 ? { Groups: [...launch.securityGroupIds] } : {}),
+    },
+  ];
   if (spec.userData !== undefined) input.UserData = Buffer.from(spec.userData, 'utf8').toString('base64');
   const profile = instanceProfileOf(spec.iamRole);
   if (profile) input.IamInstanceProfile = profile;

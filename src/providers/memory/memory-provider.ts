@@ -4,25 +4,19 @@
  * listing and image export/import. It is the embedded default for examples and notebooks and
  * the reference the conformance suite is written against.
  *
- * State moves with the clock, not with timers: every read settles due transitions first, so
- * a provider left alone holds no timers and needs no shutdown.
+ * Faults are the emulator kit's vocabulary (`controls.faults`, the calls a test makes on an
+ * emulator's `faults`), each answered with the novacron error an adapter raises for it. The
+ * parts live beside this file: records and lifecycle (`memory-vm-records.ts`), catalog
+ * (`memory-catalog.ts`), capacity and quotas (`memory-limits.ts`), images
+ * (`memory-images.ts`), faults (`memory-faults.ts`, `memory-refusals.ts`).
+ *
+ * State moves with the clock, not with timers, so a provider left alone holds no timers and
+ * needs no shutdown.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { abortReason, sleep, throwIfAborted } from '../../provider/abort.js';
-import {
-  AuthError,
-  CapacityError,
-  ConflictError,
-  InvalidSpecError,
-  NotFoundError,
-  ProviderUnavailableError,
-  QuotaError,
-  ThrottledError,
-  TimeoutError,
-  UnsupportedError,
-} from '../../provider/errors.js';
+import { sleep, throwIfAborted } from '../../provider/abort.js';
+import { CapacityError, ConflictError, ProviderUnavailableError, ThrottledError, TimeoutError, UnsupportedError } from '../../provider/errors.js';
 import type { EventBus } from '../../provider/events.js';
-import { requirementOf, selectOffer, specFingerprint } from '../../provider/offer-selection.js';
+import { specFingerprint } from '../../provider/offer-selection.js';
 import type {
   CallOptions,
   CreateVMOptions,
@@ -38,7 +32,6 @@ import {
   HOURS_PER_MONTH,
   type CostEstimate,
   type ImageArtifact,
-  type ImageFormat,
   type Offer,
   type ProviderCapabilities,
   type ProviderKind,
@@ -48,45 +41,23 @@ import {
   type VMSpecInput,
   type VMState,
 } from '../../provider/types.js';
+import { knownRegion, loadMemoryCatalog, offerFor, regionOf, type MemoryCatalog } from './memory-catalog.js';
+import { MEMORY_OPERATIONS, MemoryFaults, type MemoryFaultControls, type MemoryOperation } from './memory-faults.js';
 import { createMemoryImageStore, type MemoryImageStore } from './memory-image-store.js';
-import {
-  DEFAULT_MEMORY_REGIONS,
-  EGRESS_PRICE_PER_GB,
-  STORAGE_PRICE_PER_GIB_MONTH,
-  STORAGE_PRICE_SOURCE,
-  syntheticOffers,
-} from './memory-rate-card.js';
+import { MemoryImages } from './memory-images.js';
+import { MemoryLimits, type MemoryCapacity, type MemoryQuotas } from './memory-limits.js';
+import { EGRESS_PRICE_PER_GB, STORAGE_PRICE_PER_GIB_MONTH, STORAGE_PRICE_SOURCE } from './memory-rate-card.js';
+import { DEFAULT_THROTTLE_RETRY_AFTER_MS, refusalError, type RefusedCall } from './memory-refusals.js';
+import { VmRecords } from './memory-vm-records.js';
 
-/** The operations of a provider, as named in stats and fault injection. */
-export type MemoryOperation =
-  | 'createVM'
-  | 'getVM'
-  | 'findByIdempotencyKey'
-  | 'listVMs'
-  | 'deleteVM'
-  | 'startVM'
-  | 'stopVM'
-  | 'rebootVM'
-  | 'regions'
-  | 'offers'
-  | 'estimateCost'
-  | 'exportVM'
-  | 'importVM';
-
-/** Account limits of an in-memory provider, per region. */
-export interface MemoryQuotas {
-  /** vCPUs of running and pending VMs. */
-  vcpusPerRegion?: number | undefined;
-  /** Running and pending VMs. */
-  instancesPerRegion?: number | undefined;
-}
-
-/** Throttling of an in-memory provider's API calls. */
+/** Throttling of an in-memory provider's API calls from the start (`controls.faults.throttle` changes it later). */
 export interface MemoryThrottle {
   /** Fraction of calls refused with `ThrottledError` (0–1). */
   rate: number;
   /** Retry-after the refusals carry, in ms (default 10). */
   retryAfterMs?: number | undefined;
+  /** Seed of the refusals' pseudo-random sequence, so that a run replays (default 1). */
+  seed?: number | undefined;
 }
 
 /** Options of {@link createMemoryProvider}. */
@@ -106,13 +77,14 @@ export interface MemoryProviderOptions {
   /** How long terminated VMs stay visible to `getVM`, in ms (default one hour, as on EC2). */
   terminatedRetentionMs?: number | undefined;
   /**
-   * Capacity per zone: a number caps all VMs in the zone, a record caps each instance type
-   * (`'*'` for the rest). Zones not named are unlimited.
+   * The size of each zone: a number caps all active VMs in the zone, a record caps each
+   * instance type (`'*'` for the rest). Zones not named are unlimited. (A test that wants a
+   * zone full for a while says `controls.faults.capacity({ zone }, 0)` instead.)
    */
-  capacity?: Readonly<Record<string, number | Readonly<Record<string, number>>>> | undefined;
-  /** Account limits per region. */
+  capacity?: MemoryCapacity | undefined;
+  /** Account limits per region (`controls.faults.quota` may lower them). */
   quotas?: MemoryQuotas | undefined;
-  /** Throttling of API calls. */
+  /** Throttling of API calls from the start. */
   throttle?: MemoryThrottle | undefined;
   /** Retries of throttled calls inside the provider, as cloud SDKs do (default 3 attempts, 5 ms base). */
   retry?: RetryPolicy | undefined;
@@ -120,10 +92,8 @@ export interface MemoryProviderOptions {
   pageSize?: number | undefined;
   /** Simulated latency of every API call, in ms (default 0). */
   callLatencyMs?: number | undefined;
-  /** Clock in epoch milliseconds (default `Date.now`). */
-  now?: (() => number) | undefined;
-  /** Randomness in [0, 1) for throttling (default `Math.random`). */
-  random?: (() => number) | undefined;
+  /** Clock in epoch milliseconds that VM lifecycles follow (default `Date.now`). */
+  clock?: (() => number) | undefined;
   /** Where events go. */
   events?: EventBus | undefined;
   /** Where exported images go; share one between providers to move VMs between them. */
@@ -134,35 +104,18 @@ export interface MemoryProviderOptions {
 
 /** Test and demo controls of an in-memory provider: faults on demand and call counts. */
 export interface MemoryProviderControls {
-  /** Sets the capacity of a zone (all types, or one type). */
-  setCapacity(zone: string, limit: number | undefined, instanceType?: string): void;
-  /** Sets the fraction of calls refused with `ThrottledError`. */
-  setThrottleRate(rate: number, retryAfterMs?: number): void;
-  /** The next call of `operation` fails with `error` (once per call to this method); nothing takes effect. */
-  failNext(operation: MemoryOperation, error: Error): void;
   /**
-   * The next `count` (default 1) successful calls of `operation` take effect and then lose
-   * their answer: a `createVM` creates the VM (and records its idempotency key), and the caller
-   * gets `ProviderUnavailableError` saying the response was lost, exactly what a client sees
-   * when the connection resets after the cloud acted. Calls that fail for another reason do
-   * not use up a drop. Same word and semantics as the EC2 emulator's `faults.dropResponses`.
+   * Faults, in the emulator kit's vocabulary: `failNext`, `throttle`, `capacity`, `quota`,
+   * `expireCredentials`/`restoreCredentials`, `dropResponse` (the call takes effect and its
+   * answer is lost: `ProviderUnavailableError` "response was lost"), `delay`, `hang` (never
+   * takes effect, rejects with the caller's signal reason on abort), `reset`.
    */
-  dropResponses(operation: MemoryOperation, count?: number): void;
-  /**
-   * Makes calls of `operation` (or of every operation, with `'all'`) hang: they are counted,
-   * never take effect and never answer until the caller's `AbortSignal` aborts, and then reject
-   * with the signal's reason. A call without a signal waits forever (it holds no timer).
-   * `hang(operation, false)` ends the hang for calls made afterwards (calls already hanging
-   * keep hanging); `hang('all', false)` ends every hang.
-   */
-  hang(operation: MemoryOperation | 'all', on?: boolean): void;
-  /** Marks the credentials valid or not; invalid credentials fail every call with `AuthError`. */
-  setCredentialsValid(valid: boolean): void;
-  /** Makes the whole provider unreachable (`ProviderUnavailableError`) or reachable again. */
+  readonly faults: MemoryFaultControls;
+  /** Makes the whole provider unreachable (`ProviderUnavailableError`, `requestSent: false`) or reachable again. */
   setAvailable(available: boolean): void;
   /** Interrupts a spot VM now (it is terminated, with a reason). */
   interruptSpot(id: string): void;
-  /** Calls made per operation, throttled ones included; list pages count one each. */
+  /** Calls made per operation, refused ones included; list pages count one each. */
   readonly calls: Readonly<Record<MemoryOperation, number>>;
   /** Resets the call counters. */
   resetCalls(): void;
@@ -170,577 +123,239 @@ export interface MemoryProviderControls {
   readonly vmCount: number;
 }
 
-/** An in-memory provider: {@link ProviderV1} plus {@link MemoryProviderControls}. */
-export interface MemoryProvider extends ProviderV1 {
+/** Calls made per operation. */
+class CallCounts {
+  private readonly counts = new Map<MemoryOperation, number>();
+
+  count(operation: MemoryOperation): void {
+    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+  }
+
+  snapshot(): Record<MemoryOperation, number> {
+    return Object.fromEntries(MEMORY_OPERATIONS.map((op) => [op, this.counts.get(op) ?? 0])) as Record<MemoryOperation, number>;
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+/** What a refusal of a call may name: the region, zone or resource it is about. */
+type CallScope = Omit<RefusedCall, 'provider' | 'operation'>;
+
+/** An in-memory provider: {@link ProviderV1} plus {@link MemoryProviderControls}. Made by {@link createMemoryProvider}. */
+export class MemoryProvider implements ProviderV1 {
+  /** The specification this provider implements. */
+  readonly specificationVersion = 'v1' as const;
+  /** Provider name. */
+  readonly name: string;
+  /** The cloud it stands in for. */
+  readonly kind: ProviderKind;
+  /** What it supports. */
+  readonly capabilities: ProviderCapabilities;
+  /** Fault injection and call counts. */
+  readonly controls: MemoryProviderControls;
+
+  private readonly clock: () => number;
+  private readonly provisioningDelayMs: number;
+  private readonly transitionDelayMs: number;
+  private readonly pageSize: number;
+  private readonly retry: RetryPolicy;
+  private readonly events: EventBus | undefined;
+  private readonly faults: MemoryFaults;
+  private readonly records: VmRecords;
+  private readonly limits: MemoryLimits;
+  private readonly images: MemoryImages;
+  private readonly counts = new CallCounts();
+  private available = true;
+  private catalogLoad: Promise<MemoryCatalog> | undefined;
+
+  constructor(private readonly options: MemoryProviderOptions = {}) {
+    this.name = options.name ?? 'memory';
+    this.kind = options.kind ?? 'memory';
+    this.clock = options.clock ?? Date.now;
+    this.provisioningDelayMs = options.provisioningDelayMs ?? 20;
+    this.transitionDelayMs = options.transitionDelayMs ?? this.provisioningDelayMs;
+    this.pageSize = Math.max(1, options.pageSize ?? 100);
+    this.retry = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 200, ...options.retry };
+    this.events = options.events;
+    this.capabilities = {
+      spot: true,
+      gpu: true,
+      reservedPricing: true,
+      stopStart: true,
+      deallocate: this.kind === 'azure',
+      exportFormats: ['raw', 'qcow2'],
+      importFormats: ['raw', 'qcow2', 'vmdk', 'vhd'],
+      vpn: false,
+      peering: false,
+      ...options.capabilities,
+    };
+    this.faults = new MemoryFaults(options.throttle?.seed);
+    if (options.throttle) {
+      this.faults.throttle(options.throttle.rate, { retryAfterMs: options.throttle.retryAfterMs ?? DEFAULT_THROTTLE_RETRY_AFTER_MS });
+    }
+    this.records = new VmRecords({
+      provider: this.name,
+      kind: this.kind,
+      clock: this.clock,
+      retentionMs: options.terminatedRetentionMs ?? 3_600_000,
+      events: this.events,
+    });
+    this.limits = new MemoryLimits({ provider: this.name, records: this.records, faults: this.faults.plan, capacity: options.capacity, quotas: options.quotas });
+    this.images = new MemoryImages({
+      provider: this.name,
+      kind: this.kind,
+      capabilities: this.capabilities,
+      store: options.imageStore ?? createMemoryImageStore(),
+      records: this.records,
+      clock: this.clock,
+    });
+    this.controls = this.makeControls();
+  }
+
+  async createVM(input: VMSpecInput | VMSpec, options: CreateVMOptions = {}): Promise<VM> {
+    throwIfAborted(options.signal);
+    const spec = parseVMSpec(input, { provider: this.name });
+    return this.provision(spec, spec.image, options, 'createVM');
+  }
+
+  async getVM(id: string, options: CallOptions = {}): Promise<VM> {
+    return this.call('getVM', options.signal, () => this.records.toVM(this.records.find(id)), { resourceId: id });
+  }
+
   /**
    * The VM a create (or import) with this key made, from the provider's idempotency records,
    * which are strongly consistent: `undefined` is a confirmed absence (or a VM gone past its
    * retention). Goes through the same fault path as every call (`failNext`, `hang`, ...).
    */
-  findByIdempotencyKey(idempotencyKey: string, options?: CallOptions): Promise<VM | undefined>;
-  /** Fault injection and call counts. */
-  readonly controls: MemoryProviderControls;
-}
-
-interface VmRecord {
-  id: string;
-  spec: VMSpec;
-  offer: Offer;
-  region: string;
-  zone: string;
-  state: VMState;
-  rawState: string;
-  /** Time at which the pending transition lands, and the state it lands in. */
-  transition: { at: number; to: VMState } | undefined;
-  createdAt: number;
-  terminatedAt: number | undefined;
-  stateReason: string | undefined;
-  image: string;
-  privateIp: string;
-  publicIp: string | undefined;
-  seq: number;
-}
-
-interface Catalog {
-  regions: Region[];
-  offers: Offer[];
-}
-
-const RAW_STATE: Readonly<Record<VMState, string>> = {
-  pending: 'PROVISIONING',
-  running: 'RUNNING',
-  stopping: 'STOPPING',
-  stopped: 'STOPPED',
-  deallocated: 'DEALLOCATED',
-  terminating: 'TERMINATING',
-  terminated: 'TERMINATED',
-  error: 'ERROR',
-  unknown: 'UNKNOWN',
-};
-
-const ALL_OPERATIONS: readonly MemoryOperation[] = [
-  'createVM',
-  'getVM',
-  'findByIdempotencyKey',
-  'listVMs',
-  'deleteVM',
-  'startVM',
-  'stopVM',
-  'rebootVM',
-  'regions',
-  'offers',
-  'estimateCost',
-  'exportVM',
-  'importVM',
-];
-
-const BUNDLED_KINDS = new Set(['aws', 'azure', 'gcp']);
-
-/** Never settles, except by rejecting with the signal's reason once it aborts (a hung call). */
-function untilAborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise<never>((_resolve, reject) => {
-    if (signal === undefined) return;
-    if (signal.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
-  });
-}
-
-/** A region given by name takes its zones from the snapshot when it knows the region, else gets `a`–`c`. */
-function normalizeRegion(region: string | Region, known: readonly Region[] = []): Region {
-  if (typeof region !== 'string') return region;
-  return known.find((r) => r.name === region) ?? { name: region, zones: ['a', 'b', 'c'].map((z) => `${region}${z}`) };
-}
-
-async function loadCatalog(kind: ProviderKind, options: MemoryProviderOptions): Promise<Catalog> {
-  if (options.offers) {
-    const regions = options.regions?.map((r) => normalizeRegion(r)) ?? regionsOfOffers(options.offers);
-    return { regions, offers: [...options.offers] };
+  async findByIdempotencyKey(idempotencyKey: string, options: CallOptions = {}): Promise<VM | undefined> {
+    return this.call('findByIdempotencyKey', options.signal, () => {
+      const rec = this.records.byKey(idempotencyKey)?.rec;
+      return rec === undefined ? undefined : this.records.toVM(rec);
+    });
   }
-  if (BUNDLED_KINDS.has(kind)) {
-    // The list-price snapshot is loaded only when a provider needs it, to keep the root import light.
-    const snapshot = await import('../../catalog/bundled-snapshot.js');
-    const known = snapshot.bundledRegions(kind).map((r) => ({ ...r, zones: [...r.zones] }));
-    const regions = options.regions?.map((r) => normalizeRegion(r, known)) ?? known;
-    const offers = snapshot.bundledOffers({ provider: kind, regions: regions.map((r) => r.name) });
-    return { regions, offers };
-  }
-  const regions = options.regions?.map((r) => normalizeRegion(r)) ?? DEFAULT_MEMORY_REGIONS.map((r) => ({ ...r, zones: [...r.zones] }));
-  return { regions, offers: syntheticOffers(kind, regions) };
-}
 
-function regionsOfOffers(offers: readonly Offer[]): Region[] {
-  const zones = new Map<string, Set<string>>();
-  for (const o of offers) {
-    const set = zones.get(o.region) ?? new Set<string>();
-    if (o.zone) set.add(o.zone);
-    zones.set(o.region, set);
-  }
-  return [...zones].map(([name, z]) => ({ name, zones: z.size > 0 ? [...z].sort() : [`${name}a`, `${name}b`] }));
-}
-
-/**
- * Creates an in-memory provider.
- *
- * @example
- * ```ts
- * const aws = createMemoryProvider({ name: 'aws-sim', kind: 'aws' });
- * const vm = await aws.createVM({ name: 'web-1', cpu: 2, memory: '4Gi' });
- * ```
- */
-export function createMemoryProvider(options: MemoryProviderOptions = {}): MemoryProvider {
-  const name = options.name ?? 'memory';
-  const kind: ProviderKind = options.kind ?? 'memory';
-  const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
-  const provisioningDelayMs = options.provisioningDelayMs ?? 20;
-  const transitionDelayMs = options.transitionDelayMs ?? provisioningDelayMs;
-  const retentionMs = options.terminatedRetentionMs ?? 3_600_000;
-  const pageSize = Math.max(1, options.pageSize ?? 100);
-  const imageStore = options.imageStore ?? createMemoryImageStore();
-  const events = options.events;
-  const retry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 200, ...options.retry };
-
-  const capabilities: ProviderCapabilities = {
-    spot: true,
-    gpu: true,
-    reservedPricing: true,
-    stopStart: true,
-    deallocate: kind === 'azure',
-    exportFormats: ['raw', 'qcow2'],
-    importFormats: ['raw', 'qcow2', 'vmdk', 'vhd'],
-    vpn: false,
-    peering: false,
-    ...options.capabilities,
-  };
-
-  const vms = new Map<string, VmRecord>();
-  const idempotency = new Map<string, { fingerprint: string; vmId: string }>();
-  const capacity = new Map<string, number | Map<string, number>>();
-  for (const [zone, limit] of Object.entries(options.capacity ?? {})) {
-    capacity.set(zone, typeof limit === 'number' ? limit : new Map(Object.entries(limit)));
-  }
-  let throttle = { rate: options.throttle?.rate ?? 0, retryAfterMs: options.throttle?.retryAfterMs ?? 10 };
-  const pendingFaults = new Map<MemoryOperation, Error[]>();
-  const pendingDrops = new Map<MemoryOperation, number>();
-  const hanging = new Set<MemoryOperation | 'all'>();
-  const calls = Object.fromEntries(ALL_OPERATIONS.map((op) => [op, 0])) as Record<MemoryOperation, number>;
-  let credentialsValid = true;
-  let available = true;
-  let seq = 0;
-  let catalogPromise: Promise<Catalog> | undefined;
-
-  const catalog = (): Promise<Catalog> => (catalogPromise ??= loadCatalog(kind, options));
-
-  /** One call of the simulated cloud API: latency, hangs, faults, auth, throttling, in that order. */
-  async function apiCall(operation: MemoryOperation, signal: AbortSignal | undefined): Promise<void> {
-    throwIfAborted(signal);
-    calls[operation]++;
-    if (options.callLatencyMs) await sleep(options.callLatencyMs, signal);
-    if (hanging.has('all') || hanging.has(operation)) await untilAborted(signal);
-    const fault = pendingFaults.get(operation)?.shift();
-    if (fault) throw fault;
-    // Refusals before the body runs prove the call did nothing: `requestSent: false`.
-    if (!available) throw new ProviderUnavailableError({ provider: name, message: `${operation}: the API endpoint is unreachable`, requestSent: false });
-    if (!credentialsValid) throw new AuthError({ provider: name, message: `${operation}: the credentials were rejected` });
-    if (throttle.rate > 0 && random() < throttle.rate) {
-      throw new ThrottledError({ provider: name, message: `${operation}: request rate exceeded`, retryAfterMs: throttle.retryAfterMs, requestSent: false });
+  async *listVMs(filter: ListVMsFilter = {}, options: CallOptions = {}): AsyncIterable<VM> {
+    // A region this provider does not have is a mistake, not an empty answer.
+    if (filter.region !== undefined) knownRegion(await this.catalog(), filter.region, this.name);
+    // Pages are cut by sequence number, so VMs created while listing never shift a page.
+    let after = 0;
+    for (;;) {
+      const page = await this.call('listVMs', options.signal, () => this.records.page(filter, after, this.pageSize), { region: filter.region });
+      for (const vm of page.items) yield vm;
+      if (!page.more || page.last === undefined) return;
+      after = page.last;
     }
   }
 
-  /** Takes one pending lost response of `operation`. */
-  function takeDrop(operation: MemoryOperation): boolean {
-    const left = pendingDrops.get(operation) ?? 0;
-    if (left <= 0) return false;
-    pendingDrops.set(operation, left - 1);
-    return true;
-  }
-
-  /** Runs one API call with the SDK-style retries on throttling; a dropped response is lost after the body took effect. */
-  function call<T>(operation: MemoryOperation, signal: AbortSignal | undefined, body: () => Promise<T> | T): Promise<T> {
-    return withRetry(
-      async () => {
-        await apiCall(operation, signal);
-        const result = await body();
-        if (takeDrop(operation)) {
-          throw new ProviderUnavailableError({ provider: name, message: `${operation}: the response was lost (the connection reset after the call took effect)` });
+  async deleteVM(id: string, options: PowerOptions = {}): Promise<void> {
+    const vm = await this.call(
+      'deleteVM',
+      options.signal,
+      () => {
+        const rec = this.records.find(id);
+        if (rec.state !== 'terminated' && rec.state !== 'terminating') {
+          this.records.transition(rec, 'terminating', 'terminated', this.transitionDelayMs);
+          this.events?.publish('vm.deleted', { provider: this.name, vmId: id });
         }
-        return result;
+        return this.records.toVM(rec);
       },
-      { ...retry, signal, operation, provider: name, events, shouldRetry: (e) => ThrottledError.isInstance(e) },
+      { resourceId: id },
+    );
+    if (options.wait !== false && vm.state !== 'terminated') {
+      await this.waitFor(id, ['terminated'], options.signal, 300_000, 'deleteVM').catch((e: unknown) => {
+        if (!ConflictError.isInstance(e)) throw e; // reaching terminated is the goal here
+      });
+    }
+  }
+
+  async startVM(id: string, options: PowerOptions = {}): Promise<VM> {
+    const vm = await this.call(
+      'startVM',
+      options.signal,
+      () => {
+        const rec = this.records.find(id);
+        if (rec.state === 'running' || rec.state === 'pending') return this.records.toVM(rec);
+        if (rec.state !== 'stopped' && rec.state !== 'deallocated') {
+          throw new ConflictError({ provider: this.name, message: `cannot start VM ${id} while it is ${rec.state}` });
+        }
+        if (rec.spec.spot) {
+          // Spot capacity is re-requested on start, as the clouds do: a start is a launch.
+          if (this.limits.capacityLeft(rec.zone, rec.offer.instanceType) <= 0) {
+            throw new CapacityError({ provider: this.name, message: `no capacity to start ${id}`, region: rec.region, zone: rec.zone, instanceType: rec.offer.instanceType });
+          }
+          this.limits.consumeLaunch(rec.zone, rec.offer.instanceType);
+        }
+        this.records.transition(rec, 'pending', 'running', this.provisioningDelayMs);
+        return this.records.toVM(rec);
+      },
+      { resourceId: id },
+    );
+    if (options.wait === false || vm.state === 'running') return vm;
+    return this.waitFor(id, ['running'], options.signal, 300_000, 'startVM');
+  }
+
+  async stopVM(id: string, options: StopVMOptions = {}): Promise<VM> {
+    const deallocate = options.deallocate === true && this.capabilities.deallocate;
+    const resting: VMState = deallocate ? 'deallocated' : 'stopped';
+    const vm = await this.call(
+      'stopVM',
+      options.signal,
+      () => {
+        if (!this.capabilities.stopStart) throw new UnsupportedError({ provider: this.name, message: 'stop/start is not supported', capability: 'stopStart' });
+        const rec = this.records.find(id);
+        if (rec.state === 'stopped' || rec.state === 'deallocated' || rec.state === 'stopping') {
+          if (rec.state === 'stopped' && deallocate) this.records.setState(rec, 'deallocated');
+          return this.records.toVM(rec);
+        }
+        if (rec.state !== 'running' && rec.state !== 'pending') {
+          throw new ConflictError({ provider: this.name, message: `cannot stop VM ${id} while it is ${rec.state}` });
+        }
+        this.records.transition(rec, 'stopping', resting, this.transitionDelayMs);
+        return this.records.toVM(rec);
+      },
+      { resourceId: id },
+    );
+    if (options.wait === false || vm.state === 'stopped' || vm.state === 'deallocated') return vm;
+    return this.waitFor(id, ['stopped', 'deallocated'], options.signal, 300_000, 'stopVM');
+  }
+
+  async rebootVM(id: string, options: PowerOptions = {}): Promise<VM> {
+    return this.call(
+      'rebootVM',
+      options.signal,
+      () => {
+        const rec = this.records.find(id);
+        if (rec.state !== 'running') throw new ConflictError({ provider: this.name, message: `cannot reboot VM ${id} while it is ${rec.state}` });
+        // A reboot keeps the VM running from the cloud's point of view, as on EC2 and GCE.
+        return this.records.toVM(rec);
+      },
+      { resourceId: id },
     );
   }
 
-  function setState(rec: VmRecord, state: VMState, reason?: string): void {
-    const from = rec.state;
-    rec.state = state;
-    rec.rawState = RAW_STATE[state];
-    if (reason !== undefined) rec.stateReason = reason;
-    if (state === 'terminated' && rec.terminatedAt === undefined) rec.terminatedAt = now();
-    if (from !== state) events?.publish('vm.state-changed', { provider: name, vmId: rec.id, from, to: state, reason });
+  async *regions(options: CallOptions = {}): AsyncIterable<Region> {
+    const catalog = await this.call('regions', options.signal, () => this.catalog());
+    for (const region of catalog.regions) yield region;
   }
 
-  function settle(rec: VmRecord): void {
-    if (rec.transition && now() >= rec.transition.at) {
-      const to = rec.transition.to;
-      rec.transition = undefined;
-      setState(rec, to);
-    }
+  async *offers(region?: string, options: CallOptions = {}): AsyncIterable<Offer> {
+    const catalog = await this.call('offers', options.signal, () => this.catalog(), { region });
+    if (region !== undefined) knownRegion(catalog, region, this.name);
+    for (const offer of catalog.offers) if (region === undefined || offer.region === region) yield offer;
   }
 
-  function transition(rec: VmRecord, through: VMState, to: VMState, delayMs: number): void {
-    setState(rec, through);
-    rec.transition = { at: now() + delayMs, to };
-    settle(rec);
-  }
-
-  function expireTerminated(): void {
-    const cutoff = now() - retentionMs;
-    for (const [id, rec] of vms) {
-      settle(rec);
-      if (rec.terminatedAt !== undefined && rec.terminatedAt <= cutoff) vms.delete(id);
-    }
-  }
-
-  function toVM(rec: VmRecord): VM {
-    settle(rec);
-    const price = rec.spec.spot ? rec.offer.spotHourly : rec.offer.onDemandHourly;
-    return {
-      id: rec.id,
-      name: rec.spec.name,
-      provider: name,
-      providerKind: kind,
-      region: rec.region,
-      zone: rec.zone,
-      state: rec.state,
-      rawState: rec.rawState,
-      instanceType: rec.offer.instanceType,
-      cpu: rec.offer.vcpus,
-      memoryGiB: rec.offer.memoryGiB,
-      spot: rec.spec.spot,
-      privateIps: [rec.privateIp],
-      publicIps: rec.publicIp && rec.state !== 'terminated' ? [rec.publicIp] : [],
-      labels: { ...rec.spec.labels },
-      image: rec.image,
-      createdAt: new Date(rec.createdAt).toISOString(),
-      hourlyPrice:
-        price === undefined
-          ? undefined
-          : { amount: price, currency: rec.offer.currency, source: rec.offer.source, asOf: rec.offer.asOf },
-      stateReason: rec.stateReason,
-    };
-  }
-
-  function find(id: string): VmRecord {
-    expireTerminated();
-    const rec = vms.get(id);
-    if (!rec) throw new NotFoundError({ provider: name, message: `VM ${id} not found`, resourceType: 'vm', resourceId: id });
-    return rec;
-  }
-
-  function active(rec: VmRecord): boolean {
-    return rec.state !== 'terminated' && rec.state !== 'terminating';
-  }
-
-  function regionOf(cat: Catalog, spec: VMSpec): Region {
-    const regionName = spec.region ?? cat.regions[0]?.name;
-    const region = cat.regions.find((r) => r.name === regionName);
-    if (!region) {
-      throw new InvalidSpecError({
-        provider: name,
-        issues: [{ field: 'region', message: `unknown region "${regionName}"; this provider has ${cat.regions.map((r) => r.name).join(', ')}` }],
-      });
-    }
-    if (spec.zone !== undefined && region.zones.length > 0 && !region.zones.includes(spec.zone)) {
-      throw new InvalidSpecError({
-        provider: name,
-        issues: [{ field: 'zone', message: `unknown zone "${spec.zone}" in ${region.name}; zones: ${region.zones.join(', ')}` }],
-      });
-    }
-    return region;
-  }
-
-  function offerFor(cat: Catalog, spec: VMSpec, region: Region): Offer {
-    const offer = selectOffer(cat.offers, requirementOf(spec, region.name));
-    if (offer) return offer;
-    const field = spec.instanceType ? 'instanceType' : spec.gpu ? 'gpu' : 'cpu';
-    const wanted = spec.instanceType
-      ? `instance type "${spec.instanceType}"${spec.spot ? ' at spot' : ''}`
-      : `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'any'} GPU` : ''}${spec.spot ? ' at spot' : ''}`;
-    throw new InvalidSpecError({ provider: name, issues: [{ field, message: `no instance type in ${region.name} offers ${wanted}` }] });
-  }
-
-  function capacityLeft(zone: string, instanceType: string): number {
-    const limit = capacity.get(zone);
-    if (limit === undefined) return Infinity;
-    const inZone = [...vms.values()].filter((r) => r.zone === zone && active(r));
-    if (typeof limit === 'number') return limit - inZone.length;
-    const typeLimit = limit.get(instanceType) ?? limit.get('*');
-    if (typeLimit === undefined) return Infinity;
-    const sameType = limit.has(instanceType) ? inZone.filter((r) => r.offer.instanceType === instanceType) : inZone.filter((r) => !limit.has(r.offer.instanceType));
-    return typeLimit - sameType.length;
-  }
-
-  function chooseZone(region: Region, spec: VMSpec, offer: Offer): string {
-    const zones = spec.zone ? [spec.zone] : offer.zone ? [offer.zone] : region.zones.length > 0 ? region.zones : [region.name];
-    const zone = zones.find((z) => capacityLeft(z, offer.instanceType) > 0);
-    if (zone === undefined) {
-      throw new CapacityError({
-        provider: name,
-        message: `insufficient capacity for ${offer.instanceType} in ${spec.zone ?? region.name}`,
-        region: region.name,
-        zone: spec.zone ?? (zones.length === 1 ? zones[0] : undefined),
-        instanceType: offer.instanceType,
-      });
-    }
-    return zone;
-  }
-
-  function checkQuotas(region: string, offer: Offer): void {
-    const quotas = options.quotas;
-    if (!quotas) return;
-    const inRegion = [...vms.values()].filter((r) => r.region === region && active(r) && r.state !== 'stopped' && r.state !== 'deallocated');
-    if (quotas.instancesPerRegion !== undefined && inRegion.length + 1 > quotas.instancesPerRegion) {
-      throw new QuotaError({ provider: name, message: `instance limit of ${quotas.instancesPerRegion} reached in ${region}`, region, quotaName: 'instances' });
-    }
-    const vcpus = inRegion.reduce((sum, r) => sum + r.offer.vcpus, 0);
-    if (quotas.vcpusPerRegion !== undefined && vcpus + offer.vcpus > quotas.vcpusPerRegion) {
-      throw new QuotaError({
-        provider: name,
-        message: `vCPU limit of ${quotas.vcpusPerRegion} would be exceeded in ${region} (${vcpus} in use, ${offer.vcpus} requested)`,
-        region,
-        quotaName: 'vcpus',
-      });
-    }
-  }
-
-  async function waitFor(id: string, targets: readonly VMState[], signal: AbortSignal | undefined, timeoutMs: number, operation: string): Promise<VM> {
-    const deadline = Date.now() + timeoutMs;
-    const interval = Math.max(1, Math.min(25, Math.ceil(Math.max(provisioningDelayMs, transitionDelayMs) / 4)));
-    for (;;) {
-      const vm = await call('getVM', signal, () => toVM(find(id)));
-      if (targets.includes(vm.state)) return vm;
-      if (vm.state === 'terminated' || vm.state === 'error') {
-        throw new ConflictError({ provider: name, message: `${operation}: VM ${id} became ${vm.state}${vm.stateReason ? ` (${vm.stateReason})` : ''}` });
-      }
-      if (Date.now() >= deadline) {
-        throw new TimeoutError({ provider: name, message: `${operation}: VM ${id} still ${vm.state} after ${timeoutMs} ms`, resourceId: id });
-      }
-      await sleep(interval, signal);
-    }
-  }
-
-  function newRecord(spec: VMSpec, offer: Offer, region: string, zone: string, image: string): VmRecord {
-    const n = ++seq;
-    return {
-      id: `vm-${randomUUID().replace(/-/g, '').slice(0, 17)}`,
-      spec,
-      offer,
-      region,
-      zone,
-      state: 'pending',
-      rawState: RAW_STATE.pending,
-      transition: undefined,
-      createdAt: now(),
-      terminatedAt: undefined,
-      stateReason: undefined,
-      image,
-      privateIp: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-      publicIp: spec.network.publicIp ? `203.0.113.${n % 254 + 1}` : undefined,
-      seq: n,
-    };
-  }
-
-  /** Shared by createVM and importVM: idempotency, placement checks, record, then wait. */
-  async function provision(spec: VMSpec, image: string, options: CreateVMOptions, operation: 'createVM' | 'importVM'): Promise<VM> {
-    const signal = options.signal;
-    const key = options.idempotencyKey;
-    const fingerprint = specFingerprint({ ...spec, image });
-    let reused = false;
-    const vm = await call(operation, signal, async () => {
-      if (key !== undefined) {
-        const prior = idempotency.get(key);
-        if (prior) {
-          if (prior.fingerprint !== fingerprint) {
-            throw new ConflictError({ provider: name, message: `idempotency key "${key}" was already used with a different spec` });
-          }
-          const rec = vms.get(prior.vmId);
-          if (rec) {
-            reused = true;
-            return toVM(rec);
-          }
-        }
-      }
-      const cat = await catalog();
-      const region = regionOf(cat, spec);
-      const offer = offerFor(cat, spec, region);
-      if (spec.spot && spec.spotMaxPrice !== undefined && offer.spotHourly !== undefined && offer.spotHourly > spec.spotMaxPrice) {
-        throw new CapacityError({
-          provider: name,
-          message: `spot price ${offer.spotHourly} of ${offer.instanceType} is above the max price ${spec.spotMaxPrice}`,
-          region: region.name,
-          instanceType: offer.instanceType,
-        });
-      }
-      const zone = chooseZone(region, spec, offer);
-      checkQuotas(region.name, offer);
-      const rec = newRecord(spec, offer, region.name, zone, image);
-      vms.set(rec.id, rec);
-      if (key !== undefined) idempotency.set(key, { fingerprint, vmId: rec.id });
-      rec.transition = { at: now() + provisioningDelayMs, to: 'running' };
-      return toVM(rec);
-    });
-    events?.publish('vm.created', { provider: name, vm, reused });
-    await options.onProvisioned?.(vm);
-    if (options.wait === false || vm.state === 'running') return vm;
-    return waitFor(vm.id, ['running'], signal, options.waitTimeoutMs ?? 300_000, operation);
-  }
-
-  function matches(rec: VmRecord, filter: ListVMsFilter): boolean {
-    if (!filter.includeTerminated && rec.state === 'terminated' && !filter.states?.includes('terminated')) return false;
-    if (filter.region !== undefined && rec.region !== filter.region) return false;
-    if (filter.states && !filter.states.includes(rec.state)) return false;
-    if (filter.labels) {
-      for (const [k, v] of Object.entries(filter.labels)) if (rec.spec.labels[k] !== v) return false;
-    }
-    return true;
-  }
-
-  function checksumOf(rec: VmRecord): string {
-    return createHash('sha256').update(`${name}\n${rec.id}\n${rec.image}\n${rec.spec.disk.sizeGiB}`).digest('hex');
-  }
-
-  const provider: MemoryProvider = {
-    specificationVersion: 'v1',
-    name,
-    kind,
-    capabilities,
-
-    async createVM(input: VMSpecInput | VMSpec, opts: CreateVMOptions = {}): Promise<VM> {
-      throwIfAborted(opts.signal);
-      const spec = parseVMSpec(input, { provider: name });
-      return provision(spec, spec.image, opts, 'createVM');
-    },
-
-    async getVM(id: string, opts: CallOptions = {}): Promise<VM> {
-      return call('getVM', opts.signal, () => toVM(find(id)));
-    },
-
-    async findByIdempotencyKey(idempotencyKey: string, opts: CallOptions = {}): Promise<VM | undefined> {
-      return call('findByIdempotencyKey', opts.signal, () => {
-        expireTerminated();
-        const prior = idempotency.get(idempotencyKey);
-        const rec = prior === undefined ? undefined : vms.get(prior.vmId);
-        return rec === undefined ? undefined : toVM(rec);
-      });
-    },
-
-    async *listVMs(filter: ListVMsFilter = {}, opts: CallOptions = {}): AsyncIterable<VM> {
-      // Pages are cut by sequence number, so VMs created while listing never shift a page.
-      let after = 0;
-      for (;;) {
-        const page = await call('listVMs', opts.signal, () => {
-          expireTerminated();
-          const rows = [...vms.values()]
-            .filter((r) => r.seq > after && matches(r, filter))
-            .sort((a, b) => a.seq - b.seq)
-            .slice(0, pageSize);
-          return { items: rows.map(toVM), last: rows.at(-1)?.seq, more: rows.length === pageSize };
-        });
-        for (const vm of page.items) yield vm;
-        if (!page.more || page.last === undefined) return;
-        after = page.last;
-      }
-    },
-
-    async deleteVM(id: string, opts: PowerOptions = {}): Promise<void> {
-      const vm = await call('deleteVM', opts.signal, () => {
-        const rec = find(id);
-        if (rec.state !== 'terminated' && rec.state !== 'terminating') {
-          transition(rec, 'terminating', 'terminated', transitionDelayMs);
-          events?.publish('vm.deleted', { provider: name, vmId: id });
-        }
-        return toVM(rec);
-      });
-      if (opts.wait !== false && vm.state !== 'terminated') {
-        await waitFor(id, ['terminated'], opts.signal, 300_000, 'deleteVM').catch((e: unknown) => {
-          if (!ConflictError.isInstance(e)) throw e; // reaching terminated is the goal here
-        });
-      }
-    },
-
-    async startVM(id: string, opts: PowerOptions = {}): Promise<VM> {
-      const vm = await call('startVM', opts.signal, () => {
-        const rec = find(id);
-        settle(rec);
-        if (rec.state === 'running' || rec.state === 'pending') return toVM(rec);
-        if (rec.state !== 'stopped' && rec.state !== 'deallocated') {
-          throw new ConflictError({ provider: name, message: `cannot start VM ${id} while it is ${rec.state}` });
-        }
-        if (rec.spec.spot) {
-          // Spot capacity is re-requested on start, as the clouds do.
-          if (capacityLeft(rec.zone, rec.offer.instanceType) <= 0) {
-            throw new CapacityError({ provider: name, message: `no capacity to start ${id}`, region: rec.region, zone: rec.zone, instanceType: rec.offer.instanceType });
-          }
-        }
-        transition(rec, 'pending', 'running', provisioningDelayMs);
-        return toVM(rec);
-      });
-      if (opts.wait === false || vm.state === 'running') return vm;
-      return waitFor(id, ['running'], opts.signal, 300_000, 'startVM');
-    },
-
-    async stopVM(id: string, opts: StopVMOptions = {}): Promise<VM> {
-      const deallocate = opts.deallocate === true && capabilities.deallocate;
-      const resting: VMState = deallocate ? 'deallocated' : 'stopped';
-      const vm = await call('stopVM', opts.signal, () => {
-        if (!capabilities.stopStart) throw new UnsupportedError({ provider: name, message: 'stop/start is not supported', capability: 'stopStart' });
-        const rec = find(id);
-        settle(rec);
-        if (rec.state === 'stopped' || rec.state === 'deallocated' || rec.state === 'stopping') {
-          if (rec.state === 'stopped' && deallocate) setState(rec, 'deallocated');
-          return toVM(rec);
-        }
-        if (rec.state !== 'running' && rec.state !== 'pending') {
-          throw new ConflictError({ provider: name, message: `cannot stop VM ${id} while it is ${rec.state}` });
-        }
-        transition(rec, 'stopping', resting, transitionDelayMs);
-        return toVM(rec);
-      });
-      if (opts.wait === false || vm.state === 'stopped' || vm.state === 'deallocated') return vm;
-      return waitFor(id, ['stopped', 'deallocated'], opts.signal, 300_000, 'stopVM');
-    },
-
-    async rebootVM(id: string, opts: PowerOptions = {}): Promise<VM> {
-      const vm = await call('rebootVM', opts.signal, () => {
-        const rec = find(id);
-        settle(rec);
-        if (rec.state !== 'running') throw new ConflictError({ provider: name, message: `cannot reboot VM ${id} while it is ${rec.state}` });
-        // A reboot keeps the VM running from the cloud's point of view, as on EC2 and GCE.
-        return toVM(rec);
-      });
-      return vm;
-    },
-
-    async *regions(opts: CallOptions = {}): AsyncIterable<Region> {
-      const cat = await call('regions', opts.signal, () => catalog());
-      for (const region of cat.regions) yield region;
-    },
-
-    async *offers(region?: string, opts: CallOptions = {}): AsyncIterable<Offer> {
-      const cat = await call('offers', opts.signal, () => catalog());
-      for (const offer of cat.offers) if (region === undefined || offer.region === region) yield offer;
-    },
-
-    async estimateCost(input: VMSpecInput | VMSpec, opts: CallOptions = {}): Promise<CostEstimate> {
-      throwIfAborted(opts.signal);
-      const spec = parseVMSpec(input, { provider: name });
-      return call('estimateCost', opts.signal, async () => {
-        const cat = await catalog();
-        const region = regionOf(cat, spec);
-        const offer = offerFor(cat, spec, region);
+  async estimateCost(input: VMSpecInput | VMSpec, options: CallOptions = {}): Promise<CostEstimate> {
+    throwIfAborted(options.signal);
+    const spec = parseVMSpec(input, { provider: this.name });
+    return this.call(
+      'estimateCost',
+      options.signal,
+      async () => {
+        const catalog = await this.catalog();
+        const region = regionOf(catalog, spec, this.name);
+        const offer = offerFor(catalog, spec, region, this.name);
         const computeHourly = (spec.spot ? offer.spotHourly : offer.onDemandHourly) ?? offer.onDemandHourly;
         const compute = computeHourly * HOURS_PER_MONTH;
         const storage = spec.disk.sizeGiB * STORAGE_PRICE_PER_GIB_MONTH[spec.disk.type];
@@ -758,110 +373,154 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
           source: `${offer.source}+${STORAGE_PRICE_SOURCE.source}`,
           asOf,
         };
-      });
-    },
+      },
+      { region: spec.region, zone: spec.zone },
+    );
+  }
 
-    async exportVM(id: string, opts: CallOptions = {}): Promise<ImageArtifact> {
-      return call('exportVM', opts.signal, () => {
-        const format = capabilities.exportFormats[0];
-        if (format === undefined) throw new UnsupportedError({ provider: name, message: 'image export is not supported', capability: 'export' });
-        const rec = find(id);
-        settle(rec);
-        if (!active(rec)) throw new ConflictError({ provider: name, message: `cannot export VM ${id} while it is ${rec.state}` });
-        const artifact: ImageArtifact = {
-          format,
-          location: `memory://${name}/images/${rec.id}-${randomUUID().slice(0, 8)}.${format}`,
-          sizeBytes: rec.spec.disk.sizeGiB * 1024 ** 3,
-          checksum: { algorithm: 'sha256', value: checksumOf(rec) },
-          sourceProvider: name,
-          sourceProviderKind: kind,
-          sourceVmId: rec.id,
-          baseImage: rec.image,
-          createdAt: new Date(now()).toISOString(),
-        };
-        imageStore.put(artifact);
-        return artifact;
-      });
-    },
+  async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
+    return this.call('exportVM', options.signal, () => this.images.export(id), { resourceId: id });
+  }
 
-    async importVM(artifact: ImageArtifact, input: VMSpecInput | VMSpec, opts: ImportVMOptions = {}): Promise<VM> {
-      throwIfAborted(opts.signal);
-      const spec = parseVMSpec(input, { provider: name });
-      if (!capabilities.importFormats.includes(artifact.format as ImageFormat)) {
-        throw new UnsupportedError({
-          provider: name,
-          message: `cannot import ${artifact.format} images; accepted formats: ${capabilities.importFormats.join(', ') || 'none'}`,
-          capability: 'import',
-        });
-      }
-      const stored = imageStore.get(artifact.location);
-      if (!stored) {
-        throw new NotFoundError({ provider: name, message: `image ${artifact.location} is not in this provider's image store`, resourceType: 'image', resourceId: artifact.location });
-      }
-      if (stored.checksum.value !== artifact.checksum.value || stored.sizeBytes !== artifact.sizeBytes) {
-        throw new ConflictError({ provider: name, message: `image ${artifact.location} does not match its checksum` });
-      }
-      if (spec.disk.sizeGiB * 1024 ** 3 < artifact.sizeBytes) {
-        throw new InvalidSpecError({
-          provider: name,
-          issues: [{ field: 'disk.size', message: `must be at least the image size, ${artifact.sizeBytes / 1024 ** 3} GiB` }],
-        });
-      }
-      return provision(spec, artifact.location, opts, 'importVM');
-    },
+  async importVM(artifact: ImageArtifact, input: VMSpecInput | VMSpec, options: ImportVMOptions = {}): Promise<VM> {
+    throwIfAborted(options.signal);
+    const spec = parseVMSpec(input, { provider: this.name });
+    this.images.checkImport(artifact, spec);
+    return this.provision(spec, artifact.location, options, 'importVM');
+  }
 
-    controls: {
-      setCapacity(zone, limit, instanceType) {
-        if (instanceType === undefined) {
-          if (limit === undefined) capacity.delete(zone);
-          else capacity.set(zone, limit);
-          return;
+  private catalog(): Promise<MemoryCatalog> {
+    return (this.catalogLoad ??= loadMemoryCatalog({ kind: this.kind, regions: this.options.regions, offers: this.options.offers }));
+  }
+
+  /** Runs one API call with the SDK-style retries on throttling; a dropped response is lost after the body took effect. */
+  private call<T>(operation: MemoryOperation, signal: AbortSignal | undefined, body: () => Promise<T> | T, scope: CallScope = {}): Promise<T> {
+    return withRetry(
+      async () => {
+        await this.admit(operation, signal, scope);
+        const result = await body();
+        if (this.faults.plan.takeDrop(operation)) {
+          throw new ProviderUnavailableError({ provider: this.name, message: `${operation}: the response was lost (the connection reset after the call took effect)` });
         }
-        const current = capacity.get(zone);
-        const perType = current instanceof Map ? current : new Map<string, number>();
-        if (typeof current === 'number') perType.set('*', current);
-        if (limit === undefined) perType.delete(instanceType);
-        else perType.set(instanceType, limit);
-        capacity.set(zone, perType);
+        return result;
       },
-      setThrottleRate(rate, retryAfterMs) {
-        throttle = { rate, retryAfterMs: retryAfterMs ?? throttle.retryAfterMs };
+      { ...this.retry, signal, operation, provider: this.name, events: this.events, shouldRetry: (e) => ThrottledError.isInstance(e) },
+    );
+  }
+
+  /**
+   * One call arriving at the simulated API: counted, its latency, the endpoint's reachability,
+   * then the fault plan's checks in the kit's order (credentials, hang, delay, one-off failure,
+   * throttling). Throws the refusal, if any.
+   */
+  private async admit(operation: MemoryOperation, signal: AbortSignal | undefined, scope: CallScope): Promise<void> {
+    throwIfAborted(signal);
+    this.counts.count(operation);
+    if (this.options.callLatencyMs) await sleep(this.options.callLatencyMs, signal);
+    // An unreachable endpoint refuses before anything is sent: provably nothing happened.
+    if (!this.available) throw new ProviderUnavailableError({ provider: this.name, message: `${operation}: the API endpoint is unreachable`, requestSent: false });
+    const decision = await this.faults.plan.beforeCall(operation, signal);
+    if ('refuse' in decision) {
+      throw this.faults.takeReadyError(decision.refuse) ?? refusalError(decision.refuse, { provider: this.name, operation, ...scope });
+    }
+  }
+
+  /** Shared by createVM and importVM: idempotency, placement checks, record, then wait. */
+  private async provision(spec: VMSpec, image: string, options: CreateVMOptions, operation: 'createVM' | 'importVM'): Promise<VM> {
+    const { signal, idempotencyKey } = options;
+    const fingerprint = specFingerprint({ ...spec, image });
+    let reused = false;
+    const vm = await this.call(
+      operation,
+      signal,
+      async () => {
+        if (idempotencyKey !== undefined) {
+          const prior = this.records.byKey(idempotencyKey);
+          if (prior && prior.fingerprint !== fingerprint) {
+            throw new ConflictError({ provider: this.name, message: `idempotency key "${idempotencyKey}" was already used with a different spec` });
+          }
+          if (prior?.rec) {
+            reused = true;
+            return this.records.toVM(prior.rec);
+          }
+        }
+        const catalog = await this.catalog();
+        const region = regionOf(catalog, spec, this.name);
+        const offer = offerFor(catalog, spec, region, this.name);
+        if (spec.spot && spec.spotMaxPrice !== undefined && offer.spotHourly !== undefined && offer.spotHourly > spec.spotMaxPrice) {
+          throw new CapacityError({
+            provider: this.name,
+            message: `spot price ${offer.spotHourly} of ${offer.instanceType} is above the max price ${spec.spotMaxPrice}`,
+            region: region.name,
+            instanceType: offer.instanceType,
+          });
+        }
+        const zone = this.limits.chooseZone(region, spec, offer);
+        this.limits.checkQuotas(region.name, offer, spec.spot);
+        this.limits.consumeLaunch(zone, offer.instanceType);
+        const key = idempotencyKey === undefined ? undefined : { idempotencyKey, fingerprint };
+        return this.records.toVM(this.records.launch({ spec, offer, region: region.name, zone, image }, this.provisioningDelayMs, key));
       },
-      failNext(operation, error) {
-        const queue = pendingFaults.get(operation) ?? [];
-        queue.push(error);
-        pendingFaults.set(operation, queue);
+      { region: spec.region, zone: spec.zone },
+    );
+    this.events?.publish('vm.created', { provider: this.name, vm, reused });
+    await options.onProvisioned?.(vm);
+    if (options.wait === false || vm.state === 'running') return vm;
+    return this.waitFor(vm.id, ['running'], signal, options.waitTimeoutMs ?? 300_000, operation);
+  }
+
+  /** Polls a VM until it reaches one of `targets`, by the wall clock (the provider's clock may stand still). */
+  private async waitFor(id: string, targets: readonly VMState[], signal: AbortSignal | undefined, timeoutMs: number, operation: string): Promise<VM> {
+    const deadline = Date.now() + timeoutMs;
+    const interval = Math.max(1, Math.min(25, Math.ceil(Math.max(this.provisioningDelayMs, this.transitionDelayMs) / 4)));
+    for (;;) {
+      const vm = await this.call('getVM', signal, () => this.records.toVM(this.records.find(id)), { resourceId: id });
+      if (targets.includes(vm.state)) return vm;
+      if (vm.state === 'terminated' || vm.state === 'error') {
+        throw new ConflictError({ provider: this.name, message: `${operation}: VM ${id} became ${vm.state}${vm.stateReason ? ` (${vm.stateReason})` : ''}` });
+      }
+      if (Date.now() >= deadline) {
+        throw new TimeoutError({ provider: this.name, message: `${operation}: VM ${id} still ${vm.state} after ${timeoutMs} ms`, resourceId: id });
+      }
+      await sleep(interval, signal);
+    }
+  }
+
+  private interruptSpot(id: string): void {
+    const rec = this.records.find(id);
+    if (!rec.spec.spot) throw new ConflictError({ provider: this.name, message: `VM ${id} is not a spot VM` });
+    this.records.terminateNow(rec, 'spot-interruption: capacity reclaimed by the cloud');
+  }
+
+  private makeControls(): MemoryProviderControls {
+    const { counts, records } = this;
+    return {
+      faults: this.faults,
+      setAvailable: (available) => {
+        this.available = available;
       },
-      dropResponses(operation, count = 1) {
-        pendingDrops.set(operation, (pendingDrops.get(operation) ?? 0) + Math.max(0, count));
-      },
-      hang(operation, on = true) {
-        if (on) hanging.add(operation);
-        else if (operation === 'all') hanging.clear();
-        else hanging.delete(operation);
-      },
-      setCredentialsValid(valid) {
-        credentialsValid = valid;
-      },
-      setAvailable(value) {
-        available = value;
-      },
-      interruptSpot(id) {
-        const rec = find(id);
-        if (!rec.spec.spot) throw new ConflictError({ provider: name, message: `VM ${id} is not a spot VM` });
-        rec.transition = undefined;
-        setState(rec, 'terminated', 'spot-interruption: capacity reclaimed by the cloud');
-      },
+      interruptSpot: (id) => this.interruptSpot(id),
       get calls() {
-        return { ...calls };
+        return counts.snapshot();
       },
-      resetCalls() {
-        for (const op of ALL_OPERATIONS) calls[op] = 0;
-      },
+      resetCalls: () => counts.reset(),
       get vmCount() {
-        return vms.size;
+        return records.size;
       },
-    },
-  };
-  return provider;
+    };
+  }
+}
+
+/**
+ * Creates an in-memory provider.
+ *
+ * @example
+ * ```ts
+ * const aws = createMemoryProvider({ name: 'aws-sim', kind: 'aws' });
+ * const vm = await aws.createVM({ name: 'web-1', cpu: 2, memory: '4Gi' });
+ * aws.controls.faults.capacity({ zone: 'us-east-1a' }, 0); // InsufficientInstanceCapacity there, as on the EC2 emulator
+ * ```
+ */
+export function createMemoryProvider(options: MemoryProviderOptions = {}): MemoryProvider {
+  return new MemoryProvider(options);
 }

@@ -132,62 +132,22 @@ class ConditionFailed {
   constructor(readonly error: ConflictError) {}
 }
 
-/**
- * Connects to PostgreSQL, creates or migrates the schema, starts listening for changes, and
- * returns a {@link StateStore}. Loads `pg` on first use unless a `driver` or `pool` is given.
- */
-export async function createPostgresStore(options: PostgresStoreOptions): Promise<StateStore> {
-  const schema = options.schema ?? 'novacron';
+type StatementConfig = (values: unknown[]) => QueryConfig;
+
+/** The store's statements over the tables of `schema`, each a named (once-prepared) query. */
+function preparedStatements(schema: string) {
   const s = quoteSchema(schema);
-  const secrets = connectionSecrets(options.connectionString);
-  if (options.pool === undefined && (options.connectionString === undefined || options.connectionString === '')) {
-    throw new InvalidSpecError({ issues: [{ field: 'connectionString', message: 'is required unless a pool is given' }] });
-  }
-  const driver = options.driver ?? ((await import('pg')).default as unknown as PostgresDriver);
-  const owned = options.pool === undefined;
-  const asyncCommit = options.synchronousCommit === 'off';
-  const pool =
-    options.pool ??
-    new driver.Pool({
-      connectionString: options.connectionString,
-      max: options.maxConnections ?? 10,
-      ...(asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
-    });
-  // An idle pooled connection that dies emits 'error' on the pool; unhandled, it would crash the host.
-  if (owned) pool.on('error', () => undefined);
-  const pageSize = options.pageSize ?? 1000;
-  const deadlockRetries = options.deadlockRetries ?? 5;
-  const hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
-  let closed = false;
-  let listener: ChangeListener | undefined;
-
-  const fail = (error: unknown, what: string): Error => toStoreError(error, what, secrets);
-
-  try {
-    const client = await pool.connect();
-    try {
-      await migrateSchema(client, schema);
-      // A crashed watcher's registration would make every write notify until some watch starts.
-      await client.query(sweepListenersSql(s));
-    } finally {
-      client.release();
-    }
-  } catch (error) {
-    if (owned) await pool.end().catch(() => undefined);
-    throw fail(error, `could not open schema "${schema}"`);
-  }
-
   const kv = `${s}.novacron_kv`;
   const leases = `${s}.novacron_leases`;
   // Named statements are prepared once per connection. The schema is part of the text, so a
   // digest of it is part of the name: kept short because PostgreSQL truncates names to 63 bytes,
   // which would make two long names collide.
   const schemaDigest = createHash('sha256').update(schema).digest('hex').slice(0, 12);
-  const statement = (name: string, text: string): ((values: unknown[]) => QueryConfig) => {
+  const statement = (name: string, text: string): StatementConfig => {
     const fullName = `novacron_${schemaDigest}_${name}`;
     return (values) => ({ name: fullName, text, values });
   };
-  const q = {
+  return {
     get: statement('get', `SELECT value, version FROM ${kv} WHERE key = $1`),
     version: statement('version', `SELECT version FROM ${kv} WHERE key = $1`),
     lockVersion: statement('lock_version', `SELECT version FROM ${kv} WHERE key = $1 FOR SHARE`),
@@ -229,12 +189,253 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ),
     lease: statement('lease', `SELECT holder, fencing_token, expires_at FROM ${leases} WHERE name = $1 AND holder IS NOT NULL`),
   };
+}
 
-  async function query<R extends QueryResultRow>(config: QueryConfig, what: string, on: Pool | PoolClient = pool): Promise<R[]> {
+type Statements = ReturnType<typeof preparedStatements>;
+
+function toLease(name: string, row: LeaseRow): Lease {
+  return { name, holder: row.holder, fencingToken: Number(row.fencing_token), expiresAt: row.expires_at };
+}
+
+function toRecord<T>(row: KvRow): StoredRecord<T> {
+  return { key: row.key, value: row.value as T, version: Number(row.version) };
+}
+
+/** What a {@link PostgresStore} runs on, set up by {@link PostgresStore.open}. */
+interface PostgresStoreContext {
+  readonly pool: Pool;
+  /** The store created the pool, and ends it on close. */
+  readonly owned: boolean;
+  readonly schema: string;
+  /** Parts of the connection string that must never appear in an error. */
+  readonly secrets: readonly string[];
+  readonly options: PostgresStoreOptions;
+}
+
+/** A {@link StateStore} on a PostgreSQL schema; {@link createPostgresStore} opens one. */
+class PostgresStore implements StateStore {
+  private readonly pool: Pool;
+  private readonly owned: boolean;
+  private readonly schema: string;
+  private readonly secrets: readonly string[];
+  private readonly q: Statements;
+  private readonly asyncCommit: boolean;
+  private readonly pageSize: number;
+  private readonly deadlockRetries: number;
+  private readonly hub: WatchHub;
+  private closed = false;
+  private listener: ChangeListener | undefined;
+
+  private constructor(context: PostgresStoreContext) {
+    const { options } = context;
+    this.pool = context.pool;
+    this.owned = context.owned;
+    this.schema = context.schema;
+    this.secrets = context.secrets;
+    this.q = preparedStatements(context.schema);
+    this.asyncCommit = options.synchronousCommit === 'off';
+    this.pageSize = options.pageSize ?? 1000;
+    this.deadlockRetries = options.deadlockRetries ?? 5;
+    this.hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
+  }
+
+  /**
+   * Connects to PostgreSQL, creates or migrates the schema, starts listening for changes, and
+   * returns the store. Loads `pg` on first use unless a `driver` or `pool` is given.
+   */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? 'novacron';
+    const s = quoteSchema(schema);
+    const secrets = connectionSecrets(options.connectionString);
+    if (options.pool === undefined && (options.connectionString === undefined || options.connectionString === '')) {
+      throw new InvalidSpecError({ issues: [{ field: 'connectionString', message: 'is required unless a pool is given' }] });
+    }
+    const driver = options.driver ?? ((await import('pg')).default as unknown as PostgresDriver);
+    const owned = options.pool === undefined;
+    const pool =
+      options.pool ??
+      new driver.Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 10,
+        ...(options.synchronousCommit === 'off' ? { options: '-c synchronous_commit=off' } : {}),
+      });
+    // An idle pooled connection that dies emits 'error' on the pool; unhandled, it would crash the host.
+    if (owned) pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrateSchema(client, schema);
+        // A crashed watcher's registration would make every write notify until some watch starts.
+        await client.query(sweepListenersSql(s));
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      if (owned) await pool.end().catch(() => undefined);
+      throw toStoreError(error, `could not open schema "${schema}"`, secrets);
+    }
+    const store = new PostgresStore({ pool, owned, schema, secrets, options });
+    if (options.listen ?? true) await store.startListening(driver, options);
+    return store;
+  }
+
+  async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
+    await this.enter(opts.signal);
+    assertValidKey(key);
+    const rows = await this.query<KvRow>(this.q.get([key]), 'read failed');
+    return rows[0] === undefined ? undefined : { key, value: rows[0].value as T, version: Number(rows[0].version) };
+  }
+
+  async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
+    await this.enter(opts.signal);
+    assertValidKey(key);
+    assertExpectedVersion(opts.expectedVersion);
+    assertFencingGuard(opts.fencing);
+    const text = encodeValue(value);
+    if (opts.fencing !== undefined) {
+      const [version] = await this.runTransaction([{ type: 'put', key, value, expectedVersion: opts.expectedVersion }], [text], opts.fencing, opts.signal);
+      return version!;
+    }
+    try {
+      return await this.writeOne(key, text, opts.expectedVersion, this.pool);
+    } catch (error) {
+      throw error instanceof ConditionFailed ? error.error : error;
+    }
+  }
+
+  async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
+    await this.enter(opts.signal);
+    assertValidKey(key);
+    if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
+    assertFencingGuard(opts.fencing);
+    if (opts.fencing !== undefined) {
+      const [version] = await this.runTransaction([{ type: 'delete', key, expectedVersion: opts.expectedVersion }], [''], opts.fencing, opts.signal);
+      return version !== undefined;
+    }
+    try {
+      return (await this.deleteOne(key, opts.expectedVersion, this.pool)) !== undefined;
+    } catch (error) {
+      throw error instanceof ConditionFailed ? error.error : error;
+    }
+  }
+
+  async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
+    const from = normalizePrefix(prefix);
+    const upper = prefixUpperBound(from);
+    const { q, pageSize } = this;
+    let cursor: string | undefined;
+    for (;;) {
+      await this.enter(opts.signal);
+      // Keyset pagination on the primary key: each page is one indexed range scan, and no
+      // transaction or cursor stays open while the caller processes records.
+      const config =
+        upper === undefined
+          ? cursor === undefined
+            ? q.pageAllFirst([pageSize])
+            : q.pageAllNext([cursor, pageSize])
+          : cursor === undefined
+            ? q.pageFirst([from, upper, pageSize])
+            : q.pageNext([cursor, upper, pageSize]);
+      const rows = await this.query<KvRow>(config, 'list failed');
+      for (const row of rows) yield toRecord<T>(row);
+      if (rows.length < pageSize) return;
+      cursor = rows[rows.length - 1]!.key;
+    }
+  }
+
+  async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
+    await this.enter(opts.signal);
+    assertValidOps(ops);
+    assertFencingGuard(opts.fencing);
+    const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
+    const versions = await this.runTransaction(ops, texts, opts.fencing, opts.signal);
+    return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+    await this.enter(opts.signal);
+    assertValidLeaseName(name);
+    assertValidHolder(holder);
+    assertTtl(ttlMs);
+    const rows = await this.leaseQuery<LeaseRow>(this.q.acquire([name, holder, ttlMs]), 'lease acquisition failed');
+    return rows[0] === undefined ? null : toLease(name, rows[0]);
+  }
+
+  async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+    await this.enter(opts.signal);
+    assertValidLeaseName(lease.name, 'lease.name');
+    assertTtl(ttlMs);
+    const rows = await this.leaseQuery<LeaseRow>(this.q.renew([lease.name, lease.holder, lease.fencingToken, ttlMs]), 'lease renewal failed');
+    return rows[0] === undefined ? null : toLease(lease.name, rows[0]);
+  }
+
+  async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
+    await this.enter(opts.signal);
+    assertValidLeaseName(lease.name, 'lease.name');
+    const rows = await this.leaseQuery(this.q.release([lease.name, lease.holder, lease.fencingToken]), 'lease release failed');
+    return rows.length === 1;
+  }
+
+  async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
+    await this.enter(opts.signal);
+    assertValidLeaseName(name);
+    const rows = await this.query<LeaseRow>(this.q.lease([name]), 'lease read failed');
+    return rows[0] === undefined ? undefined : toLease(name, rows[0]);
+  }
+
+  watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
+    if (this.closed) throw storeClosedError('postgres');
+    if (this.listener === undefined) throw new UnsupportedError({ message: '[state] [postgres] watch needs the store to be created with listen: true', capability: 'watch' });
+    const watching = this.listener;
+    const hub = this.hub;
+    const events = onWatchEnd(hub.subscribe(normalizePrefix(prefix), opts.signal), opts.signal, () => watching.setWatched(hub.size > 0));
+    watching.setWatched(true);
+    return events;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener?.stop();
+    this.hub.close();
+    if (this.owned) await this.pool.end().catch(() => undefined);
+  }
+
+  /** Opens the LISTEN connection that `watch` needs, with the pool's settings. */
+  private async startListening(driver: PostgresDriver, options: PostgresStoreOptions): Promise<void> {
+    const s = quoteSchema(this.schema);
+    const clientConfig: ClientConfig = options.connectionString !== undefined ? { connectionString: options.connectionString } : { ...this.pool.options };
+    const listener = new ChangeListener({
+      createClient: () => new driver.Client(clientConfig),
+      channel: channelName(this.schema),
+      registerSql: registerListenerSql(s),
+      drainSql: drainWritersSql(s, DRAIN_TIMEOUT_MS),
+      unregisterSql: unregisterListenerSql(s),
+      fetch: async (key) => {
+        const rows = await this.query<KvRow>(this.q.get([key]), 'read failed');
+        return rows[0] === undefined ? undefined : { value: rows[0].value, version: Number(rows[0].version) };
+      },
+      onChange: (event) => this.hub.publish(event),
+      onGap: (reason) => this.hub.gap(reason),
+    });
+    this.listener = listener;
+    try {
+      await listener.start();
+    } catch (error) {
+      if (this.owned) await this.pool.end().catch(() => undefined);
+      throw this.fail(error, 'could not start listening for changes');
+    }
+  }
+
+  private fail(error: unknown, what: string): Error {
+    return toStoreError(error, what, this.secrets);
+  }
+
+  private async query<R extends QueryResultRow>(config: QueryConfig, what: string, on: Pool | PoolClient = this.pool): Promise<R[]> {
     try {
       return (await on.query<R>(config)).rows;
     } catch (error) {
-      throw fail(error, what);
+      throw this.fail(error, what);
     }
   }
 
@@ -243,20 +444,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
    * with `synchronous_commit` back on: a granted token must never be lost in a server crash, or
    * the next grant would hand the same token to a second holder.
    */
-  async function leaseQuery<R extends QueryResultRow>(config: QueryConfig, what: string): Promise<R[]> {
-    if (!asyncCommit) return query<R>(config, what);
+  private async leaseQuery<R extends QueryResultRow>(config: QueryConfig, what: string): Promise<R[]> {
+    if (!this.asyncCommit) return this.query<R>(config, what);
     let client: PoolClient;
     try {
-      client = await pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
-      throw fail(error, 'could not get a connection');
+      throw this.fail(error, 'could not get a connection');
     }
     let broken = false;
     try {
-      await query({ text: 'BEGIN' }, what, client);
-      await query({ text: 'SET LOCAL synchronous_commit = on' }, what, client);
-      const rows = await query<R>(config, what, client);
-      await query({ text: 'COMMIT' }, what, client);
+      await this.query({ text: 'BEGIN' }, what, client);
+      await this.query({ text: 'SET LOCAL synchronous_commit = on' }, what, client);
+      const rows = await this.query<R>(config, what, client);
+      await this.query({ text: 'COMMIT' }, what, client);
       return rows;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
@@ -272,45 +473,46 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
    * Checks that a call may run. While a watch's registration is pending, waits for it: a call
    * made after `watch` returned then comes after every replica's writes notify that watch.
    */
-  async function enter(signal: AbortSignal | undefined): Promise<void> {
-    if (closed) throw storeClosedError('postgres');
+  private async enter(signal: AbortSignal | undefined): Promise<void> {
+    if (this.closed) throw storeClosedError('postgres');
     throwIfAborted(signal);
-    const registering = listener?.registering;
+    const registering = this.listener?.registering;
     if (registering !== undefined) {
       await registering;
-      if (closed) throw storeClosedError('postgres');
+      if (this.closed) throw storeClosedError('postgres');
       throwIfAborted(signal);
     }
   }
 
-  async function currentVersion(key: string, on: Pool | PoolClient = pool): Promise<number | undefined> {
-    const rows = await query<{ version: string }>(q.version([key]), 'read failed', on);
+  private async currentVersion(key: string, on: Pool | PoolClient = this.pool): Promise<number | undefined> {
+    const rows = await this.query<{ version: string }>(this.q.version([key]), 'read failed', on);
     return rows[0] === undefined ? undefined : Number(rows[0].version);
   }
 
-  // One put; throws ConditionFailed when its condition does not hold.
-  async function writeOne(key: string, text: string, expected: number | null | undefined, on: Pool | PoolClient): Promise<number> {
+  /** One put; throws ConditionFailed when its condition does not hold. */
+  private async writeOne(key: string, text: string, expected: number | null | undefined, on: Pool | PoolClient): Promise<number> {
+    const { q } = this;
     let rows: { version: string }[];
-    if (expected === undefined) rows = await query(q.upsert([key, text]), 'write failed', on);
-    else if (expected === null) rows = await query(q.create([key, text]), 'write failed', on);
-    else rows = await query(q.swap([key, text, expected]), 'write failed', on);
+    if (expected === undefined) rows = await this.query(q.upsert([key, text]), 'write failed', on);
+    else if (expected === null) rows = await this.query(q.create([key, text]), 'write failed', on);
+    else rows = await this.query(q.swap([key, text, expected]), 'write failed', on);
     if (rows[0] !== undefined) return Number(rows[0].version);
-    throw new ConditionFailed(versionConflict(key, expected ?? null, await currentVersion(key, on)));
+    throw new ConditionFailed(versionConflict(key, expected ?? null, await this.currentVersion(key, on)));
   }
 
-  // One delete; returns the deleted version, or undefined when there was nothing to delete.
-  async function deleteOne(key: string, expected: number | undefined, on: Pool | PoolClient): Promise<number | undefined> {
+  /** One delete; returns the deleted version, or undefined when there was nothing to delete. */
+  private async deleteOne(key: string, expected: number | undefined, on: Pool | PoolClient): Promise<number | undefined> {
     if (expected === undefined) {
-      const rows = await query<{ version: string }>(q.remove([key]), 'delete failed', on);
+      const rows = await this.query<{ version: string }>(this.q.remove([key]), 'delete failed', on);
       return rows[0] === undefined ? undefined : Number(rows[0].version);
     }
-    const rows = await query<{ version: string }>(q.removeAt([key, expected]), 'delete failed', on);
+    const rows = await this.query<{ version: string }>(this.q.removeAt([key, expected]), 'delete failed', on);
     if (rows[0] !== undefined) return expected;
-    throw new ConditionFailed(versionConflict(key, expected, await currentVersion(key, on)));
+    throw new ConditionFailed(versionConflict(key, expected, await this.currentVersion(key, on)));
   }
 
-  async function checkOne(key: string, expected: number, on: PoolClient): Promise<number> {
-    const rows = await query<{ version: string }>(q.lockVersion([key]), 'read failed', on);
+  private async checkOne(key: string, expected: number, on: PoolClient): Promise<number> {
+    const rows = await this.query<{ version: string }>(this.q.lockVersion([key]), 'read failed', on);
     const current = rows[0] === undefined ? undefined : Number(rows[0].version);
     if (current !== expected) throw new ConditionFailed(versionConflict(key, expected, current));
     return current;
@@ -321,7 +523,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
    * on the lease row. Retries the whole transaction when PostgreSQL aborts it as a deadlock
    * victim, which is safe because nothing of it was committed.
    */
-  async function runTransaction(
+  private async runTransaction(
     ops: readonly TransactionOp[],
     texts: readonly string[],
     guard: FencingGuard | undefined,
@@ -331,15 +533,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       throwIfAborted(signal);
       let client: PoolClient;
       try {
-        client = await pool.connect();
+        client = await this.pool.connect();
       } catch (error) {
-        throw fail(error, 'could not get a connection');
+        throw this.fail(error, 'could not get a connection');
       }
       let broken = false;
       try {
-        await query({ text: 'BEGIN' }, 'transaction failed', client);
+        await this.query({ text: 'BEGIN' }, 'transaction failed', client);
         if (guard !== undefined) {
-          const rows = await query<{ fencing_token: string }>(q.fence([guard.lease]), 'fencing check failed', client);
+          const rows = await this.query<{ fencing_token: string }>(this.q.fence([guard.lease]), 'fencing check failed', client);
           const token = rows[0] === undefined ? undefined : Number(rows[0].fencing_token);
           if (token !== guard.token) throw new ConditionFailed(fencedWrite(guard, token));
         }
@@ -347,11 +549,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const versions: (number | undefined)[] = new Array(ops.length);
         for (const i of keyOrder(ops)) {
           const op = ops[i]!;
-          if (op.type === 'put') versions[i] = await writeOne(op.key, texts[i]!, op.expectedVersion, client);
-          else if (op.type === 'delete') versions[i] = await deleteOne(op.key, op.expectedVersion, client);
-          else versions[i] = await checkOne(op.key, op.expectedVersion, client);
+          if (op.type === 'put') versions[i] = await this.writeOne(op.key, texts[i]!, op.expectedVersion, client);
+          else if (op.type === 'delete') versions[i] = await this.deleteOne(op.key, op.expectedVersion, client);
+          else versions[i] = await this.checkOne(op.key, op.expectedVersion, client);
         }
-        await query({ text: 'COMMIT' }, 'commit failed', client);
+        await this.query({ text: 'COMMIT' }, 'commit failed', client);
         return versions;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
@@ -359,7 +561,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         });
         if (error instanceof ConditionFailed) throw error.error;
         const code = (error as { cause?: { code?: unknown } }).cause?.code;
-        if ((code === '40P01' || code === '40001') && attempt < deadlockRetries) {
+        if ((code === '40P01' || code === '40001') && attempt < this.deadlockRetries) {
           await sleep(5 * 2 ** attempt * Math.random(), signal);
           continue;
         }
@@ -369,159 +571,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
     }
   }
+}
 
-  function toLease(name: string, row: LeaseRow): Lease {
-    return { name, holder: row.holder, fencingToken: Number(row.fencing_token), expiresAt: row.expires_at };
-  }
-
-  function toRecord<T>(row: KvRow): StoredRecord<T> {
-    return { key: row.key, value: row.value as T, version: Number(row.version) };
-  }
-
-  if (options.listen ?? true) {
-    const clientConfig: ClientConfig = options.connectionString !== undefined ? { connectionString: options.connectionString } : { ...pool.options };
-    listener = new ChangeListener({
-      createClient: () => new driver.Client(clientConfig),
-      channel: channelName(schema),
-      registerSql: registerListenerSql(s),
-      drainSql: drainWritersSql(s, DRAIN_TIMEOUT_MS),
-      unregisterSql: unregisterListenerSql(s),
-      fetch: async (key) => {
-        const rows = await query<KvRow>(q.get([key]), 'read failed');
-        return rows[0] === undefined ? undefined : { value: rows[0].value, version: Number(rows[0].version) };
-      },
-      onChange: (event) => hub.publish(event),
-      onGap: (reason) => hub.gap(reason),
-    });
-    try {
-      await listener.start();
-    } catch (error) {
-      if (owned) await pool.end().catch(() => undefined);
-      throw fail(error, 'could not start listening for changes');
-    }
-  }
-
-  return {
-    async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
-      await enter(opts.signal);
-      assertValidKey(key);
-      const rows = await query<KvRow>(q.get([key]), 'read failed');
-      return rows[0] === undefined ? undefined : { key, value: rows[0].value as T, version: Number(rows[0].version) };
-    },
-
-    async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
-      await enter(opts.signal);
-      assertValidKey(key);
-      assertExpectedVersion(opts.expectedVersion);
-      assertFencingGuard(opts.fencing);
-      const text = encodeValue(value);
-      if (opts.fencing !== undefined) {
-        const [version] = await runTransaction([{ type: 'put', key, value, expectedVersion: opts.expectedVersion }], [text], opts.fencing, opts.signal);
-        return version!;
-      }
-      try {
-        return await writeOne(key, text, opts.expectedVersion, pool);
-      } catch (error) {
-        throw error instanceof ConditionFailed ? error.error : error;
-      }
-    },
-
-    async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
-      await enter(opts.signal);
-      assertValidKey(key);
-      if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
-      assertFencingGuard(opts.fencing);
-      if (opts.fencing !== undefined) {
-        const [version] = await runTransaction([{ type: 'delete', key, expectedVersion: opts.expectedVersion }], [''], opts.fencing, opts.signal);
-        return version !== undefined;
-      }
-      try {
-        return (await deleteOne(key, opts.expectedVersion, pool)) !== undefined;
-      } catch (error) {
-        throw error instanceof ConditionFailed ? error.error : error;
-      }
-    },
-
-    async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
-      const from = normalizePrefix(prefix);
-      const upper = prefixUpperBound(from);
-      let cursor: string | undefined;
-      for (;;) {
-        await enter(opts.signal);
-        // Keyset pagination on the primary key: each page is one indexed range scan, and no
-        // transaction or cursor stays open while the caller processes records.
-        const config =
-          upper === undefined
-            ? cursor === undefined
-              ? q.pageAllFirst([pageSize])
-              : q.pageAllNext([cursor, pageSize])
-            : cursor === undefined
-              ? q.pageFirst([from, upper, pageSize])
-              : q.pageNext([cursor, upper, pageSize]);
-        const rows = await query<KvRow>(config, 'list failed');
-        for (const row of rows) yield toRecord<T>(row);
-        if (rows.length < pageSize) return;
-        cursor = rows[rows.length - 1]!.key;
-      }
-    },
-
-    async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
-      await enter(opts.signal);
-      assertValidOps(ops);
-      assertFencingGuard(opts.fencing);
-      const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
-      const versions = await runTransaction(ops, texts, opts.fencing, opts.signal);
-      return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
-    },
-
-    async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      await enter(opts.signal);
-      assertValidLeaseName(name);
-      assertValidHolder(holder);
-      assertTtl(ttlMs);
-      const rows = await leaseQuery<LeaseRow>(q.acquire([name, holder, ttlMs]), 'lease acquisition failed');
-      return rows[0] === undefined ? null : toLease(name, rows[0]);
-    },
-
-    async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      await enter(opts.signal);
-      assertValidLeaseName(lease.name, 'lease.name');
-      assertTtl(ttlMs);
-      const rows = await leaseQuery<LeaseRow>(q.renew([lease.name, lease.holder, lease.fencingToken, ttlMs]), 'lease renewal failed');
-      return rows[0] === undefined ? null : toLease(lease.name, rows[0]);
-    },
-
-    async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
-      await enter(opts.signal);
-      assertValidLeaseName(lease.name, 'lease.name');
-      const rows = await leaseQuery(q.release([lease.name, lease.holder, lease.fencingToken]), 'lease release failed');
-      return rows.length === 1;
-    },
-
-    async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
-      await enter(opts.signal);
-      assertValidLeaseName(name);
-      const rows = await query<LeaseRow>(q.lease([name]), 'lease read failed');
-      return rows[0] === undefined ? undefined : toLease(name, rows[0]);
-    },
-
-    watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
-      if (closed) throw storeClosedError('postgres');
-      if (listener === undefined) throw new UnsupportedError({ message: '[state] [postgres] watch needs the store to be created with listen: true', capability: 'watch' });
-      const watching = listener;
-      const events = onWatchEnd(hub.subscribe(normalizePrefix(prefix), opts.signal), opts.signal, () => watching.setWatched(hub.size > 0));
-      watching.setWatched(true);
-      return events;
-    },
-
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      await listener?.stop();
-      hub.close();
-      if (owned) await pool.end().catch(() => undefined);
-    },
-  };
+/**
+ * Connects to PostgreSQL, creates or migrates the schema, starts listening for changes, and
+ * returns a {@link StateStore}. Loads `pg` on first use unless a `driver` or `pool` is given.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Promise<StateStore> {
+  return PostgresStore.open(options);
 }
 
 /** Wraps a watch's events so that `onEnd` runs once it ends: returned, finished, failed or aborted. */

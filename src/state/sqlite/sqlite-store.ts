@@ -69,7 +69,7 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another process's write lock before failing (default 5000 ms). */
   busyTimeoutMs?: number | undefined;
   /** Clock for lease expiry, in epoch milliseconds; defaults to `Date.now`. Processes sharing a file must share a clock (one host). */
-  now?: (() => number) | undefined;
+  clock?: (() => number) | undefined;
   /** Rows per `list` page (default 1000). */
   pageSize?: number | undefined;
   /** Events a slow watcher may have queued before it gets a `gap` event instead (default 100,000). */
@@ -123,27 +123,10 @@ function isBusy(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-/**
- * Opens (creating if needed) a SQLite {@link StateStore}. Loads `better-sqlite3` on first use
- * unless a `driver` or `database` is given.
- *
- * `watch` sees only the writes made through this store object: SQLite has no change
- * notification between processes, and between connections of one process only through
- * polling, which this store does not do.
- */
-export async function createSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
-  const { db, owned } = await openDatabase(options);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  migrate(db);
+type Statements = ReturnType<typeof prepareStatements>;
 
-  const now = options.now ?? Date.now;
-  const pageSize = options.pageSize ?? 1000;
-  const hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
-  let closed = false;
-
-  const sql = {
+function prepareStatements(db: SqliteDatabase) {
+  return {
     get: db.prepare<[string], { value: string; version: number }>('SELECT value, version FROM novacron_kv WHERE key = ?'),
     version: db.prepare<[string], { version: number }>('SELECT version FROM novacron_kv WHERE key = ?'),
     create: db.prepare<[string, string]>('INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO NOTHING'),
@@ -162,37 +145,211 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       'INSERT INTO novacron_leases (name, holder, fencing_token, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, fencing_token = excluded.fencing_token, expires_at = excluded.expires_at',
     ),
   };
+}
 
-  function enter(signal: AbortSignal | undefined): void {
-    if (closed) throw storeClosedError('sqlite');
-    throwIfAborted(signal);
+// Runs a synchronous database step, turning lock timeouts into a retryable error.
+function run<R>(step: () => R): R {
+  try {
+    return step();
+  } catch (error) {
+    if (isBusy(error)) {
+      throw new ProviderUnavailableError({ message: '[state] [sqlite] the database stayed locked by another writer', cause: error });
+    }
+    throw error;
+  }
+}
+
+function toLease(name: string, row: LeaseRow): Lease {
+  return { name, holder: row.holder ?? '', fencingToken: row.fencingToken, expiresAt: new Date(row.expiresAtMs) };
+}
+
+/** A {@link StateStore} on one open SQLite database, configured and migrated by {@link createSqliteStore}. */
+class SqliteStore implements StateStore {
+  private readonly sql: Statements;
+  private readonly now: () => number;
+  private readonly pageSize: number;
+  private readonly hub: WatchHub;
+  private closed = false;
+
+  // Multi-statement writes, each one SQLite transaction (run with `.immediate` to take the write lock first).
+  private readonly fencedPut: BetterSqlite3.Transaction<(guard: FencingGuard, key: string, text: string, expected: number | null | undefined) => number>;
+  private readonly fencedDelete: BetterSqlite3.Transaction<(guard: FencingGuard, key: string, expected: number | undefined) => number | undefined>;
+  private readonly applyOps: BetterSqlite3.Transaction<
+    (ops: readonly TransactionOp[], texts: readonly string[], order: readonly number[], guard: FencingGuard | undefined) => (number | undefined)[]
+  >;
+  private readonly changeLease: BetterSqlite3.Transaction<(name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => LeaseRow | null>;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly owned: boolean,
+    options: SqliteStoreOptions,
+  ) {
+    this.sql = prepareStatements(db);
+    this.now = options.clock ?? Date.now;
+    this.pageSize = options.pageSize ?? 1000;
+    this.hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
+    this.fencedPut = db.transaction((guard, key, text, expected) => {
+      this.checkFencing(guard);
+      return this.writeOne(key, text, expected);
+    });
+    this.fencedDelete = db.transaction((guard, key, expected) => {
+      this.checkFencing(guard);
+      return this.deleteOne(key, expected);
+    });
+    this.applyOps = db.transaction((ops, texts, order, guard) => {
+      this.checkFencing(guard);
+      // A throw inside rolls the whole SQLite transaction back: all or nothing.
+      const versions: (number | undefined)[] = new Array(ops.length);
+      for (const i of order) {
+        const op = ops[i]!;
+        if (op.type === 'put') versions[i] = this.writeOne(op.key, texts[i]!, op.expectedVersion);
+        else if (op.type === 'delete') versions[i] = this.deleteOne(op.key, op.expectedVersion);
+        else {
+          const current = this.sql.version.get(op.key)?.version;
+          if (current !== op.expectedVersion) throw versionConflict(op.key, op.expectedVersion, current);
+          versions[i] = current;
+        }
+      }
+      return versions;
+    });
+    this.changeLease = db.transaction((name, plan) => {
+      const next = plan(this.readLease(name));
+      if (next !== null) this.sql.setLease.run(name, next.holder, next.fencingToken, next.expiresAtMs);
+      return next;
+    });
   }
 
-  // Runs a synchronous database step, turning lock timeouts into a retryable error.
-  function run<R>(step: () => R): R {
-    try {
-      return step();
-    } catch (error) {
-      if (isBusy(error)) {
-        throw new ProviderUnavailableError({ message: '[state] [sqlite] the database stayed locked by another writer', cause: error });
-      }
-      throw error;
+  async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
+    this.enter(opts.signal);
+    assertValidKey(key);
+    const row = run(() => this.sql.get.get(key));
+    return row === undefined ? undefined : { key, value: decodeValue<T>(row.value), version: row.version };
+  }
+
+  async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
+    this.enter(opts.signal);
+    assertValidKey(key);
+    assertExpectedVersion(opts.expectedVersion);
+    assertFencingGuard(opts.fencing);
+    const text = encodeValue(value);
+    const guard = opts.fencing;
+    const version = run(() => (guard === undefined ? this.writeOne(key, text, opts.expectedVersion) : this.fencedPut.immediate(guard, key, text, opts.expectedVersion)));
+    this.publishPut(key, version, text);
+    return version;
+  }
+
+  async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
+    this.enter(opts.signal);
+    assertValidKey(key);
+    if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
+    assertFencingGuard(opts.fencing);
+    const guard = opts.fencing;
+    const version = run(() => (guard === undefined ? this.deleteOne(key, opts.expectedVersion) : this.fencedDelete.immediate(guard, key, opts.expectedVersion)));
+    this.publishDelete(key, version);
+    return version !== undefined;
+  }
+
+  async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
+    const from = normalizePrefix(prefix);
+    const upper = prefixUpperBound(from);
+    const { sql, pageSize } = this;
+    let cursor: string | undefined;
+    for (;;) {
+      this.enter(opts.signal);
+      const after = cursor;
+      // Keyset pagination: each page is one short query, so no read transaction stays open
+      // across the caller's awaits (which would hold back WAL checkpoints).
+      const rows = run(() =>
+        upper === undefined
+          ? after === undefined
+            ? sql.pageAllFirst.all(pageSize)
+            : sql.pageAllNext.all(after, pageSize)
+          : after === undefined
+            ? sql.pageFirst.all(from, upper, pageSize)
+            : sql.pageNext.all(after, upper, pageSize),
+      );
+      for (const row of rows) yield { key: row.key, value: decodeValue<T>(row.value), version: row.version };
+      if (rows.length < pageSize) return;
+      cursor = rows[rows.length - 1]!.key;
     }
   }
 
-  function readLease(name: string): LeaseRow | undefined {
-    const row = sql.lease.get(name);
+  async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
+    this.enter(opts.signal);
+    assertValidOps(ops);
+    assertFencingGuard(opts.fencing);
+    const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
+    const order = keyOrder(ops);
+    const versions = run(() => this.applyOps.immediate(ops, texts, order, opts.fencing));
+    for (const i of order) {
+      const op = ops[i]!;
+      if (op.type === 'put') this.publishPut(op.key, versions[i]!, texts[i]!);
+      else if (op.type === 'delete') this.publishDelete(op.key, versions[i]);
+    }
+    return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+    this.enter(opts.signal);
+    assertValidLeaseName(name);
+    assertValidHolder(holder);
+    assertTtl(ttlMs);
+    const next = run(() => this.changeLease.immediate(name, (row) => planAcquire(row, holder, this.now(), ttlMs)));
+    return next === null ? null : toLease(name, next);
+  }
+
+  async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
+    this.enter(opts.signal);
+    assertValidLeaseName(lease.name, 'lease.name');
+    assertTtl(ttlMs);
+    const next = run(() => this.changeLease.immediate(lease.name, (row) => planRenew(row, lease.holder, lease.fencingToken, this.now(), ttlMs)));
+    return next === null ? null : toLease(lease.name, next);
+  }
+
+  async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
+    this.enter(opts.signal);
+    assertValidLeaseName(lease.name, 'lease.name');
+    return run(() => this.changeLease.immediate(lease.name, (row) => planRelease(row, lease.holder, lease.fencingToken, this.now()))) !== null;
+  }
+
+  async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
+    this.enter(opts.signal);
+    assertValidLeaseName(name);
+    const row = run(() => this.readLease(name));
+    return row === undefined || row.holder === null ? undefined : toLease(name, row);
+  }
+
+  watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
+    if (this.closed) throw storeClosedError('sqlite');
+    return this.hub.subscribe(normalizePrefix(prefix), opts.signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.close();
+    if (this.owned) this.db.close();
+  }
+
+  private enter(signal: AbortSignal | undefined): void {
+    if (this.closed) throw storeClosedError('sqlite');
+    throwIfAborted(signal);
+  }
+
+  private readLease(name: string): LeaseRow | undefined {
+    const row = this.sql.lease.get(name);
     return row === undefined ? undefined : { holder: row.holder, fencingToken: row.fencing_token, expiresAtMs: row.expires_at };
   }
 
-  function checkFencing(guard: FencingGuard | undefined): void {
+  private checkFencing(guard: FencingGuard | undefined): void {
     if (guard === undefined) return;
-    const token = sql.lease.get(guard.lease)?.fencing_token;
+    const token = this.sql.lease.get(guard.lease)?.fencing_token;
     if (token !== guard.token) throw fencedWrite(guard, token);
   }
 
-  // One put, inside or outside a transaction; throws on a failed condition.
-  function writeOne(key: string, text: string, expected: number | null | undefined): number {
+  /** One put, inside or outside a transaction; throws on a failed condition. */
+  private writeOne(key: string, text: string, expected: number | null | undefined): number {
+    const { sql } = this;
     if (expected === undefined) return sql.upsert.get(key, text)!.version;
     if (expected === null) {
       if (sql.create.run(key, text).changes === 1) return 1;
@@ -202,163 +359,42 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     throw versionConflict(key, expected, sql.version.get(key)?.version);
   }
 
-  // One delete; returns the deleted version, or undefined when there was nothing to delete.
-  function deleteOne(key: string, expected: number | undefined): number | undefined {
-    if (expected === undefined) return sql.remove.get(key)?.version;
-    if (sql.removeAt.run(key, expected).changes === 1) return expected;
-    throw versionConflict(key, expected, sql.version.get(key)?.version);
+  /** One delete; returns the deleted version, or undefined when there was nothing to delete. */
+  private deleteOne(key: string, expected: number | undefined): number | undefined {
+    if (expected === undefined) return this.sql.remove.get(key)?.version;
+    if (this.sql.removeAt.run(key, expected).changes === 1) return expected;
+    throw versionConflict(key, expected, this.sql.version.get(key)?.version);
   }
 
-  const fencedPut = db.transaction((guard: FencingGuard, key: string, text: string, expected: number | null | undefined) => {
-    checkFencing(guard);
-    return writeOne(key, text, expected);
-  });
-  const fencedDelete = db.transaction((guard: FencingGuard, key: string, expected: number | undefined) => {
-    checkFencing(guard);
-    return deleteOne(key, expected);
-  });
-  const applyOps = db.transaction((ops: readonly TransactionOp[], texts: readonly string[], order: readonly number[], guard: FencingGuard | undefined) => {
-    checkFencing(guard);
-    // A throw inside rolls the whole SQLite transaction back: all or nothing.
-    const versions: (number | undefined)[] = new Array(ops.length);
-    for (const i of order) {
-      const op = ops[i]!;
-      if (op.type === 'put') versions[i] = writeOne(op.key, texts[i]!, op.expectedVersion);
-      else if (op.type === 'delete') versions[i] = deleteOne(op.key, op.expectedVersion);
-      else {
-        const current = sql.version.get(op.key)?.version;
-        if (current !== op.expectedVersion) throw versionConflict(op.key, op.expectedVersion, current);
-        versions[i] = current;
-      }
-    }
-    return versions;
-  });
-  const changeLease = db.transaction((name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => {
-    const next = plan(readLease(name));
-    if (next !== null) sql.setLease.run(name, next.holder, next.fencingToken, next.expiresAtMs);
-    return next;
-  });
-
-  function publishPut(key: string, version: number, text: string): void {
-    if (hub.size > 0) hub.publish({ type: 'put', key, version, value: decodeValue(text) });
-  }
-  function publishDelete(key: string, version: number | undefined): void {
-    if (version !== undefined && hub.size > 0) hub.publish({ type: 'delete', key, version });
-  }
-  function toLease(name: string, row: LeaseRow): Lease {
-    return { name, holder: row.holder ?? '', fencingToken: row.fencingToken, expiresAt: new Date(row.expiresAtMs) };
+  private publishPut(key: string, version: number, text: string): void {
+    if (this.hub.size > 0) this.hub.publish({ type: 'put', key, version, value: decodeValue(text) });
   }
 
-  return {
-    async get<T>(key: string, opts: CallOptions = {}): Promise<StoredRecord<T> | undefined> {
-      enter(opts.signal);
-      assertValidKey(key);
-      const row = run(() => sql.get.get(key));
-      return row === undefined ? undefined : { key, value: decodeValue<T>(row.value), version: row.version };
-    },
+  private publishDelete(key: string, version: number | undefined): void {
+    if (version !== undefined && this.hub.size > 0) this.hub.publish({ type: 'delete', key, version });
+  }
+}
 
-    async put(key: string, value: unknown, opts: PutOptions = {}): Promise<number> {
-      enter(opts.signal);
-      assertValidKey(key);
-      assertExpectedVersion(opts.expectedVersion);
-      assertFencingGuard(opts.fencing);
-      const text = encodeValue(value);
-      const guard = opts.fencing;
-      const version = run(() => (guard === undefined ? writeOne(key, text, opts.expectedVersion) : fencedPut.immediate(guard, key, text, opts.expectedVersion)));
-      publishPut(key, version, text);
-      return version;
-    },
+/** Opens the database, sets WAL, `synchronous` and the busy timeout, and migrates it. */
+async function openConfigured(options: SqliteStoreOptions): Promise<{ db: SqliteDatabase; owned: boolean }> {
+  const opened = await openDatabase(options);
+  const { db } = opened;
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  migrate(db);
+  return opened;
+}
 
-    async delete(key: string, opts: DeleteOptions = {}): Promise<boolean> {
-      enter(opts.signal);
-      assertValidKey(key);
-      if (opts.expectedVersion !== undefined) assertVersion(opts.expectedVersion, 'expectedVersion');
-      assertFencingGuard(opts.fencing);
-      const guard = opts.fencing;
-      const version = run(() => (guard === undefined ? deleteOne(key, opts.expectedVersion) : fencedDelete.immediate(guard, key, opts.expectedVersion)));
-      publishDelete(key, version);
-      return version !== undefined;
-    },
-
-    async *list<T>(prefix: string, opts: ListOptions = {}): AsyncIterable<StoredRecord<T>> {
-      const from = normalizePrefix(prefix);
-      const upper = prefixUpperBound(from);
-      let cursor: string | undefined;
-      for (;;) {
-        enter(opts.signal);
-        const after = cursor;
-        // Keyset pagination: each page is one short query, so no read transaction stays open
-        // across the caller's awaits (which would hold back WAL checkpoints).
-        const rows = run(() =>
-          upper === undefined
-            ? after === undefined
-              ? sql.pageAllFirst.all(pageSize)
-              : sql.pageAllNext.all(after, pageSize)
-            : after === undefined
-              ? sql.pageFirst.all(from, upper, pageSize)
-              : sql.pageNext.all(after, upper, pageSize),
-        );
-        for (const row of rows) yield { key: row.key, value: decodeValue<T>(row.value), version: row.version };
-        if (rows.length < pageSize) return;
-        cursor = rows[rows.length - 1]!.key;
-      }
-    },
-
-    async transaction(ops: readonly TransactionOp[], opts: TransactionOptions = {}): Promise<readonly TransactionOpResult[]> {
-      enter(opts.signal);
-      assertValidOps(ops);
-      assertFencingGuard(opts.fencing);
-      const texts = ops.map((op, i) => (op.type === 'put' ? encodeValue(op.value, `ops[${i}].value`) : ''));
-      const order = keyOrder(ops);
-      const versions = run(() => applyOps.immediate(ops, texts, order, opts.fencing));
-      for (const i of order) {
-        const op = ops[i]!;
-        if (op.type === 'put') publishPut(op.key, versions[i]!, texts[i]!);
-        else if (op.type === 'delete') publishDelete(op.key, versions[i]);
-      }
-      return ops.map((op, i) => ({ key: op.key, version: op.type === 'delete' ? null : versions[i]! }));
-    },
-
-    async acquireLease(name: string, holder: string, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      enter(opts.signal);
-      assertValidLeaseName(name);
-      assertValidHolder(holder);
-      assertTtl(ttlMs);
-      const next = run(() => changeLease.immediate(name, (row) => planAcquire(row, holder, now(), ttlMs)));
-      return next === null ? null : toLease(name, next);
-    },
-
-    async renewLease(lease: LeaseRef, ttlMs: number, opts: CallOptions = {}): Promise<Lease | null> {
-      enter(opts.signal);
-      assertValidLeaseName(lease.name, 'lease.name');
-      assertTtl(ttlMs);
-      const next = run(() => changeLease.immediate(lease.name, (row) => planRenew(row, lease.holder, lease.fencingToken, now(), ttlMs)));
-      return next === null ? null : toLease(lease.name, next);
-    },
-
-    async releaseLease(lease: LeaseRef, opts: CallOptions = {}): Promise<boolean> {
-      enter(opts.signal);
-      assertValidLeaseName(lease.name, 'lease.name');
-      return run(() => changeLease.immediate(lease.name, (row) => planRelease(row, lease.holder, lease.fencingToken, now()))) !== null;
-    },
-
-    async getLease(name: string, opts: CallOptions = {}): Promise<Lease | undefined> {
-      enter(opts.signal);
-      assertValidLeaseName(name);
-      const row = run(() => readLease(name));
-      return row === undefined || row.holder === null ? undefined : toLease(name, row);
-    },
-
-    watch(prefix: string, opts: ListOptions = {}): AsyncIterable<WatchEvent> {
-      if (closed) throw storeClosedError('sqlite');
-      return hub.subscribe(normalizePrefix(prefix), opts.signal);
-    },
-
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      hub.close();
-      if (owned) db.close();
-    },
-  };
+/**
+ * Opens (creating if needed) a SQLite {@link StateStore}. Loads `better-sqlite3` on first use
+ * unless a `driver` or `database` is given.
+ *
+ * `watch` sees only the writes made through this store object: SQLite has no change
+ * notification between processes, and between connections of one process only through
+ * polling, which this store does not do.
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
+  const { db, owned } = await openConfigured(options);
+  return new SqliteStore(db, owned, options);
 }

@@ -9,9 +9,11 @@
  * retail-prices/azure-retail-prices, read 2026-11); the filter grammar is the subset of OData
  * the loaders use: `field eq 'value'` clauses joined by `and`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Offer } from '../../provider/types.js';
+import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './kit/emulator-request.js';
+import { EmulatorBase } from './kit/emulator-base.js';
+import { EmulatorServer } from './kit/emulator-server.js';
+import { defineFaultWireForm, retryAfterHeader, type FaultWireForm } from './kit/fault-wire-form.js';
 
 /** Options of {@link startAzureRetailPricesEmulator}. */
 export interface AzureRetailPricesEmulatorOptions {
@@ -23,17 +25,8 @@ export interface AzureRetailPricesEmulatorOptions {
   readonly port?: number | undefined;
 }
 
-/** A running emulator. */
-export interface AzureRetailPricesEmulator {
-  /** Origin to pass as the loader's `endpoint`, e.g. `http://127.0.0.1:40123`. */
-  readonly endpoint: string;
-  /** Requests served so far (pages included). */
-  readonly requests: number;
-  /** Makes the next `count` requests fail with `status` (429 carries `Retry-After: 0`). */
-  failNext(count: number, status?: number): void;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
+/** The operation name of `GET /api/retail/prices`, for faults and the request log. */
+export const AZURE_RETAIL_PRICES_OPERATION = 'prices.list';
 
 type Item = Record<string, string | number | boolean>;
 
@@ -126,61 +119,54 @@ function parseFilter(filter: string): Array<[field: string, value: string]> | un
   return clauses;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+/** Azure's error body, `{ Error: { Code, Message } }`, with the plain HTTP codes; 429 and 503 carry Retry-After. */
+const AZURE_FAULT_WIRE_FORM: FaultWireForm = defineFaultWireForm({
+  render: (fault) => {
+    const retry = fault.status === 429 || fault.status === 503 ? retryAfterHeader(fault.retryAfterMs ?? 0) : {};
+    return jsonResponse(fault.status, { Error: { Code: fault.code, Message: fault.message } }, retry, fault.code);
+  },
+});
+
+function listPrices(items: readonly Item[], pageSize: number, request: EmulatorRequest): EmulatorResponse {
+  const filter = request.query.get('$filter') ?? '';
+  const clauses = parseFilter(filter);
+  if (!clauses) return jsonResponse(400, { Error: { Code: 'BadRequest', Message: `Invalid OData parameters supplied: ${filter}` } }, {}, 'BadRequest');
+  const skip = Number(request.query.get('$skip') ?? '0');
+  const currency = (request.query.get('currencyCode') ?? "'USD'").replace(/'/g, '');
+  const matching = items.filter((it) => clauses.every(([f, v]) => it[f] === v));
+  const page = matching.slice(skip, skip + pageSize).map((it) => ({ ...it, currencyCode: currency }));
+  let next: string | null = null;
+  if (skip + pageSize < matching.length) {
+    // The real API pages with `$skip` links, not opaque tokens.
+    const nextParams = new URLSearchParams(request.query);
+    nextParams.set('$skip', String(skip + pageSize));
+    next = `http://${request.header('host')}/api/retail/prices?${nextParams.toString()}`;
+  }
+  return jsonResponse(200, { BillingCurrency: currency, CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: next, Count: page.length });
+}
+
+/**
+ * A running Azure Retail Prices emulator. Faults use the kit's vocabulary on the operation
+ * {@link AZURE_RETAIL_PRICES_OPERATION}: `emu.faults.failNext('prices.list', { kind: 'unavailable', status: 429 }, { times: 2 })`.
+ */
+export class AzureRetailPricesEmulator extends EmulatorBase {
+  /** Starts one; see {@link startAzureRetailPricesEmulator}. */
+  static async start(options: AzureRetailPricesEmulatorOptions = {}): Promise<AzureRetailPricesEmulator> {
+    const offers = options.offers ?? (await import('../../catalog/bundled-snapshot.js')).bundledOffers({ provider: 'azure' });
+    const items = itemsFor(offers);
+    const pageSize = options.pageSize ?? 100;
+    const server = await EmulatorServer.start({
+      name: 'azure-retail-prices-emulator',
+      port: options.port,
+      faultWireForm: AZURE_FAULT_WIRE_FORM,
+      routes: [{ method: 'GET', path: '/api/retail/prices', operation: AZURE_RETAIL_PRICES_OPERATION, handle: (request) => listPrices(items, pageSize, request) }],
+      notFound: (request) => jsonResponse(404, { Error: { Code: 'NotFound', Message: `No route for ${request.method} ${request.path}` } }, {}, 'NotFound'),
+    });
+    return new AzureRetailPricesEmulator(server);
+  }
 }
 
 /** Starts a local Azure Retail Prices API on 127.0.0.1. */
-export async function startAzureRetailPricesEmulator(options: AzureRetailPricesEmulatorOptions = {}): Promise<AzureRetailPricesEmulator> {
-  const offers = options.offers ?? (await import('../../catalog/bundled-snapshot.js')).bundledOffers({ provider: 'azure' });
-  const items = itemsFor(offers);
-  const pageSize = options.pageSize ?? 100;
-  let requests = 0;
-  let failures = 0;
-  let failStatus = 503;
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests++;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'GET' || url.pathname !== '/api/retail/prices') {
-      send(res, 404, { Error: { Code: 'NotFound', Message: `No route for ${req.method} ${url.pathname}` } });
-      return;
-    }
-    if (failures > 0) {
-      failures--;
-      send(res, failStatus, { Error: { Code: String(failStatus), Message: 'Injected failure' } }, failStatus === 429 ? { 'retry-after': '0' } : {});
-      return;
-    }
-    const filter = url.searchParams.get('$filter') ?? '';
-    const clauses = parseFilter(filter);
-    if (!clauses) {
-      send(res, 400, { Error: { Code: 'BadRequest', Message: `Invalid OData parameters supplied: ${filter}` } });
-      return;
-    }
-    const skip = Number(url.searchParams.get('$skip') ?? '0');
-    const currency = (url.searchParams.get('currencyCode') ?? "'USD'").replace(/'/g, '');
-    const matching = items.filter((it) => clauses.every(([f, v]) => it[f] === v));
-    const page = matching.slice(skip, skip + pageSize).map((it) => ({ ...it, currencyCode: currency }));
-    let next: string | null = null;
-    if (skip + pageSize < matching.length) {
-      const nextParams = new URLSearchParams(url.searchParams);
-      nextParams.set('$skip', String(skip + pageSize));
-      next = `http://${req.headers.host}/api/retail/prices?${nextParams.toString()}`;
-    }
-    send(res, 200, { BillingCurrency: currency, CustomerEntityId: 'Default', CustomerEntityType: 'Retail', Items: page, NextPageLink: next, Count: page.length });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get requests() {
-      return requests;
-    },
-    failNext(count: number, status = 503) {
-      failures = count;
-      failStatus = status;
-    },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
+export function startAzureRetailPricesEmulator(options: AzureRetailPricesEmulatorOptions = {}): Promise<AzureRetailPricesEmulator> {
+  return AzureRetailPricesEmulator.start(options);
 }

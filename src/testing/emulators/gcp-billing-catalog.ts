@@ -12,8 +12,11 @@
  * Cpu in Americas for 1 Year"), plus custom-machine SKUs and a storage SKU that a loader must
  * ignore. Regions that share a price share one SKU, as the real catalog groups them.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from './kit/emulator-request.js';
+import { EmulatorBase } from './kit/emulator-base.js';
+import { EmulatorServer } from './kit/emulator-server.js';
+import { defineFaultWireForm, genericFaultWording, type FaultWireForm } from './kit/fault-wire-form.js';
+import { paginate, PaginationError } from './kit/token-pagination.js';
 
 /** Rates of one machine family in one region. */
 export interface GcpFamilyRateSeed {
@@ -59,17 +62,8 @@ export interface GcpBillingCatalogEmulatorOptions {
   readonly port?: number | undefined;
 }
 
-/** A running emulator. */
-export interface GcpBillingCatalogEmulator {
-  /** Origin to pass as the loader's `endpoint`. */
-  readonly endpoint: string;
-  /** Requests served so far. */
-  readonly requests: number;
-  /** Makes the next `count` requests fail with `status`. */
-  failNext(count: number, status?: number): void;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
+/** The operation name of `GET /v1/services/{service}/skus` (the REST method), for faults and the request log. */
+export const GCP_BILLING_SKUS_OPERATION = 'services.skus.list';
 
 const SERVICE = '6F81-5844-456A';
 
@@ -167,81 +161,93 @@ function buildSkus(families: readonly GcpFamilyRateSeed[], gpus: readonly GcpGpu
   return skus;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+/** A google.rpc.Status error body. */
+function googleError(status: number, code: string, message: string): EmulatorResponse {
+  return jsonResponse(status, { error: { code: status, message, status: code } }, {}, code);
+}
+
+/** google.rpc canonical status names by the HTTP status Google answers them with. */
+const GOOGLE_STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/** Google's refusals: `{ error: { code, message, status } }`, the status name following the HTTP status. */
+const GOOGLE_FAULT_WIRE_FORM: FaultWireForm = defineFaultWireForm({
+  codes: (kind) => GOOGLE_STATUS_NAMES[genericFaultWording(kind).status],
+  render: (fault) => googleError(fault.status, fault.code, fault.message),
+});
+
+type Sku = ReturnType<typeof buildSkus>[number];
+
+function priced({ price, unit, ...sku }: Sku, currency: string) {
+  return {
+    ...sku,
+    pricingInfo: [
+      {
+        summary: '',
+        pricingExpression: {
+          usageUnit: unit,
+          displayQuantity: 1,
+          tieredRates: [{ startUsageAmount: 0, unitPrice: money(price, currency) }],
+          usageUnitDescription: unit === 'h' ? 'hour' : 'gibibyte hour',
+          baseUnit: unit === 'h' ? 's' : 'By.s',
+          baseUnitDescription: unit === 'h' ? 'second' : 'byte second',
+          baseUnitConversionFactor: unit === 'h' ? 3600 : 3865470566400,
+        },
+        currencyConversionRate: 1,
+        effectiveTime: '2025-05-01T00:00:00Z',
+      },
+    ],
+  };
+}
+
+function listSkus(skus: readonly Sku[], options: GcpBillingCatalogEmulatorOptions, request: EmulatorRequest): EmulatorResponse {
+  const bearer = /^Bearer \S+/.test(request.header('authorization') ?? '');
+  if (options.apiKey !== undefined && request.query.get('key') !== options.apiKey && !bearer) {
+    return googleError(403, 'PERMISSION_DENIED', 'The request is missing a valid API key.');
+  }
+  // The real API caps the page size at 5000 rather than refusing more.
+  const pageSize = Math.min(5000, Number(request.query.get('pageSize') ?? options.defaultPageSize ?? 5000));
+  if (!(pageSize >= 1)) return googleError(400, 'INVALID_ARGUMENT', 'Invalid page size.');
+  const currency = request.query.get('currencyCode') ?? 'USD';
+  try {
+    const page = paginate(skus, { token: request.query.get('pageToken') ?? undefined, pageSize, query: currency });
+    return jsonResponse(200, { skus: page.items.map((sku) => priced(sku, currency)), nextPageToken: page.nextToken ?? '' });
+  } catch (e) {
+    if (e instanceof PaginationError) return googleError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
+    throw e;
+  }
+}
+
+/**
+ * A running Cloud Billing Catalog emulator. Faults use the kit's vocabulary on the operation
+ * {@link GCP_BILLING_SKUS_OPERATION}: `emu.faults.failNext('services.skus.list', { kind: 'unavailable' })`.
+ */
+export class GcpBillingCatalogEmulator extends EmulatorBase {
+  /** Starts one; see {@link startGcpBillingCatalogEmulator}. */
+  static async start(options: GcpBillingCatalogEmulatorOptions = {}): Promise<GcpBillingCatalogEmulator> {
+    const families = options.families ?? (await import('../../catalog/bundled-snapshot.js')).bundledGcpRates();
+    const skus = buildSkus(families, options.gpus ?? []);
+    const server = await EmulatorServer.start({
+      name: 'gcp-billing-catalog-emulator',
+      port: options.port,
+      faultWireForm: GOOGLE_FAULT_WIRE_FORM,
+      routes: [{ method: 'GET', path: `/v1/services/${SERVICE}/skus`, operation: GCP_BILLING_SKUS_OPERATION, handle: (request) => listSkus(skus, options, request) }],
+      notFound: () => googleError(404, 'NOT_FOUND', 'Requested entity was not found.'),
+    });
+    return new GcpBillingCatalogEmulator(server);
+  }
 }
 
 /** Starts a local Cloud Billing Catalog API (Compute Engine SKUs) on 127.0.0.1. */
-export async function startGcpBillingCatalogEmulator(options: GcpBillingCatalogEmulatorOptions = {}): Promise<GcpBillingCatalogEmulator> {
-  const families = options.families ?? (await import('../../catalog/bundled-snapshot.js')).bundledGcpRates();
-  const skus = buildSkus(families, options.gpus ?? []);
-  let requests = 0;
-  let failures = 0;
-  let failStatus = 503;
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests++;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'GET' || url.pathname !== `/v1/services/${SERVICE}/skus`) {
-      send(res, 404, { error: { code: 404, message: `Requested entity was not found.`, status: 'NOT_FOUND' } });
-      return;
-    }
-    if (failures > 0) {
-      failures--;
-      send(res, failStatus, { error: { code: failStatus, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } });
-      return;
-    }
-    const bearer = /^Bearer \S+/.test(req.headers.authorization ?? '');
-    if (options.apiKey !== undefined && url.searchParams.get('key') !== options.apiKey && !bearer) {
-      send(res, 403, { error: { code: 403, message: 'The request is missing a valid API key.', status: 'PERMISSION_DENIED' } });
-      return;
-    }
-    const pageSize = Math.min(5000, Number(url.searchParams.get('pageSize') ?? options.defaultPageSize ?? 5000));
-    if (!(pageSize >= 1)) {
-      send(res, 400, { error: { code: 400, message: 'Invalid page size.', status: 'INVALID_ARGUMENT' } });
-      return;
-    }
-    const token = url.searchParams.get('pageToken') ?? '';
-    const offset = token === '' ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
-    if (!Number.isInteger(offset) || offset < 0) {
-      send(res, 400, { error: { code: 400, message: 'Invalid page token.', status: 'INVALID_ARGUMENT' } });
-      return;
-    }
-    const currency = url.searchParams.get('currencyCode') ?? 'USD';
-    const page = skus.slice(offset, offset + pageSize).map(({ price, unit, ...sku }) => ({
-      ...sku,
-      pricingInfo: [
-        {
-          summary: '',
-          pricingExpression: {
-            usageUnit: unit,
-            displayQuantity: 1,
-            tieredRates: [{ startUsageAmount: 0, unitPrice: money(price, currency) }],
-            usageUnitDescription: unit === 'h' ? 'hour' : 'gibibyte hour',
-            baseUnit: unit === 'h' ? 's' : 'By.s',
-            baseUnitDescription: unit === 'h' ? 'second' : 'byte second',
-            baseUnitConversionFactor: unit === 'h' ? 3600 : 3865470566400,
-          },
-          currencyConversionRate: 1,
-          effectiveTime: '2025-05-01T00:00:00Z',
-        },
-      ],
-    }));
-    const next = offset + pageSize < skus.length ? Buffer.from(`offset:${offset + pageSize}`, 'utf8').toString('base64url') : '';
-    send(res, 200, { skus: page, nextPageToken: next });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get requests() {
-      return requests;
-    },
-    failNext(count: number, status = 503) {
-      failures = count;
-      failStatus = status;
-    },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
+export function startGcpBillingCatalogEmulator(options: GcpBillingCatalogEmulatorOptions = {}): Promise<GcpBillingCatalogEmulator> {
+  return GcpBillingCatalogEmulator.start(options);
 }

@@ -108,25 +108,25 @@ function storeFault(k: number, afterWrite: boolean): Fault {
 }
 
 const MEMORY_CALL_FAULTS: readonly Fault[] = [
-  { name: 'cloud: lost response', inject: (c) => c.memory.controls.dropResponses('createVM'), heal: () => undefined },
+  { name: 'cloud: lost response', inject: (c) => c.memory.controls.faults.dropResponse('createVM'), heal: () => undefined },
   {
     name: 'cloud: 5xx (before the body)',
-    inject: (c) => c.memory.controls.failNext('createVM', new ProviderUnavailableError({ provider: c.memory.name, message: 'createVM: 503 Service Unavailable' })),
+    inject: (c) => c.memory.controls.faults.failNext('createVM', new ProviderUnavailableError({ provider: c.memory.name, message: 'createVM: 503 Service Unavailable' })),
     heal: () => undefined,
   },
   {
     name: 'cloud: timeout (hang)',
     managerOptions: { timeouts: { createMs: 200, callMs: 200 } },
-    inject: (c) => c.memory.controls.hang('createVM'),
-    heal: (c) => c.memory.controls.hang('all', false),
+    inject: (c) => c.memory.controls.faults.hang('createVM'),
+    heal: (c) => c.memory.controls.faults.hang('all', false),
   },
-  { name: 'cloud: throttling', inject: (c) => c.memory.controls.setThrottleRate(1), heal: (c) => c.memory.controls.setThrottleRate(0) },
+  { name: 'cloud: throttling', inject: (c) => c.memory.controls.faults.throttle(1), heal: (c) => c.memory.controls.faults.throttle(0) },
 ];
 
 const EC2_CALL_FAULTS: readonly Fault[] = [
-  { name: 'cloud: lost response', inject: (c) => c.emulator.faults.dropResponses('RunInstances'), heal: () => undefined },
-  { name: 'cloud: 5xx InternalError', inject: (c) => c.emulator.faults.failNext('RunInstances', { code: 'InternalError', status: 500 }), heal: () => undefined },
-  { name: 'cloud: throttling', inject: (c) => c.emulator.faults.throttle(1, { actions: ['RunInstances'] }), heal: (c) => c.emulator.faults.reset() },
+  { name: 'cloud: lost response', inject: (c) => c.emulator.faults.dropResponse('RunInstances'), heal: () => undefined },
+  { name: 'cloud: 5xx InternalError', inject: (c) => c.emulator.faults.failNext('RunInstances', { kind: 'internal', code: 'InternalError', status: 500 }), heal: () => undefined },
+  { name: 'cloud: throttling', inject: (c) => c.emulator.faults.throttle(1, { operations: ['RunInstances'] }), heal: (c) => c.emulator.faults.reset() },
 ];
 
 const STORE_FAULTS: readonly Fault[] = [1, 2, 3, 4, 5, 6].flatMap((k) => [storeFault(k, false), storeFault(k, true)]);

@@ -104,7 +104,7 @@ describe('2. failover after an uncertain create (AWS adapter over the EC2 emulat
   it('every RunInstances response lost: the instance is adopted, not launched again elsewhere', async () => {
     const aws = awsWith();
     const other = backup();
-    emu.faults.dropResponses('RunInstances', 50);
+    emu.faults.dropResponse('RunInstances', { times: 50 });
     try {
       const manager = new FederationManager({ providers: [aws, other], failover: fast });
       const result = await manager.createVM(spec, { idempotencyKey: 'lost-all', request });
@@ -163,10 +163,10 @@ describe('2. failover after an uncertain create (AWS adapter over the EC2 emulat
     const other = backup();
     // The launch is done and its answer lost; from then on every RunInstances is throttled.
     const throttleAfterDrop = (e: Ec2EmulatorCallEvent): void => {
-      if (e.action === 'RunInstances' && e.status === 0) emu.faults.throttle(1, { actions: ['RunInstances'] });
+      if (e.action === 'RunInstances' && e.status === 0) emu.faults.throttle(1, { operations: ['RunInstances'] });
     };
     emu.events.on('call', throttleAfterDrop);
-    emu.faults.dropResponses('RunInstances', 1);
+    emu.faults.dropResponse('RunInstances');
     try {
       const manager = new FederationManager({ providers: [aws, other], failover: { ...fast, throttleRetry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } } });
       const result = await manager.createVM(spec, { idempotencyKey: 'lost-then-throttled', request });
@@ -183,8 +183,8 @@ describe('2. failover after an uncertain create (AWS adapter over the EC2 emulat
   it('AWS alone: an answer lost and the caller gone, then a fresh manager retries: no second instance in another zone', async () => {
     const aws = awsWith();
     const store = createMemoryStore();
-    emu.faults.dropResponses('RunInstances', 50);
-    emu.faults.dropResponses('DescribeInstances', 50);
+    emu.faults.dropResponse('RunInstances', { times: 50 });
+    emu.faults.dropResponse('DescribeInstances', { times: 50 });
     try {
       const manager = new FederationManager({ providers: [aws], stateStore: store, failover: { ...fast, resolveAttempts: 2 } });
       const error = await manager.createVM(spec, { idempotencyKey: 'aws-only', request }).catch((e: unknown) => e);
@@ -231,7 +231,7 @@ describe('3. a misspelt strategy (or NaN weights) is refused before anything is 
 describe('4. a cloud that never answers stalls nothing', () => {
   it('a hung catalog: the create on the healthy cloud finishes, without a signal and with one; the decision names the hung one', async () => {
     const { cheap, dear, all } = twoClouds();
-    cheap.controls.hang('all');
+    cheap.controls.faults.hang('all');
     const manager = new FederationManager({ providers: [...all], failover: fast, timeouts: { catalogMs: 200, callMs: 200, createMs: 500 } });
     const plain = await manager.createVM(need, { request: cheapest });
     expect(plain.vm.provider).toBe('dear');
@@ -245,13 +245,13 @@ describe('4. a cloud that never answers stalls nothing', () => {
     const { cheap, all } = twoClouds();
     const manager = new FederationManager({ providers: [...all], failover: { ...fast, resolveAttempts: 2 }, timeouts: { callMs: 100, createMs: 150 } });
     await manager.ready();
-    cheap.controls.hang('createVM');
-    cheap.controls.hang('findByIdempotencyKey');
+    cheap.controls.faults.hang('createVM');
+    cheap.controls.faults.hang('findByIdempotencyKey');
     const error = await manager.createVM(need, { request: cheapest, idempotencyKey: 'hung-create' }).catch((e: unknown) => e);
     expect(OutcomeUncertainError.isInstance(error)).toBe(true);
     expect(TimeoutError.isInstance((error as Error).cause) || /did not finish/.test((error as Error).message)).toBe(true);
     expect(await liveVMs(all)).toHaveLength(0);
-    cheap.controls.hang('all', false);
+    cheap.controls.faults.hang('all', false);
     // Nothing was created by the hung call: a retry confirms the absence and creates exactly one.
     const result = await manager.createVM(need, { request: cheapest, idempotencyKey: 'hung-create' });
     expect(await liveVMs(all)).toHaveLength(1);
@@ -260,8 +260,8 @@ describe('4. a cloud that never answers stalls nothing', () => {
 
   it("the caller's AbortSignal.timeout gives a novacron AbortError that isAbortError recognizes", async () => {
     const { cheap, dear } = twoClouds();
-    cheap.controls.hang('all');
-    dear.controls.hang('all');
+    cheap.controls.faults.hang('all');
+    dear.controls.faults.hang('all');
     const manager = new FederationManager({ providers: [cheap, dear], failover: fast });
     const error = await manager.createVM(need, { request: cheapest, signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
     expect(NovacronError.isInstance(error)).toBe(true);

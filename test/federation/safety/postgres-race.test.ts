@@ -19,7 +19,7 @@ describe('two managers on one PostgreSQL store, answers lost', () => {
       const cheap = cloud('cheap', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08, { zone: 'east-1a' })], { provisioningDelayMs: 5 });
       const dear = cloud('dear', 'gcp', [WEST], [offer('gcp', 'west-1', 'e2-standard-2', 2, 8, 0.09)], { provisioningDelayMs: 5 });
       // Half of the creates on the cheap cloud act and lose their answer.
-      cheap.controls.dropResponses('createVM', 10);
+      cheap.controls.faults.dropResponse('createVM', { times: 10 });
       const failover = { throttleRetry: { baseDelayMs: 1, maxDelayMs: 5 }, resolveRetry: { baseDelayMs: 1, maxDelayMs: 5 } };
       const a = new FederationManager({ providers: [cheap, dear], stateStore: storeA, replicaId: 'a', failover });
       const b = new FederationManager({ providers: [cheap, dear], stateStore: storeB, replicaId: 'b', failover });

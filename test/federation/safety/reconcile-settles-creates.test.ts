@@ -38,9 +38,9 @@ describe('reconcile settles creates left uncertain', () => {
     const store = createMemoryStore();
     const manager = new FederationManager({ providers: [...all], stateStore: store, failover: fast });
     // The create takes effect and its answer is lost; the lookups by token fail too.
-    cheap.controls.dropResponses('createVM');
-    cheap.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
-    cheap.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
+    cheap.controls.faults.dropResponse('createVM');
+    cheap.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
+    cheap.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
     const error = await manager.createVM(need, { idempotencyKey: 'r1', request: cheapest }).catch((e: unknown) => e);
     expect(OutcomeUncertainError.isInstance(error), String(error)).toBe(true);
     const [vm] = await liveVMs(all);
@@ -68,9 +68,9 @@ describe('reconcile settles creates left uncertain', () => {
     const store = createMemoryStore();
     const manager = new FederationManager({ providers: [...all], stateStore: store, failover: fast });
     // The create never reaches the cloud and the answer says nothing: uncertain, and lookups fail.
-    cheap.controls.failNext('createVM', new ProviderUnavailableError({ provider: 'cheap', message: 'connection reset' }));
-    cheap.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
-    cheap.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
+    cheap.controls.faults.failNext('createVM', new ProviderUnavailableError({ provider: 'cheap', message: 'connection reset' }));
+    cheap.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
+    cheap.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
     await expect(manager.createVM(need, { idempotencyKey: 'r2', request: cheapest })).rejects.toSatisfy(OutcomeUncertainError.isInstance);
     const report = await manager.reconcile();
     expect(report.creates.map((c) => c.outcome)).toEqual(['absent']);
@@ -83,8 +83,8 @@ describe('reconcile settles creates left uncertain', () => {
   it('a provider that still cannot answer leaves the create unresolved, and nothing is launched', async () => {
     const { cheap, all } = twoClouds();
     const manager = new FederationManager({ providers: [...all], failover: fast });
-    cheap.controls.dropResponses('createVM');
-    for (let i = 0; i < 4; i++) cheap.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
+    cheap.controls.faults.dropResponse('createVM');
+    for (let i = 0; i < 4; i++) cheap.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ provider: 'cheap', message: 'lookup failed' }));
     await expect(manager.createVM(need, { idempotencyKey: 'r3', request: cheapest })).rejects.toSatisfy(OutcomeUncertainError.isInstance);
     const calls = cheap.controls.calls.createVM;
     const report = await manager.reconcile();
@@ -99,7 +99,7 @@ describe('reconcile settles creates left uncertain', () => {
     const { cheap, all } = twoClouds();
     const store = createMemoryStore();
     const manager = new FederationManager({ providers: [...all], stateStore: store, failover: fast });
-    cheap.controls.hang('createVM');
+    cheap.controls.faults.hang('createVM');
     const controller = new AbortController();
     const running = manager.createVM(need, { idempotencyKey: 'r4', request: cheapest, signal: controller.signal }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -107,7 +107,7 @@ describe('reconcile settles creates left uncertain', () => {
     expect(report.creates.map((c) => c.outcome)).toEqual(['busy']);
     controller.abort();
     await running;
-    cheap.controls.hang('createVM', false);
+    cheap.controls.faults.hang('createVM', false);
   });
 });
 
@@ -134,7 +134,7 @@ describe('an adopted VM is waited for until it runs', () => {
   it('returns the VM running, as a create that got its answer does', async () => {
     const { cheap, all } = twoClouds({ provisioningDelayMs: 150 });
     const manager = new FederationManager({ providers: [...all], failover: { ...fast, resolveAttempts: 3 } });
-    cheap.controls.dropResponses('createVM');
+    cheap.controls.faults.dropResponse('createVM');
     const result = await manager.createVM(need, { idempotencyKey: 'w1', request: cheapest });
     expect(result.attempts.map((a) => a.outcome)).toEqual(['created']);
     expect(result.vm.state).toBe('running');

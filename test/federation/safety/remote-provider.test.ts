@@ -40,15 +40,15 @@ describe('remote provider bridge', () => {
 
   it('rebuilds errors as their novacron classes, requestSent and fields included', async () => {
     const { memory, remote } = await bridged();
-    memory.controls.failNext('createVM', new CapacityError({ provider: 'mem', message: 'full', region: 'r', zone: 'z', instanceType: 't' }));
-    memory.controls.failNext('createVM', new ProviderUnavailableError({ provider: 'mem', message: '503' }));
+    memory.controls.faults.failNext('createVM', new CapacityError({ provider: 'mem', message: 'full', region: 'r', zone: 'z', instanceType: 't' }));
+    memory.controls.faults.failNext('createVM', new ProviderUnavailableError({ provider: 'mem', message: '503' }));
     const spec = { name: 'a', cpu: 1, memory: 1 };
     const capacity = await remote.createVM(spec).catch((e: unknown) => e);
     expect(CapacityError.isInstance(capacity)).toBe(true);
     expect(capacity).toMatchObject({ region: 'r', zone: 'z', instanceType: 't', requestSent: undefined });
     expect(ProviderUnavailableError.isInstance(await remote.createVM(spec).catch((e: unknown) => e))).toBe(true);
     expect(NotFoundError.isInstance(await remote.getVM('vm-none').catch((e: unknown) => e))).toBe(true);
-    memory.controls.setThrottleRate(1, 7);
+    memory.controls.faults.throttle(1, { retryAfterMs: 7 });
     const throttled = await remote.createVM(spec).catch((e: unknown) => e);
     expect(ThrottledError.isInstance(throttled)).toBe(true);
     expect(throttled).toMatchObject({ requestSent: false, retryAfterMs: 7, provider: 'mem', message: '[novacron] [mem] createVM: request rate exceeded' });

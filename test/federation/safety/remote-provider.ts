@@ -20,9 +20,7 @@ import {
   NotFoundError,
   ProviderUnavailableError,
   QuotaError,
-  sleep,
   ThrottledError,
-  throwIfAborted,
   TimeoutError,
   UnsupportedError,
   type CallOptions,
@@ -44,6 +42,7 @@ import {
   type VMSpec,
   type VMSpecInput,
 } from '../../../src/index.js';
+import { sleep, throwIfAborted } from '../../../src/provider-utils/index.js';
 
 /** Methods a client may call, with the position of their options argument (where the host puts its signal). */
 const OPTIONS_AT: Readonly<Record<string, number>> = {

@@ -4,17 +4,19 @@
  * federation fail over at once; a refused connection after an attempt that arrived and lost
  * its answer must not, because the instance may exist.
  */
-import { request as httpRequest, createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NovacronError, ProviderUnavailableError } from '../../../src/provider/errors.js';
 import type { ProviderV1, VM } from '../../../src/provider/index.js';
 import { FederationManager, OutcomeUncertainError } from '../../../src/federation/index.js';
-import { clientTokenFor, createAwsProvider, type AwsProvider } from '../../../src/providers/aws/index.js';
+import { createAwsProvider, type AwsProvider } from '../../../src/providers/aws/index.js';
+import { clientTokenFor } from '../../../src/providers/aws/run-instances-mapping.js';
 import { failedBeforeSending } from '../../../src/providers/aws/attempt-tracking.js';
 import { startEc2Emulator, type Ec2Emulator } from '../../../src/testing/emulators/ec2/index.js';
 import { cloud, offer } from '../../federation/fixtures.js';
-import { rejectionOf } from './emulated-aws.js';
+import { rejectionOf } from '../../helpers.js';
+import { forwardToEmulator, type ForwardedAnswer } from './forward-to-emulator.js';
 
 /**
  * A forwarding proxy in front of the emulator that can go down (its port refuses connections)
@@ -74,24 +76,8 @@ class FlakyFront {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-    return new Promise((resolve, reject) => {
-      const out = httpRequest({ host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers: Record<string, string> = {};
-          for (const name of ['content-type', 'x-amzn-requestid', 'x-amzn-errortype']) {
-            const value = res.headers[name];
-            if (typeof value === 'string') headers[name] = value;
-          }
-          resolve({ status: res.statusCode ?? 500, headers, body: Buffer.concat(chunks) });
-        });
-        res.on('error', reject);
-      });
-      out.on('error', reject);
-      out.end(body);
-    });
+  private forward(req: IncomingMessage, body: Buffer): Promise<ForwardedAnswer> {
+    return forwardToEmulator(this.upstream, req, body);
   }
 }
 
@@ -155,7 +141,7 @@ describe('requestSent on the AWS path', () => {
 
   it('an answer that came before the endpoint went down: requestSent is not false', async () => {
     const aws = through();
-    emu.faults.failNext('DescribeInstances', { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 });
+    emu.faults.failNext('DescribeInstances', { kind: 'internal', code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 });
     // The first attempt is answered (a 500), the next ones are refused: the call did reach EC2.
     front.goDownAfterNext('DescribeInstances', { loseAnswer: false });
     const error = await rejectionOf(aws.getVM('i-0123456789abcdef0'));

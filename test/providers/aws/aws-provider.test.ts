@@ -10,7 +10,8 @@ import type { VM } from '../../../src/provider/types.js';
 import { createAwsProvider } from '../../../src/providers/aws/index.js';
 import { createMemoryStore } from '../../../src/state/index.js';
 import type { Ec2EmulatorCallEvent } from '../../../src/testing/emulators/ec2/index.js';
-import { collect, rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+import { collect, rejectionOf } from '../../helpers.js';
+import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
 beforeAll(async () => {
@@ -158,13 +159,16 @@ describe('AWS provider listing', () => {
     expect(env.emu.stats.byAction()).toEqual({ RunInstances: 10 });
   });
 
-  it('lists every configured region and nothing for an unknown one', async () => {
+  it('lists every configured region, and refuses an unknown one with a typed error', async () => {
     const west = await env.aws.createVM({ name: 'west', cpu: 1, memory: 1, region: 'us-west-2', labels: { suite: 'regions' } });
     const east = await env.aws.createVM({ name: 'east', cpu: 1, memory: 1, labels: { suite: 'regions' } }, { wait: false });
     const all = await collect(env.aws.listVMs({ labels: { suite: 'regions' } }));
     expect(all.map((v) => `${v.region}/${v.id}`).sort()).toEqual([`us-east-1/${east.id}`, `us-west-2/${west.id}`].sort());
     expect(await collect(env.aws.listVMs({ region: 'us-west-2', labels: { suite: 'regions' } }))).toHaveLength(1);
-    expect(await collect(env.aws.listVMs({ region: 'xx-nowhere-1' }))).toEqual([]);
+    const unknown = await rejectionOf(collect(env.aws.listVMs({ region: 'xx-nowhere-1' })));
+    expect(InvalidSpecError.isInstance(unknown) && unknown.field === 'region', String(unknown)).toBe(true);
+    const noOffers = await rejectionOf(collect(env.aws.offers('xx-nowhere-1')));
+    expect(InvalidSpecError.isInstance(noOffers) && noOffers.field === 'region', String(noOffers)).toBe(true);
     // A fresh provider finds the west VM by id although it never created it (once visible).
     expect((await env.provider({ regions: ['us-west-2'] }).getVM(west.id)).region).toBe('us-west-2');
   });
@@ -242,9 +246,9 @@ describe('AWS provider knowledge', () => {
 
 describe('AWS provider against capacity, quotas and consistency', () => {
   it('turns zone capacity and account quotas into CapacityError and QuotaError, creating nothing', async () => {
-    const own = await startEmulatedAws({ emulator: { quotas: { maxOnDemandVcpus: 4, maxSpotInstances: 1 } } });
+    const own = await startEmulatedAws({ emulator: { quotas: { vcpus: 4, 'spot-instances': 1 } } });
     try {
-      own.emu.faults.setCapacity('us-east-1b', 0, 't3.medium');
+      own.emu.faults.capacity({ zone: 'us-east-1b', type: 't3.medium' }, 0);
       const ice = await rejectionOf(own.aws.createVM({ name: 'ice', cpu: 2, memory: 4, zone: 'us-east-1b' }));
       expect(CapacityError.isInstance(ice)).toBe(true);
       expect(ice).toMatchObject({ region: 'us-east-1', zone: 'us-east-1b', instanceType: 't3.medium', retryable: true });

@@ -18,19 +18,3 @@ export async function startEmulatedAws(options: { emulator?: Ec2EmulatorOptions;
   return { emu, aws: provider(), provider, close: () => emu.close() };
 }
 
-/** Collects an async iterable. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-/** The rejection of a promise that must fail. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}

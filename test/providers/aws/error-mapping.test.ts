@@ -17,25 +17,28 @@ import {
   QuotaError,
   ThrottledError,
 } from '../../../src/provider/errors.js';
+import { EventBus } from '../../../src/provider/events.js';
 import { specFieldOf, toNovacronError } from '../../../src/providers/aws/error-mapping.js';
-import { collect, rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+import type { FaultKind } from '../../../src/testing/emulators/kit/fault-plan.js';
+import { collect, rejectionOf } from '../../helpers.js';
+import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
-const CASES: [code: string, guard: (e: unknown) => boolean, status?: number][] = [
-  ['InsufficientInstanceCapacity', CapacityError.isInstance, 500],
-  ['Unsupported', CapacityError.isInstance],
-  ['InstanceLimitExceeded', QuotaError.isInstance],
-  ['VcpuLimitExceeded', QuotaError.isInstance],
-  ['MaxSpotInstanceCountExceeded', QuotaError.isInstance],
-  ['RequestLimitExceeded', ThrottledError.isInstance, 503],
-  ['AuthFailure', AuthError.isInstance, 401],
-  ['UnauthorizedOperation', AuthError.isInstance, 403],
-  ['RequestExpired', AuthError.isInstance],
-  ['InvalidParameterValue', InvalidSpecError.isInstance],
-  ['InvalidParameterCombination', InvalidSpecError.isInstance],
-  ['InvalidAMIID.NotFound', InvalidSpecError.isInstance],
-  ['InvalidSubnetID.NotFound', InvalidSpecError.isInstance],
-  ['IdempotentParameterMismatch', ConflictError.isInstance],
-  ['InternalError', ProviderUnavailableError.isInstance, 500],
+const CASES: [code: string, kind: FaultKind, guard: (e: unknown) => boolean, status?: number][] = [
+  ['InsufficientInstanceCapacity', 'capacity', CapacityError.isInstance, 500],
+  ['Unsupported', 'capacity', CapacityError.isInstance],
+  ['InstanceLimitExceeded', 'quota', QuotaError.isInstance],
+  ['VcpuLimitExceeded', 'quota', QuotaError.isInstance],
+  ['MaxSpotInstanceCountExceeded', 'quota', QuotaError.isInstance],
+  ['RequestLimitExceeded', 'throttled', ThrottledError.isInstance, 503],
+  ['AuthFailure', 'auth', AuthError.isInstance, 401],
+  ['UnauthorizedOperation', 'auth', AuthError.isInstance, 403],
+  ['RequestExpired', 'auth', AuthError.isInstance],
+  ['InvalidParameterValue', 'invalid', InvalidSpecError.isInstance],
+  ['InvalidParameterCombination', 'invalid', InvalidSpecError.isInstance],
+  ['InvalidAMIID.NotFound', 'invalid', InvalidSpecError.isInstance],
+  ['InvalidSubnetID.NotFound', 'invalid', InvalidSpecError.isInstance],
+  ['IdempotentParameterMismatch', 'conflict', ConflictError.isInstance],
+  ['InternalError', 'internal', ProviderUnavailableError.isInstance, 500],
 ];
 
 describe('AWS error mapping through the SDK', () => {
@@ -48,12 +51,11 @@ describe('AWS error mapping through the SDK', () => {
   });
   afterAll(() => env.close());
 
-  for (const [code, guard, status] of CASES) {
+  for (const [code, kind, guard, status] of CASES) {
     it(`${code} → ${status ?? 400}`, async () => {
       const before = env.emu.instances().length;
       // Two failures: one per SDK attempt, so retryable ones surface too.
-      env.emu.faults.failNext('RunInstances', { code, message: `injected ${code}`, status });
-      env.emu.faults.failNext('RunInstances', { code, message: `injected ${code}`, status });
+      env.emu.faults.failNext('RunInstances', { kind, code, message: `injected ${code}`, status }, { times: 2 });
       const error = await rejectionOf(env.aws.createVM({ name: 'failing', cpu: 1, memory: 1 }, { wait: false }));
       env.emu.faults.reset();
       expect(guard(error), String(error)).toBe(true);
@@ -66,7 +68,7 @@ describe('AWS error mapping through the SDK', () => {
   }
 
   it('surfaces throttling as ThrottledError once the SDK retries are spent', async () => {
-    env.emu.faults.throttle(1, { actions: ['DescribeInstances'] });
+    env.emu.faults.throttle(1, { operations: ['DescribeInstances'] });
     env.emu.stats.reset();
     const error = await rejectionOf(collect(env.aws.listVMs()));
     env.emu.faults.reset();
@@ -76,7 +78,7 @@ describe('AWS error mapping through the SDK', () => {
   });
 
   it('does not retry capacity errors inside the SDK: failover should move on at once', async () => {
-    env.emu.faults.failNext('RunInstances', { code: 'InsufficientInstanceCapacity', message: 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).' });
+    env.emu.faults.failNext('RunInstances', { kind: 'capacity', code: 'InsufficientInstanceCapacity', message: 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).' });
     env.emu.stats.reset();
     const error = await rejectionOf(env.aws.createVM({ name: 'ice', cpu: 1, memory: 1, zone: 'us-east-1a' }, { wait: false }));
     expect(CapacityError.isInstance(error), String(error)).toBe(true);
@@ -90,17 +92,26 @@ describe('AWS error mapping through the SDK', () => {
     const ec2 = await rejectionOf(wrongSecret.createVM({ name: 'nope', cpu: 1, memory: 1 }));
     expect(AuthError.isInstance(ec2)).toBe(true);
     expect(((ec2 as NovacronError).cause as ErrorCause).code).toBe('SignatureDoesNotMatch');
-    // A ready Price List client with a wrong secret, injected beside good EC2 credentials.
-    const badPricing = new PricingClient({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: env.emu.providerOptions.credentials.accessKeyId, secretAccessKey: 'not-the-secret' } });
-    const pricing = await rejectionOf(collect(env.provider({ pricingClient: badPricing }).offers('eu-west-1')));
+    // A ready Price List client with a wrong secret, injected beside good EC2 credentials: its
+    // answer maps to AuthError, and the adapter goes on with snapshot prices, saying so once.
+    const badPricing = new PricingClient({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: env.emu.providerOptions.credentials.accessKeyId, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
+    const raw = await rejectionOf(badPricing.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2' })));
+    const pricing = toNovacronError(raw, { provider: 'p', operation: 'offers' });
     expect(AuthError.isInstance(pricing), String(pricing)).toBe(true);
     expect(((pricing as NovacronError).cause as ErrorCause).code).toBe('InvalidSignatureException');
+    const events = new EventBus();
+    const degraded: string[] = [];
+    events.on('provider.degraded', (e) => void degraded.push(e.message));
+    const offers = await collect(env.provider({ pricingClient: badPricing, events }).offers('eu-west-1'));
+    expect(offers.every((o) => o.source.startsWith('bundled-snapshot:aws'))).toBe(true);
+    expect(degraded).toHaveLength(1);
+    expect(degraded[0]).toMatch(/InvalidSignatureException/);
     badPricing.destroy();
   });
 
   it('maps expired credentials to AuthError on EC2 (RequestExpired) and on the Price List API (ExpiredTokenException)', async () => {
     const fresh = env.provider();
-    env.emu.faults.credentialsExpired = true;
+    env.emu.faults.expireCredentials();
     try {
       const ec2 = await rejectionOf(fresh.getVM('i-00000000000000000'));
       expect(AuthError.isInstance(ec2)).toBe(true);
@@ -113,7 +124,7 @@ describe('AWS error mapping through the SDK', () => {
       expect(AuthError.isInstance(mapped)).toBe(true);
       expect(((mapped as NovacronError).cause as ErrorCause).code).toBe('ExpiredTokenException');
     } finally {
-      env.emu.faults.credentialsExpired = false;
+      env.emu.faults.restoreCredentials();
     }
   });
 

@@ -3,9 +3,11 @@
  * clouds (ExportImage in VMDK/VHD/RAW, ImportImage back), read back from the emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidSpecError, UnsupportedError } from '../../../src/provider/errors.js';
+import { InvalidSpecError, ProviderUnavailableError, UnsupportedError } from '../../../src/provider/errors.js';
+import { createEventBus, type OperationFailedEvent } from '../../../src/provider/events.js';
 import type { ImageArtifact } from '../../../src/provider/types.js';
-import { rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+import { rejectionOf } from '../../helpers.js';
+import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
 beforeAll(async () => {
@@ -76,5 +78,63 @@ describe('AWS export and import', () => {
     const gs = await rejectionOf(env.aws.importVM({ ...vhd, location: 'gs://bucket/disk.vhd' }, { name: 'nothing', cpu: 1, memory: 1 }));
     expect((gs as InvalidSpecError).field).toBe('artifact.location');
     expect(env.emu.instances().length).toBe(before);
+  });
+
+  describe('leaves no intermediate AMI or snapshot behind', () => {
+    const counts = () => ({ images: env.emu.ownImages('us-east-1').length, snapshots: env.emu.snapshots('us-east-1').length });
+
+    it('keeps the AMI (and its snapshot) of an ami export: it is the artifact', async () => {
+      const source = await env.aws.createVM({ name: 'keep-ami', cpu: 1, memory: 1 });
+      const before = counts();
+      const artifact = await env.aws.exportVM(source.id);
+      const amiId = artifact.location.split('/').pop()!;
+      expect(counts()).toEqual({ images: before.images + 1, snapshots: before.snapshots + 1 });
+      const ami = env.emu.ownImages('us-east-1').find((i) => i.imageId === amiId)!;
+      expect(env.emu.snapshots('us-east-1').map((x) => x.snapshotId)).toContain(ami.rootSnapshotId);
+    });
+
+    it('removes the AMI and its snapshot after a completed S3 export', async () => {
+      const aws = env.provider({ export: { bucket: 'exports', format: 'vmdk' } });
+      const source = await aws.createVM({ name: 'clean-ok', cpu: 1, memory: 1 });
+      const before = counts();
+      env.emu.stats.reset();
+      const artifact = await aws.exportVM(source.id);
+      expect(env.emu.getObject(artifact.location)).toBeDefined();
+      expect(counts()).toEqual(before);
+      expect(env.emu.stats.count('DeregisterImage')).toBe(1);
+      expect(env.emu.stats.count('DeleteSnapshot')).toBe(1);
+    });
+
+    it('removes them when ExportImage is refused, and when the export task fails', async () => {
+      const aws = env.provider({ export: { bucket: 'exports' } });
+      const source = await aws.createVM({ name: 'clean-fail', cpu: 1, memory: 1 });
+      const before = counts();
+      env.emu.faults.failNext('ExportImage', { kind: 'internal' }, { times: 5 });
+      const refused = await rejectionOf(aws.exportVM(source.id));
+      expect(ProviderUnavailableError.isInstance(refused)).toBe(true);
+      expect(counts()).toEqual(before);
+
+      env.emu.faults.failNextExportTask('ClientError: Unknown OS / Missing OS files.');
+      const failed = await rejectionOf(aws.exportVM(source.id));
+      expect(String(failed)).toContain('Unknown OS');
+      expect(counts()).toEqual(before);
+    });
+
+    it('reports a clean-up that fails without failing the export', async () => {
+      const events = createEventBus();
+      const seen: OperationFailedEvent[] = [];
+      events.on('operation.failed', (e) => seen.push(e));
+      const aws = env.provider({ export: { bucket: 'exports' }, events, maxAttempts: 1 });
+      const source = await aws.createVM({ name: 'clean-later', cpu: 1, memory: 1 });
+      const before = counts();
+      env.emu.faults.failNext('DeregisterImage', { kind: 'internal' });
+      const artifact = await aws.exportVM(source.id);
+      expect(artifact.format).toBe('vmdk');
+      expect(counts()).toEqual({ images: before.images + 1, snapshots: before.snapshots + 1 });
+      expect(seen).toHaveLength(1);
+      const leftover = env.emu.ownImages('us-east-1').find((i) => i.name.startsWith(`novacron-export-${source.id}`))!;
+      expect(seen[0]).toMatchObject({ provider: aws.name, operation: 'exportVM.cleanup', errorCode: 'InternalError' });
+      expect(seen[0]!.message).toContain(leftover.imageId);
+    });
   });
 });

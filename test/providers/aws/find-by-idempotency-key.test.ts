@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderUnavailableError, ThrottledError, TimeoutError } from '../../../src/provider/errors.js';
-import { clientTokenFor } from '../../../src/providers/aws/index.js';
+import { clientTokenFor } from '../../../src/providers/aws/run-instances-mapping.js';
 import type { Ec2EmulatorCallEvent } from '../../../src/testing/emulators/ec2/index.js';
-import { rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+import { rejectionOf } from '../../helpers.js';
+import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 const spec = (name: string) => ({ name, cpu: 1, memory: 1 }) as const;
 
@@ -23,7 +24,7 @@ const launchedWith = (key: string) => env.emu.instances().filter((i) => i.client
 describe('AWS findByIdempotencyKey after an uncertain create', () => {
   it('finds the instance of a RunInstances whose responses were all lost', async () => {
     const aws = env.provider({ maxAttempts: 2 });
-    env.emu.faults.dropResponses('RunInstances', 2); // the first attempt and the SDK's retry
+    env.emu.faults.dropResponse('RunInstances', { times: 2 }); // the first attempt and the SDK's retry
     const error = await rejectionOf(aws.createVM(spec('lost'), { idempotencyKey: 'lost-1' }));
     expect(ProviderUnavailableError.isInstance(error) || TimeoutError.isInstance(error), String(error)).toBe(true);
     const launched = launchedWith('lost-1');
@@ -34,13 +35,23 @@ describe('AWS findByIdempotencyKey after an uncertain create', () => {
     expect(['pending', 'running']).toContain(found!.state);
   });
 
+  it('a retry of the create from a fresh provider instance gets the same instance, found by its client token', async () => {
+    env.emu.faults.dropResponse('RunInstances', { times: 2 });
+    const error = await rejectionOf(env.provider({ maxAttempts: 2 }).createVM(spec('lost-fresh'), { idempotencyKey: 'lost-fresh-1' }));
+    expect(ProviderUnavailableError.isInstance(error) || TimeoutError.isInstance(error), String(error)).toBe(true);
+    const again = await env.provider({ maxAttempts: 2 }).createVM(spec('lost-fresh'), { idempotencyKey: 'lost-fresh-1' });
+    const launched = launchedWith('lost-fresh-1');
+    expect(launched.map((i) => i.instanceId)).toEqual([again.id]);
+    expect(again.state).toBe('running');
+  });
+
   it('finds the instance when the retries of a lost RunInstances are throttled', async () => {
     const aws = env.provider({ maxAttempts: 3 });
     const throttleAfterDrop = (e: Ec2EmulatorCallEvent): void => {
-      if (e.action === 'RunInstances' && e.status === 0) env.emu.faults.throttle(1, { actions: ['RunInstances'] });
+      if (e.action === 'RunInstances' && e.status === 0) env.emu.faults.throttle(1, { operations: ['RunInstances'] });
     };
     env.emu.events.on('call', throttleAfterDrop);
-    env.emu.faults.dropResponses('RunInstances', 1);
+    env.emu.faults.dropResponse('RunInstances');
     try {
       const error = await rejectionOf(aws.createVM(spec('throttled'), { idempotencyKey: 'throttled-1' }));
       expect(ThrottledError.isInstance(error), String(error)).toBe(true);

@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAbortError } from '../../../src/provider/errors.js';
-import { clientTokenFor } from '../../../src/providers/aws/index.js';
+import { clientTokenFor } from '../../../src/providers/aws/run-instances-mapping.js';
 import type { Ec2EmulatorCallEvent } from '../../../src/testing/emulators/ec2/index.js';
-import { rejectionOf, startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
+import { rejectionOf } from '../../helpers.js';
+import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ describe('interrupted creates', () => {
   });
 
   it('a lost RunInstances response, retried by the SDK with the same ClientToken', async () => {
-    env.emu.faults.dropResponses('RunInstances', 2);
+    env.emu.faults.dropResponse('RunInstances', { times: 2 });
     env.emu.stats.reset();
     const vm = await env.aws.createVM({ name: 'dropped', cpu: 1, memory: 1 }, { idempotencyKey: 'drop-1' });
     expect(env.emu.stats.count('RunInstances')).toBe(3);

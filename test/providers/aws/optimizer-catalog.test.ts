@@ -1,6 +1,7 @@
 /** The AWS provider's offers feed the CostOptimizer's catalog, valid and with provenance. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog, providerOffersLoader } from '../../../src/optimizer/index.js';
+import { collect } from '../../helpers.js';
 import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
@@ -33,7 +34,5 @@ describe('AWS offers in the optimizer catalog', () => {
 });
 
 async function collectAll(): Promise<number> {
-  let n = 0;
-  for await (const _ of env.aws.offers()) n++;
-  return n;
+  return (await collect(env.aws.offers())).length;
 }

@@ -4,13 +4,16 @@
  * and a RunInstances that got no answer is reported as `TimeoutError` ("may have happened"),
  * never as proof that nothing was created.
  */
-import { request as httpRequest, createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAbortError, ProviderUnavailableError, TimeoutError } from '../../../src/provider/errors.js';
-import { clientTokenFor, createAwsProvider, mapAwsError, type AwsProviderOptions } from '../../../src/providers/aws/index.js';
+import { createAwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/index.js';
+import { toNovacronError as mapAwsError } from '../../../src/providers/aws/error-mapping.js';
+import { clientTokenFor } from '../../../src/providers/aws/run-instances-mapping.js';
 import { startEc2Emulator, type Ec2Emulator } from '../../../src/testing/emulators/ec2/index.js';
-import { rejectionOf } from './emulated-aws.js';
+import { forwardToEmulator } from './forward-to-emulator.js';
+import { rejectionOf } from '../../helpers.js';
 
 const spec = { name: 'stuck', cpu: 1, memory: 1 } as const;
 const credentials = { accessKeyId: 'AKIAEMULATOR00000001', secretAccessKey: 'emulator-secret-access-key' };
@@ -73,25 +76,7 @@ describe('AWS adapter against a server that never answers', () => {
 async function startSwallowingProxy(emu: Ec2Emulator): Promise<{ endpoint: string; close(): Promise<void> }> {
   const upstream = new URL(emu.endpoint);
   const held = new Set<ServerResponse>();
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      // The Host header is forwarded as it came: it is part of the SigV4 signature.
-      const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers: Record<string, string> = {};
-          for (const name of ['content-type', 'x-amzn-requestid', 'x-amzn-errortype']) {
-            const value = res.headers[name];
-            if (typeof value === 'string') headers[name] = value;
-          }
-          resolve({ status: res.statusCode ?? 500, headers, body: Buffer.concat(chunks) });
-        });
-        res.on('error', reject);
-      });
-      out.on('error', reject);
-      out.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer) => forwardToEmulator(upstream, req, body);
   const server: HttpServer = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -59,11 +59,26 @@ describe('run-instances mapping (pure)', () => {
           expect(JSON.stringify(a)).toBe(JSON.stringify(b));
           expect(a.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize).toBe(r.disk);
           expect(a.InstanceMarketOptions?.MarketType).toBe(r.spot ? 'spot' : undefined);
-          expect(a.NetworkInterfaces?.[0]?.AssociatePublicIpAddress).toBe(r.publicIp ? true : undefined);
+          // Always explicit: left out, a default subnet would hand out a public address anyway.
+          expect(a.NetworkInterfaces).toEqual([{ DeviceIndex: 0, AssociatePublicIpAddress: r.publicIp, DeleteOnTermination: true }]);
+          expect(a.SubnetId).toBeUndefined();
+          expect(a.SecurityGroupIds).toBeUndefined();
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('puts subnet and groups on the primary interface, and drops Placement when a subnet fixes the zone', () => {
+    const spec = parseVMSpec({ name: 'vm-a', cpu: 1, memory: 1, zone: 'us-east-1b' });
+    const inZone = toRunInstancesInput(spec, launch);
+    expect(inZone.Placement).toEqual({ AvailabilityZone: 'us-east-1b' });
+    expect(inZone.NetworkInterfaces).toEqual([{ DeviceIndex: 0, AssociatePublicIpAddress: false, DeleteOnTermination: true }]);
+    const inSubnet = toRunInstancesInput(spec, { ...launch, subnetId: 'subnet-0123456789abcdef0', securityGroupIds: ['sg-0123456789abcdef0'] });
+    expect(inSubnet.Placement).toBeUndefined();
+    expect(inSubnet.NetworkInterfaces).toEqual([
+      { DeviceIndex: 0, AssociatePublicIpAddress: false, DeleteOnTermination: true, SubnetId: 'subnet-0123456789abcdef0', Groups: ['sg-0123456789abcdef0'] },
+    ]);
   });
 
   it('refuses more labels than EC2 tags allow, naming labels', () => {
@@ -81,14 +96,18 @@ describe('run-instances mapping, read back from the emulator', () => {
   afterAll(() => env.close());
 
   it('creates the root EBS volume encrypted gp3 of the asked size, with tags, user data, profile, subnet and groups', async () => {
-    const subnet = 'subnet-useast1b';
+    // A non-default subnet that maps no public addresses: the address comes from publicIp: true alone.
+    const subnet = env.emu.createSubnet({ zone: 'us-east-1b', cidr: '172.31.128.0/24' }).subnetId;
+    const web = env.emu.createSecurityGroup({ name: 'web' });
+    const admin = env.emu.createSecurityGroup({ name: 'admin' });
+    env.emu.createInstanceProfile('web-role');
     const vm = await env.aws.createVM(
       {
         name: 'mapped',
         cpu: 2,
         memory: '4Gi',
         disk: { size: '100Gi', type: 'gp3', encrypted: true },
-        network: { subnet, publicIp: true, securityGroups: ['sg-0a1b2c3d4e5f60718', 'sg-0123456789abcdef0'] },
+        network: { subnet, publicIp: true, securityGroups: ['web', admin.groupId] },
         labels: { team: 'payments', env: 'prod' },
         userData: '#cloud-config\npackages: [nginx]\n',
         iamRole: 'web-role',
@@ -99,7 +118,7 @@ describe('run-instances mapping, read back from the emulator', () => {
     expect(seen.rootVolume).toMatchObject({ sizeGiB: 100, volumeType: 'gp3', encrypted: true, deleteOnTermination: true });
     expect(seen.subnetId).toBe(subnet);
     expect(seen.zone).toBe('us-east-1b');
-    expect(seen.securityGroupIds).toEqual(['sg-0a1b2c3d4e5f60718', 'sg-0123456789abcdef0']);
+    expect(seen.securityGroupIds).toEqual([web.groupId, admin.groupId]); // the name resolved to its id
     expect(seen.publicIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(vm.publicIps).toEqual([seen.publicIp]);
     expect(seen.userData).toBe('#cloud-config\npackages: [nginx]\n');

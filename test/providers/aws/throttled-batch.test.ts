@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThrottledError } from '../../../src/provider/errors.js';
 import { withRetry } from '../../../src/provider/retry.js';
-import { clientTokenFor } from '../../../src/providers/aws/index.js';
+import { clientTokenFor } from '../../../src/providers/aws/run-instances-mapping.js';
 import { startEmulatedAws, type EmulatedAws } from './emulated-aws.js';
 
 let env: EmulatedAws;
@@ -51,7 +51,7 @@ describe('a batch of creates under throttling', () => {
   });
 
   it('a create that runs out of SDK attempts surfaces ThrottledError, and retrying its key makes one instance', async () => {
-    env.emu.faults.throttle(1, { actions: ['RunInstances'] });
+    env.emu.faults.throttle(1, { operations: ['RunInstances'] });
     const spec = { name: 'throttled', cpu: 1, memory: 1, labels: { suite: 'surfaced' } };
     const error = await env.aws.createVM(spec, { idempotencyKey: 'surfaced-1' }).catch((e: unknown) => e);
     expect(ThrottledError.isInstance(error)).toBe(true);

@@ -1,21 +1,13 @@
 /**
- * The memory provider's lost responses (`dropResponses`), hangs (`hang`) and lookups by
+ * The memory provider's lost responses (`faults.dropResponse`), hangs (`faults.hang`) and lookups by
  * idempotency key: the faults a federation's create must survive without creating a VM twice.
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, isAbortError, ProviderUnavailableError } from '../../../src/provider/errors.js';
 import { createMemoryProvider } from '../../../src/providers/memory/index.js';
+import { rejectionOf } from '../../helpers.js';
 
 const small = { cpu: 1, memory: 1 } as const;
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 /** `'pending'` when `promise` has not settled after a few turns of the event loop. */
 async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'settled'> {
@@ -29,7 +21,7 @@ async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'settled'
 describe('memory provider: lost responses', () => {
   it('creates the VM and then loses the answer, and a repeat with the same key adopts it', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
-    p.controls.dropResponses('createVM');
+    p.controls.faults.dropResponse('createVM');
     const error = await rejectionOf(p.createVM({ name: 'lost', ...small }, { idempotencyKey: 'lost-1' }));
     expect(ProviderUnavailableError.isInstance(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/response was lost/);
@@ -45,7 +37,7 @@ describe('memory provider: lost responses', () => {
   it('drops as many answers as asked, then answers again', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
     const vm = await p.createVM({ name: 'a', ...small });
-    p.controls.dropResponses('getVM', 2);
+    p.controls.faults.dropResponse('getVM', { times: 2 });
     for (let i = 0; i < 2; i++) expect(ProviderUnavailableError.isInstance(await rejectionOf(p.getVM(vm.id)))).toBe(true);
     expect((await p.getVM(vm.id)).id).toBe(vm.id);
     expect(p.controls.calls.getVM).toBe(3);
@@ -53,8 +45,8 @@ describe('memory provider: lost responses', () => {
 
   it('keeps a drop for the next call that takes effect: a refused call loses nothing', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
-    p.controls.dropResponses('createVM');
-    p.controls.failNext('createVM', new ConflictError({ message: 'injected' }));
+    p.controls.faults.dropResponse('createVM');
+    p.controls.faults.failNext('createVM', new ConflictError({ message: 'injected' }));
     expect(ConflictError.isInstance(await rejectionOf(p.createVM({ name: 'a', ...small })))).toBe(true);
     expect(p.controls.vmCount).toBe(0);
     expect(ProviderUnavailableError.isInstance(await rejectionOf(p.createVM({ name: 'b', ...small })))).toBe(true);
@@ -66,7 +58,7 @@ describe('memory provider: lost responses', () => {
 describe('memory provider: hangs', () => {
   it('never answers a hung operation until the signal aborts, and it takes no effect', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
-    p.controls.hang('createVM');
+    p.controls.faults.hang('createVM');
     const controller = new AbortController();
     const pending = p.createVM({ name: 'hung', ...small }, { idempotencyKey: 'hung-1', signal: controller.signal });
     expect(await stateOf(pending)).toBe('pending');
@@ -77,13 +69,13 @@ describe('memory provider: hangs', () => {
     expect(isAbortError(await rejectionOf(pending))).toBe(true);
     expect(p.controls.vmCount).toBe(0);
 
-    p.controls.hang('createVM', false);
+    p.controls.faults.hang('createVM', false);
     expect((await p.createVM({ name: 'after', ...small })).state).toBe('running');
   });
 
   it("rejects with the signal's own reason", async () => {
     const p = createMemoryProvider();
-    p.controls.hang('getVM');
+    p.controls.faults.hang('getVM');
     const reason = new Error('deadline of the caller');
     const controller = new AbortController();
     const pending = p.getVM('vm-1', { signal: controller.signal });
@@ -96,13 +88,13 @@ describe('memory provider: hangs', () => {
   it("hangs every operation with 'all', lookups by key included, until lifted", async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
     const vm = await p.createVM({ name: 'a', ...small }, { idempotencyKey: 'k' });
-    p.controls.hang('all');
+    p.controls.faults.hang('all');
     expect(await stateOf(p.getVM(vm.id))).toBe('pending'); // no signal: waits forever
     expect(await stateOf(p.findByIdempotencyKey('k'))).toBe('pending');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 5);
     expect(isAbortError(await rejectionOf(p.findByIdempotencyKey('k', { signal: controller.signal })))).toBe(true);
-    p.controls.hang('all', false);
+    p.controls.faults.hang('all', false);
     expect((await p.findByIdempotencyKey('k'))?.id).toBe(vm.id);
   });
 });
@@ -110,7 +102,7 @@ describe('memory provider: hangs', () => {
 describe('memory provider: findByIdempotencyKey', () => {
   it('returns the VM a key created, terminated ones until their retention ends, then undefined', async () => {
     let now = 1_000;
-    const p = createMemoryProvider({ now: () => now, provisioningDelayMs: 0, transitionDelayMs: 0, terminatedRetentionMs: 10_000 });
+    const p = createMemoryProvider({ clock: () => now, provisioningDelayMs: 0, transitionDelayMs: 0, terminatedRetentionMs: 10_000 });
     const vm = await p.createVM({ name: 'kept', ...small }, { idempotencyKey: 'kept-1' });
     expect(await p.findByIdempotencyKey('kept-2')).toBeUndefined();
     await p.deleteVM(vm.id);
@@ -129,7 +121,7 @@ describe('memory provider: findByIdempotencyKey', () => {
 
   it('goes through the same fault path as every other call', async () => {
     const p = createMemoryProvider();
-    p.controls.failNext('findByIdempotencyKey', new ProviderUnavailableError({ message: 'injected' }));
+    p.controls.faults.failNext('findByIdempotencyKey', new ProviderUnavailableError({ message: 'injected' }));
     expect(ProviderUnavailableError.isInstance(await rejectionOf(p.findByIdempotencyKey('x')))).toBe(true);
     p.controls.setAvailable(false);
     expect(ProviderUnavailableError.isInstance(await rejectionOf(p.findByIdempotencyKey('x')))).toBe(true);

@@ -8,16 +8,11 @@ import {
   ProviderUnavailableError,
   QuotaError,
   ThrottledError,
-  withRetry,
   type VM,
   type VMStateChangedEvent,
 } from '../../../src/index.js';
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+import { withRetry } from '../../../src/provider-utils/index.js';
+import { collect } from '../../helpers.js';
 
 const small = { cpu: 1, memory: 1 } as const;
 
@@ -38,7 +33,7 @@ describe('memory provider', () => {
     const bus = createEventBus();
     const changes: VMStateChangedEvent[] = [];
     bus.on('vm.state-changed', (e) => changes.push(e));
-    const p = createMemoryProvider({ now: () => now, provisioningDelayMs: 500, events: bus });
+    const p = createMemoryProvider({ clock: () => now, provisioningDelayMs: 500, events: bus });
     const vm = await p.createVM({ name: 'a', ...small }, { wait: false });
     expect(vm.state).toBe('pending');
     now += 499;
@@ -62,7 +57,7 @@ describe('memory provider', () => {
 
   it('caps capacity per instance type', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0, regions: [{ name: 'r1', zones: ['r1a'] }] });
-    p.controls.setCapacity('r1a', 0, 'cpu.1x2');
+    p.controls.faults.capacity({ zone: 'r1a', type: 'cpu.1x2' }, 0);
     const error = await p.createVM({ name: 'a', cpu: 1, memory: 2 }).catch((e: unknown) => e);
     expect(CapacityError.isInstance(error)).toBe(true);
     expect((error as CapacityError).instanceType).toBe('cpu.1x2');
@@ -95,7 +90,7 @@ describe('memory provider', () => {
   it('creates exactly 50 VMs under 30% throttling when the caller retries with one idempotency key per VM', async () => {
     let seed = 42;
     const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const p = createMemoryProvider({ provisioningDelayMs: 0, throttle: { rate: 0.3, retryAfterMs: 1 }, retry: { maxAttempts: 1 }, random });
+    const p = createMemoryProvider({ provisioningDelayMs: 0, throttle: { rate: 0.3, retryAfterMs: 1, seed: 42 }, retry: { maxAttempts: 1 } });
     const vms = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         withRetry(() => p.createVM({ name: `batch-${i}`, ...small, labels: { batch: 'b1' } }, { idempotencyKey: `batch-${i}` }), {
@@ -108,7 +103,7 @@ describe('memory provider', () => {
       ),
     );
     expect(new Set(vms.map((v) => v.id)).size).toBe(50);
-    p.controls.setThrottleRate(0);
+    p.controls.faults.throttle(0);
     expect((await collect(p.listVMs({ labels: { batch: 'b1' } }))).length).toBe(50);
     expect(p.controls.calls.createVM).toBeGreaterThan(50); // some calls really were throttled
   });
@@ -147,9 +142,9 @@ describe('memory provider', () => {
 
   it('fails every call with AuthError or ProviderUnavailableError when told to', async () => {
     const p = createMemoryProvider();
-    p.controls.setCredentialsValid(false);
+    p.controls.faults.expireCredentials();
     expect(AuthError.isInstance(await p.createVM({ name: 'a', ...small }).catch((e: unknown) => e))).toBe(true);
-    p.controls.setCredentialsValid(true);
+    p.controls.faults.restoreCredentials();
     p.controls.setAvailable(false);
     expect(ProviderUnavailableError.isInstance(await collect(p.regions()).catch((e: unknown) => e))).toBe(true);
     expect(p.controls.vmCount).toBe(0);
@@ -157,7 +152,7 @@ describe('memory provider', () => {
 
   it('injects a one-off fault into the next call of an operation', async () => {
     const p = createMemoryProvider({ provisioningDelayMs: 0 });
-    p.controls.failNext('createVM', new CapacityError({ message: 'injected', provider: 'memory' }));
+    p.controls.faults.failNext('createVM', new CapacityError({ message: 'injected', provider: 'memory' }));
     expect(CapacityError.isInstance(await p.createVM({ name: 'a', ...small }).catch((e: unknown) => e))).toBe(true);
     expect((await p.createVM({ name: 'a', ...small })).state).toBe('running');
   });

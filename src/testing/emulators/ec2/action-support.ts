@@ -1,10 +1,10 @@
 /**
- * What every EC2 action handler shares: the call context, pagination with opaque tokens bound
- * to their query, EC2-style filter matching, and the current spot price.
+ * What every EC2 action handler shares: the call context, the kit's token pagination in EC2's
+ * words, EC2-style filter matching, and the current spot price.
  */
-import { createHash } from 'node:crypto';
+import { checkPageSize, paginate as paginateItems, PaginationError } from '../kit/token-pagination.js';
 import { Ec2ApiError } from './ec2-api-error.js';
-import type { Ec2Faults } from './ec2-faults.js';
+import type { Ec2FaultPlan } from './ec2-fault-plan.js';
 import { INSTANCE_TYPES, type Ec2State } from './ec2-state.js';
 import { intOf, matchesFilterValue, textOf, type QueryFilter, type QueryNode } from './query-request.js';
 import { SPOT_FACTORS } from './seed-catalog.js';
@@ -14,8 +14,8 @@ import type { XmlValue } from './xml-writer.js';
 export interface ActionContext {
   /** The account. */
   readonly state: Ec2State;
-  /** Faults in force (capacity, quotas). */
-  readonly faults: Ec2Faults;
+  /** Faults in force (capacity, quotas, failed launches). */
+  readonly faults: Ec2FaultPlan;
   /** Region of the call (from the request signature's credential scope). */
   readonly region: string;
   /** Spot price overrides by `zone/instanceType`. */
@@ -43,30 +43,24 @@ export function canonical(node: QueryNode | Params): string {
 /** Reads and range-checks `MaxResults`. */
 export function pageSize(params: Params, min: number, max: number, paramName = 'maxResults'): number | undefined {
   const n = intOf(params.MaxResults);
-  if (n === undefined) return undefined;
-  if (n < min || n > max) {
+  try {
+    return checkPageSize(n, { min, max });
+  } catch (e) {
+    if (!(e instanceof PaginationError)) throw e;
     throw new Ec2ApiError('InvalidParameterValue', `Value ( ${n} ) for parameter ${paramName} is invalid. Expecting a value between ${min} and ${max}.`);
   }
-  return n;
 }
 
-/** Slices `items` into a page, with an opaque token bound to the query it came from. */
+/** Slices `items` into a page, with an opaque token bound to the query it came from (`InvalidPaginationToken` otherwise). */
 export function paginate<T>(items: readonly T[], params: Params, size: number | undefined): { page: T[]; nextToken: string | undefined } {
-  const query = createHash('sha256')
-    .update(canonical({ ...params, NextToken: '', MaxResults: '' }))
-    .digest('hex')
-    .slice(0, 12);
-  let offset = 0;
   const token = textOf(params.NextToken);
-  if (token) {
-    const [q, o] = Buffer.from(token, 'base64url').toString('utf8').split(':');
-    if (q !== query || o === undefined || !/^[0-9]+$/.test(o)) throw new Ec2ApiError('InvalidPaginationToken', `The pagination token is invalid: ${token}`);
-    offset = Number(o);
+  try {
+    const page = paginateItems(items, { token, pageSize: size, query: canonical({ ...params, NextToken: '', MaxResults: '' }) });
+    return { page: page.items, nextToken: page.nextToken };
+  } catch (e) {
+    if (!(e instanceof PaginationError)) throw e;
+    throw new Ec2ApiError('InvalidPaginationToken', `The pagination token is invalid: ${token}`);
   }
-  if (size === undefined) return { page: items.slice(offset), nextToken: undefined };
-  const page = items.slice(offset, offset + size);
-  const nextToken = offset + size < items.length ? Buffer.from(`${query}:${offset + size}`).toString('base64url') : undefined;
-  return { page, nextToken };
 }
 
 /** True when `item` satisfies every filter (any value of a filter may match). */

@@ -1,6 +1,7 @@
 /**
  * The EC2 actions the emulator answers, by name. Handlers live beside this file by subject:
- * instances, images, and the catalog (regions, zones, types, prices, volumes).
+ * instances, images and snapshots, networks (VPCs, subnets, security groups), and the catalog
+ * (regions, zones, types, prices, volumes).
  */
 import type { ActionHandler } from './action-support.js';
 import {
@@ -14,12 +15,16 @@ import {
 import {
   copyImage,
   createImage,
+  deleteSnapshot,
+  deregisterImage,
   describeExportImageTasks,
   describeImages,
   describeImportImageTasks,
+  describeSnapshots,
   exportImage,
   importImage,
 } from './image-actions.js';
+import { describeSecurityGroups, describeSubnets, describeVpcs } from './network-actions.js';
 import { describeInstances, rebootInstances, runInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
 
 export type { ActionContext, ActionHandler } from './action-support.js';
@@ -35,6 +40,9 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeImages: describeImages,
   CreateImage: createImage,
   CopyImage: copyImage,
+  DeregisterImage: deregisterImage,
+  DescribeSnapshots: describeSnapshots,
+  DeleteSnapshot: deleteSnapshot,
   ExportImage: exportImage,
   DescribeExportImageTasks: describeExportImageTasks,
   ImportImage: importImage,
@@ -45,4 +53,7 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
   DescribeSpotPriceHistory: describeSpotPriceHistory,
   DescribeVolumes: describeVolumes,
+  DescribeVpcs: describeVpcs,
+  DescribeSubnets: describeSubnets,
+  DescribeSecurityGroups: describeSecurityGroups,
 };

@@ -32,6 +32,7 @@ const SERVER_ERRORS: Readonly<Record<string, number>> = {
   UnauthorizedOperation: 403,
 };
 
-function defaultStatus(code: string): number {
+/** The HTTP status EC2 answers `code` with. */
+export function defaultStatus(code: string): number {
   return SERVER_ERRORS[code] ?? 400;
 }

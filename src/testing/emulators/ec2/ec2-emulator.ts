@@ -2,20 +2,31 @@
  * A local, stateful EC2 (and Price List) endpoint for tests, demos and offline work. It speaks
  * the EC2 Query protocol (form-encoded requests, XML answers, EC2's error codes and HTTP
  * statuses) and the Price List awsJson1_1 protocol for GetProducts, so the real AWS SDK talks
- * to it through nothing more than an endpoint override. It runs without vitest.
+ * to it through nothing more than an endpoint override. It stands on the emulator kit (server,
+ * fault plan, lifecycle clock, pagination) and runs without vitest.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { EC2_ACTIONS, type ActionContext } from './ec2-actions.js';
-import { Ec2ApiError } from './ec2-api-error.js';
-import { Ec2Faults, type Ec2Quotas } from './ec2-faults.js';
-import { EMULATOR_ACCOUNT_ID, INSTANCE_TYPES, Ec2State, type EmulatedInstance, type Ec2Timings, type InstanceStateName } from './ec2-state.js';
-import { buildPriceList, getProducts, type GetProductsRequest } from './pricing-endpoint.js';
-import { parseQueryRequest } from './query-request.js';
-import { parseAuthorization, verifySignature } from './request-signature.js';
-import { renderActionResponse, renderErrorResponse } from './xml-writer.js';
+import { EmulatorBase } from '../kit/emulator-base.js';
+import { EmulatorServer } from '../kit/emulator-server.js';
+import { interruptSpot, seedRunningInstances, type SeedInstancesOptions } from './direct-changes.js';
+import { ec2EndpointOptions } from './ec2-endpoint.js';
+import { Ec2FaultPlan, type Ec2QuotaName } from './ec2-fault-plan.js';
+import { EMULATOR_ACCOUNT_ID, Ec2State, type Ec2Timings } from './ec2-state.js';
+import {
+  instanceView,
+  securityGroupView,
+  snapshotView,
+  subnetView,
+  vpcView,
+  type EmulatedImageView,
+  type EmulatedInstanceView,
+  type EmulatedObject,
+  type EmulatedSecurityGroupView,
+  type EmulatedSnapshotView,
+  type EmulatedSubnetView,
+  type EmulatedVpcView,
+} from './instance-views.js';
+import { buildPriceList } from './pricing-endpoint.js';
 
 /** Options of {@link startEc2Emulator}. */
 export interface Ec2EmulatorOptions {
@@ -31,12 +42,46 @@ export interface Ec2EmulatorOptions {
   secretAccessKey?: string | undefined;
   /** Lifecycle timings; the defaults are short so tests run fast. */
   timings?: Partial<Ec2Timings> | undefined;
-  /** Account quotas in force from the start. */
-  quotas?: Ec2Quotas | undefined;
+  /** Account quotas in force from the start, as `faults.quota(name, n)` sets them (`{ vcpus: 32 }`). */
+  quotas?: Partial<Record<Ec2QuotaName, number>> | undefined;
   /** Seed of the throttling PRNG. */
   seed?: number | undefined;
   /** Clock in milliseconds (default `Date.now`). */
-  now?: (() => number) | undefined;
+  clock?: (() => number) | undefined;
+}
+
+/** What {@link Ec2Emulator.createVpc} makes. */
+export interface CreateVpcOptions {
+  /** Region (default: the emulator's). */
+  readonly region?: string | undefined;
+  /** CIDR block, /16 to /28 (default `10.0.0.0/16`). */
+  readonly cidr?: string | undefined;
+}
+
+/** What {@link Ec2Emulator.createSubnet} makes. */
+export interface CreateSubnetOptions {
+  /** Region (default: the emulator's). */
+  readonly region?: string | undefined;
+  /** Availability zone of the subnet. */
+  readonly zone: string;
+  /** CIDR block, /16 to /28. */
+  readonly cidr: string;
+  /** VPC (default: the region's default VPC). */
+  readonly vpcId?: string | undefined;
+  /** Whether instances get a public address by default (default `false`, as for any non-default subnet). */
+  readonly mapPublicIpOnLaunch?: boolean | undefined;
+}
+
+/** What {@link Ec2Emulator.createSecurityGroup} makes. */
+export interface CreateSecurityGroupOptions {
+  /** Region (default: the emulator's); used to find the default VPC when `vpcId` is absent. */
+  readonly region?: string | undefined;
+  /** VPC (default: the region's default VPC). */
+  readonly vpcId?: string | undefined;
+  /** Group name, unique in its VPC. */
+  readonly name: string;
+  /** Description (default: the name). */
+  readonly description?: string | undefined;
 }
 
 /** Calls counted per action, for N+1 checks and figures. */
@@ -51,90 +96,6 @@ export interface Ec2EmulatorStats {
   serverTimeMs(): number;
   /** Forgets every count. */
   reset(): void;
-}
-
-/** The root EBS volume of an emulated instance. */
-export interface EmulatedVolumeView {
-  /** Volume id. */
-  readonly volumeId: string;
-  /** Size in GiB. */
-  readonly sizeGiB: number;
-  /** EBS volume type (`gp3`, `io2`, ...). */
-  readonly volumeType: string;
-  /** Encrypted at rest. */
-  readonly encrypted: boolean;
-  /** Deleted when the instance terminates. */
-  readonly deleteOnTermination: boolean;
-  /** Tags of the volume. */
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-/** The spot request behind an emulated spot instance. */
-export interface EmulatedSpotView {
-  /** Highest price asked, as sent (`undefined`: the on-demand price). */
-  readonly maxPrice: string | undefined;
-  /** `one-time` or `persistent`. */
-  readonly type: string;
-  /** Spot request id (`sir-...`). */
-  readonly requestId: string;
-}
-
-/** A read-only view of an emulated instance with its root volume, for assertions. */
-export interface EmulatedInstanceView {
-  /** Instance id. */
-  readonly instanceId: string;
-  /** Region. */
-  readonly region: string;
-  /** Availability zone. */
-  readonly zone: string;
-  /** EC2 state name. */
-  readonly state: InstanceStateName;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** AMI id. */
-  readonly imageId: string;
-  /** ClientToken of the launch, if one was sent. */
-  readonly clientToken: string | undefined;
-  /** Subnet id. */
-  readonly subnetId: string;
-  /** Security group ids. */
-  readonly securityGroupIds: readonly string[];
-  /** Public address, when it has one. */
-  readonly publicIp: string | undefined;
-  /** Tags. */
-  readonly tags: Readonly<Record<string, string>>;
-  /** User data, decoded from base64. */
-  readonly userData: string | undefined;
-  /** ARN of the IAM instance profile. */
-  readonly iamInstanceProfileArn: string | undefined;
-  /** Spot request, for spot instances. */
-  readonly spot: EmulatedSpotView | undefined;
-  /** Root volume. */
-  readonly rootVolume: EmulatedVolumeView | undefined;
-  /** Code of the last state reason (e.g. `Server.SpotInstanceTermination`). */
-  readonly stateReason: string | undefined;
-}
-
-/** An image owned by the emulated account (made by CreateImage, CopyImage or ImportImage). */
-export interface EmulatedImageView {
-  /** AMI id. */
-  readonly imageId: string;
-  /** Image name. */
-  readonly name: string;
-  /** `pending`, `available`, ... */
-  readonly state: string;
-  /** Region. */
-  readonly region: string;
-  /** AMI it was copied from, or the instance's AMI for CreateImage. */
-  readonly sourceImageId: string | undefined;
-}
-
-/** An object "stored in S3" by the emulator. */
-export interface EmulatedObject {
-  /** Size in bytes. */
-  readonly sizeBytes: number;
-  /** SHA-256 of the content, hex. */
-  readonly sha256: string;
 }
 
 /** Events of {@link Ec2Emulator.events}. */
@@ -186,43 +147,6 @@ export interface Ec2EmulatorCallEvent {
   readonly errorCode: string | undefined;
 }
 
-/** A running emulator. */
-export interface Ec2Emulator {
-  /** Base URL of the endpoint. */
-  readonly endpoint: string;
-  /** Spread into `createAwsProvider({ ...emu.providerOptions })`. */
-  readonly providerOptions: Ec2EmulatorProviderOptions;
-  /** Fault controls. */
-  readonly faults: Ec2Faults;
-  /** Call counts. */
-  readonly stats: Ec2EmulatorStats;
-  /** Emits `call` ({@link Ec2EmulatorCallEvent}) after each answered call. */
-  readonly events: EventEmitter<Ec2EmulatorEventMap>;
-  /** The account id of the emulated caller. */
-  readonly accountId: string;
-  /** One instance, or `undefined`. */
-  instance(instanceId: string): EmulatedInstanceView | undefined;
-  /** Every instance (optionally of one region), terminated ones included while they are retained. */
-  instances(filter?: { region?: string | undefined }): EmulatedInstanceView[];
-  /** Images owned by the emulated account. */
-  ownImages(region?: string): EmulatedImageView[];
-  /** Interrupts a spot instance now, as AWS does when it reclaims capacity. */
-  interruptSpot(instanceId: string): void;
-  /** Sets the spot price of a type in a zone. */
-  setSpotPrice(zone: string, instanceType: string, price: number): void;
-  /** Stores an object "in S3" (what ImportImage reads, what ExportImage writes). */
-  putObject(uri: string, sizeBytes: number, sha256?: string): void;
-  /** An object "in S3". */
-  getObject(uri: string): EmulatedObject | undefined;
-  /**
-   * Adds `count` running instances directly to the state (no API call), for listing
-   * benchmarks; returns their ids.
-   */
-  seedInstances(count: number, options?: { region?: string; instanceType?: string; tags?: Readonly<Record<string, string>> }): string[];
-  /** Stops the server. */
-  close(): Promise<void>;
-}
-
 const DEFAULT_TIMINGS: Ec2Timings = {
   pendingMs: 150,
   stoppingMs: 100,
@@ -234,278 +158,217 @@ const DEFAULT_TIMINGS: Ec2Timings = {
   terminatedRetentionMs: 60 * 60 * 1000,
 };
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function view(state: Ec2State, i: EmulatedInstance): EmulatedInstanceView {
-  state.advanceInstance(i);
-  const root = state.volumes.get(i.rootVolumeId);
-  return {
-    instanceId: i.instanceId,
-    region: i.region,
-    zone: i.zone,
-    state: i.state,
-    instanceType: i.instanceType,
-    imageId: i.imageId,
-    clientToken: i.clientToken,
-    subnetId: i.subnetId,
-    securityGroupIds: [...i.securityGroupIds],
-    publicIp: i.publicIp,
-    tags: Object.fromEntries(i.tags),
-    userData: i.userData,
-    iamInstanceProfileArn: i.iamInstanceProfile?.arn,
-    spot: i.spot ? { maxPrice: i.spot.maxPrice, type: i.spot.type, requestId: i.spot.requestId } : undefined,
-    rootVolume: root
-      ? { volumeId: root.volumeId, sizeGiB: root.sizeGiB, volumeType: root.volumeType, encrypted: root.encrypted, deleteOnTermination: root.deleteOnTermination, tags: Object.fromEntries(root.tags) }
-      : undefined,
-    stateReason: i.stateReason?.code,
-  };
+/** What the emulator holds besides its server. */
+interface Ec2World {
+  readonly state: Ec2State;
+  readonly faults: Ec2FaultPlan;
+  readonly region: string;
+  readonly credentials: Ec2EmulatorProviderOptions['credentials'];
+  readonly spotPrices: Map<string, number>;
+  readonly objects: Map<string, EmulatedObject>;
+  readonly events: EventEmitter<Ec2EmulatorEventMap>;
 }
 
 /**
- * Starts an EC2 emulator on a local port. Works in plain Node (no test runner needed).
+ * A running EC2 emulator. Start one with {@link startEc2Emulator}.
  *
  * ```ts
  * const emu = await startEc2Emulator();
  * const aws = createAwsProvider({ ...emu.providerOptions });
- * emu.faults.throttle(0.3);                      // 30 % RequestLimitExceeded
- * emu.faults.setCapacity('us-east-1a', 0);       // InsufficientInstanceCapacity there
- * emu.faults.quotas = { maxOnDemandVcpus: 32 };  // VcpuLimitExceeded beyond
+ * emu.faults.throttle(0.3);                               // 30 % RequestLimitExceeded
+ * emu.faults.capacity({ zone: 'us-east-1a' }, 0);         // InsufficientInstanceCapacity there
+ * emu.faults.quota('vcpus', 32);                          // VcpuLimitExceeded beyond
  * const vm = await aws.createVM({ name: 'web', cpu: 2, memory: '4Gi', spot: true });
  * emu.interruptSpot(vm.id);
- * console.log(emu.stats.byAction());             // API calls per action
+ * console.log(emu.stats.byAction());                      // API calls per action
  * await emu.close();
  * ```
  */
-export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
-  const accessKeyId = options.accessKeyId ?? 'AKIAEMULATOR00000001';
-  const secretAccessKey = options.secretAccessKey ?? 'emulator-secret-access-key';
-  const region = options.region ?? 'us-east-1';
-  const state = new Ec2State({ ...DEFAULT_TIMINGS, ...options.timings }, options.now ?? Date.now);
-  if (!state.regions.has(region)) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}; known: ${[...state.regions.keys()].join(', ')}`);
-  const faults = new Ec2Faults(options.seed ?? 1);
-  if (options.quotas) faults.quotas = { ...options.quotas };
-  const priceList = buildPriceList();
-  const spotPrices = new Map<string, number>();
-  const objects = new Map<string, { sizeBytes: number; sha256: string }>();
-  const events = new EventEmitter<Ec2EmulatorEventMap>();
-  const calls = new Map<string, number>();
-  let throttledCalls = 0;
-  let serverTimeMs = 0;
+export class Ec2Emulator extends EmulatorBase {
+  /** Spread into `createAwsProvider({ ...emu.providerOptions })`. */
+  readonly providerOptions: Ec2EmulatorProviderOptions;
+  /** Call counts per action (a view of {@link log}). */
+  readonly stats: Ec2EmulatorStats;
+  /** The account id of the emulated caller. */
+  readonly accountId = EMULATOR_ACCOUNT_ID;
 
-  const count = (action: string): void => {
-    calls.set(action, (calls.get(action) ?? 0) + 1);
-  };
-  const emit = (e: Ec2EmulatorCallEvent): void => {
-    events.emit('call', e);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
-    const requestId = randomUUID();
-    const target = req.headers['x-amz-target'];
-    const isPricing = typeof target === 'string' && target.startsWith('AWSPriceListService.');
-    const action = isPricing ? (target as string).split('.')[1]! : parseQueryRequest(body).action;
-    count(action);
-
-    const sendXmlError = (error: Ec2ApiError, callRegion: string): void => {
-      res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-      res.end(renderErrorResponse(error.code, error.message, requestId));
-      emit({ action, region: callRegion, status: error.status, errorCode: error.code });
-    };
-    const sendJsonError = (status: number, type: string, message: string, callRegion: string): void => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type });
-      res.end(JSON.stringify({ __type: type, message }));
-      emit({ action, region: callRegion, status, errorCode: type });
-    };
-
-    // Authentication: a SigV4 signature, by our key id, that our secret reproduces.
-    const auth = parseAuthorization(req.headers.authorization);
-    const callRegion = auth?.region ?? region;
-    if (!auth || !req.headers['x-amz-date']) {
-      if (isPricing) return sendJsonError(400, 'IncompleteSignature', 'Authorization header requires a SigV4 Credential, SignedHeaders and Signature.', callRegion);
-      return sendXmlError(new Ec2ApiError('IncompleteSignature', 'Request must contain a signature that conforms to AWS standards', 400), callRegion);
-    }
-    if (auth.accessKeyId !== accessKeyId) {
-      if (isPricing) return sendJsonError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.', callRegion);
-      return sendXmlError(new Ec2ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials'), callRegion);
-    }
-    if (!verifySignature(auth, { method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body }, secretAccessKey)) {
-      const message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.';
-      if (isPricing) return sendJsonError(400, 'InvalidSignatureException', message, callRegion);
-      return sendXmlError(new Ec2ApiError('SignatureDoesNotMatch', message, 403), callRegion);
-    }
-    if (faults.credentialsExpired) {
-      if (isPricing) return sendJsonError(400, 'ExpiredTokenException', 'The security token included in the request is expired', callRegion);
-      return sendXmlError(new Ec2ApiError('RequestExpired', 'Request has expired.'), callRegion);
-    }
-    if (!state.regions.has(callRegion) && !(isPricing && callRegion === 'us-east-1')) {
-      return sendXmlError(new Ec2ApiError('AuthFailure', `Credential should be scoped to a valid region. (region: ${callRegion})`), callRegion);
-    }
-    if (faults.shouldThrottle(action)) {
-      throttledCalls++;
-      if (isPricing) return sendJsonError(400, 'ThrottlingException', 'Rate exceeded', callRegion);
-      return sendXmlError(new Ec2ApiError('RequestLimitExceeded', 'Request limit exceeded.'), callRegion);
-    }
-    const failure = faults.takeFailure(action);
-    if (failure) {
-      if (isPricing) return sendJsonError(failure.status ?? 400, failure.code, failure.message ?? failure.code, callRegion);
-      return sendXmlError(new Ec2ApiError(failure.code, failure.message ?? `Injected failure ${failure.code}`, failure.status), callRegion);
-    }
-
-    if (isPricing) {
-      if (action !== 'GetProducts') return sendJsonError(400, 'UnknownOperationException', `Unknown operation ${action}`, callRegion);
-      try {
-        const request = JSON.parse(body || '{}') as GetProductsRequest;
-        const result = getProducts(priceList, request);
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
-        res.end(JSON.stringify(result));
-        emit({ action, region: callRegion, status: 200, errorCode: undefined });
-      } catch (e) {
-        const err = e as { type?: string; message?: string };
-        sendJsonError(400, err.type ?? 'InternalErrorException', err.message ?? 'internal error', callRegion);
-      }
-      return;
-    }
-
-    const handler = EC2_ACTIONS[action];
-    if (!handler) return sendXmlError(new Ec2ApiError('InvalidAction', `The action ${action} is not valid for this web service.`), callRegion);
-    const ctx: ActionContext = { state, faults, region: callRegion, spotPrices, objects };
-    try {
-      const started = performance.now();
-      const { params } = parseQueryRequest(body);
-      const result = handler(ctx, params);
-      if (faults.takeDrop(action)) {
-        // The work is done, but the caller never hears about it.
-        emit({ action, region: callRegion, status: 0, errorCode: undefined });
-        req.socket.destroy();
-        return;
-      }
-      const xml = renderActionResponse(action, requestId, result);
-      serverTimeMs += performance.now() - started;
-      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-      res.end(xml);
-      emit({ action, region: callRegion, status: 200, errorCode: undefined });
-    } catch (e) {
-      if (e instanceof Ec2ApiError) return sendXmlError(e, callRegion);
-      sendXmlError(new Ec2ApiError('InternalError', `An internal error has occurred: ${e instanceof Error ? e.message : String(e)}`, 500), callRegion);
-    }
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(e));
-    });
-  });
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const endpoint = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
-
-  const stats: Ec2EmulatorStats = {
-    count: (action) => (action === undefined ? [...calls.values()].reduce((a, b) => a + b, 0) : (calls.get(action) ?? 0)),
-    byAction: () => Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b))),
-    throttled: () => throttledCalls,
-    serverTimeMs: () => serverTimeMs,
-    reset: () => {
-      calls.clear();
-      throttledCalls = 0;
-      serverTimeMs = 0;
-    },
-  };
-
-  return {
-    endpoint,
-    providerOptions: {
+  private constructor(
+    server: EmulatorServer,
+    private readonly world: Ec2World,
+  ) {
+    super(server);
+    const { endpoint } = server;
+    const { timings } = world.state;
+    this.providerOptions = {
       endpoint,
       pricingEndpoint: endpoint,
-      region,
-      credentials: { accessKeyId, secretAccessKey },
+      region: world.region,
+      credentials: world.credentials,
       waiter: { minDelaySeconds: 0.02, maxDelaySeconds: 0.2 },
       retryBaseDelayMs: 5,
-      consistencyWindowMs: 2 * Math.max(state.timings.consistencyWindowMs, state.timings.listingConsistencyWindowMs),
-    },
-    faults,
-    stats,
-    events,
-    accountId: EMULATOR_ACCOUNT_ID,
-    instance: (id) => {
-      const i = state.instances.get(id);
-      return i ? view(state, i) : undefined;
-    },
-    instances: (filter = {}) => [...state.instances.values()].filter((i) => filter.region === undefined || i.region === filter.region).map((i) => view(state, i)),
-    ownImages: (r) => {
-      state.advanceAll();
-      return [...state.images.values()]
-        .filter((img) => img.ownerId === EMULATOR_ACCOUNT_ID && (r === undefined || img.region === r))
-        .map((img) => ({ imageId: img.imageId, name: img.name, state: img.state, region: img.region, sourceImageId: img.sourceImageId }));
-    },
-    interruptSpot: (id) => {
-      const i = state.instances.get(id);
-      if (!i || !i.spot) throw new Error(`[novacron] [ec2-emulator] ${id} is not a spot instance`);
-      state.advanceInstance(i);
-      const reason = { code: 'Server.SpotInstanceTermination', message: 'Server.SpotInstanceTermination: Spot instance termination' };
-      i.stateReason = reason;
-      i.stateTransitionReason = `Service initiated (${new Date(state.now()).toISOString().replace('T', ' ').slice(0, 19)} GMT)`;
-      if (i.spot.interruptionBehavior === 'stop') {
-        i.state = 'stopping';
-        state.scheduleTransition(i, 'stopped', state.timings.stoppingMs, reason);
-      } else {
-        i.state = 'shutting-down';
-        state.scheduleTransition(i, 'terminated', state.timings.shuttingDownMs, reason);
-      }
-    },
-    setSpotPrice: (zone, instanceType, price) => {
-      spotPrices.set(`${zone}/${instanceType}`, price);
-    },
-    putObject: (uri, sizeBytes, sha256 = '0'.repeat(64)) => {
-      objects.set(uri, { sizeBytes, sha256 });
-    },
-    getObject: (uri) => objects.get(uri),
-    seedInstances: (n, opts = {}) => {
-      const r = opts.region ?? region;
-      const type = INSTANCE_TYPES.get(opts.instanceType ?? 't3.micro');
-      if (!type) throw new Error(`[novacron] [ec2-emulator] unknown instance type ${opts.instanceType}`);
-      const image = [...state.images.values()].find((img) => img.region === r && img.architecture === type.arch)!;
-      const zones = state.zonesOf(r);
-      const ids: string[] = [];
-      const now = state.now();
-      for (let k = 0; k < n; k++) {
-        const zone = zones[k % zones.length]!;
-        const subnet = state.defaultSubnet(zone)!;
-        const instanceId = state.newId('i');
-        const volumeId = state.newId('vol');
-        state.volumes.set(volumeId, {
-          volumeId, region: r, zone, sizeGiB: 8, volumeType: 'gp3', encrypted: true, kmsKeyId: undefined, iops: 3000, throughput: 125,
-          state: 'in-use', attachedTo: instanceId, device: '/dev/sda1', deleteOnTermination: true, tags: new Map(), createTime: new Date(now),
-        });
-        state.instances.set(instanceId, {
-          instanceId, reservationId: state.newId('r'), ownerId: EMULATOR_ACCOUNT_ID, region: r, zone, instanceType: type.name, imageId: image.imageId,
-          architecture: type.arch, clientToken: undefined, state: 'running', stateTransitionReason: '', stateReason: undefined, launchTime: new Date(now),
-          visibleAt: now, listedAt: now, transition: undefined, subnetId: subnet.subnetId, vpcId: subnet.vpcId, networkInterfaceId: state.newId('eni'),
-          privateIp: state.nextPrivateIp(subnet), publicIp: undefined, associatePublicIp: false, securityGroupIds: ['sg-default'],
-          tags: new Map(Object.entries({ Name: `seeded-${k}`, ...opts.tags })), rootDeviceName: '/dev/sda1', rootVolumeId: volumeId,
-          iamInstanceProfile: undefined, userData: undefined, spot: undefined, platform: undefined, purgeAt: undefined,
-        });
-        ids.push(instanceId);
-      }
-      return ids;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+      consistencyWindowMs: 2 * Math.max(timings.consistencyWindowMs, timings.listingConsistencyWindowMs),
+    };
+    const { log } = server;
+    this.stats = {
+      count: (action) => log.count(action),
+      byAction: () => log.counts(),
+      throttled: () => log.refused('throttled'),
+      serverTimeMs: () => log.handlerMs(),
+      reset: () => log.reset(),
+    };
+  }
+
+  /** Starts an emulator; see {@link startEc2Emulator}. */
+  static async start(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
+    const region = options.region ?? 'us-east-1';
+    const state = new Ec2State({ ...DEFAULT_TIMINGS, ...options.timings }, options.clock ?? Date.now);
+    if (!state.regions.has(region)) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}; known: ${[...state.regions.keys()].join(', ')}`);
+    const faults = new Ec2FaultPlan(options.seed ?? 1);
+    for (const [name, limit] of Object.entries(options.quotas ?? {})) faults.quota(name, limit);
+    const world: Ec2World = {
+      state,
+      faults,
+      region,
+      credentials: { accessKeyId: options.accessKeyId ?? 'AKIAEMULATOR00000001', secretAccessKey: options.secretAccessKey ?? 'emulator-secret-access-key' },
+      spotPrices: new Map(),
+      objects: state.objects,
+      events: new EventEmitter<Ec2EmulatorEventMap>(),
+    };
+    const server = await EmulatorServer.start({
+      host: options.host,
+      port: options.port,
+      ...ec2EndpointOptions({
+        ...world,
+        priceList: buildPriceList(),
+        onCall: (entry, callRegion) => world.events.emit('call', { action: entry.operation, region: callRegion, status: entry.status, errorCode: entry.errorCode }),
       }),
-  };
+    });
+    return new Ec2Emulator(server, world);
+  }
+
+  /** The kit's fault plan, with EC2's `failNextLaunch`. */
+  override get faults(): Ec2FaultPlan {
+    return this.world.faults;
+  }
+
+  /** Emits `call` ({@link Ec2EmulatorCallEvent}) after each answered call. */
+  get events(): EventEmitter<Ec2EmulatorEventMap> {
+    return this.world.events;
+  }
+
+  /** One instance, or `undefined`. */
+  instance(instanceId: string): EmulatedInstanceView | undefined {
+    const i = this.world.state.instances.get(instanceId);
+    return i ? instanceView(this.world.state, i) : undefined;
+  }
+
+  /** Every instance (optionally of one region), terminated ones included while they are retained. */
+  instances(filter: { region?: string | undefined } = {}): EmulatedInstanceView[] {
+    const { state } = this.world;
+    return [...state.instances.values()].filter((i) => filter.region === undefined || i.region === filter.region).map((i) => instanceView(state, i));
+  }
+
+  /** Images owned by the emulated account. */
+  ownImages(region?: string): EmulatedImageView[] {
+    const { state } = this.world;
+    state.advanceAll();
+    return [...state.images.values()]
+      .filter((img) => img.ownerId === EMULATOR_ACCOUNT_ID && img.state !== 'deregistered' && (region === undefined || img.region === region))
+      .map((img) => ({ imageId: img.imageId, name: img.name, state: img.state, region: img.region, sourceImageId: img.sourceImageId, rootSnapshotId: img.rootSnapshotId }));
+  }
+
+  /** EBS snapshots of the emulated account (those behind its images), optionally of one region. */
+  snapshots(region?: string): EmulatedSnapshotView[] {
+    const { state } = this.world;
+    state.advanceAll();
+    return [...state.snapshots.values()].filter((s) => region === undefined || s.region === region).map(snapshotView);
+  }
+
+  /** VPCs of a region (default: the emulator's), the default VPC first. */
+  vpcs(region = this.world.region): EmulatedVpcView[] {
+    return [...this.world.state.vpcs.values()].filter((v) => v.region === region).map(vpcView);
+  }
+
+  /** Subnets of a region (default: the emulator's). */
+  subnets(region = this.world.region): EmulatedSubnetView[] {
+    return [...this.world.state.subnets.values()].filter((s) => s.region === region).map(subnetView);
+  }
+
+  /** The default subnet of a zone (in its region's default VPC). */
+  defaultSubnet(zone: string): EmulatedSubnetView {
+    const subnet = this.world.state.defaultSubnet(zone);
+    if (!subnet) throw new Error(`[novacron] [ec2-emulator] unknown zone ${zone}`);
+    return subnetView(subnet);
+  }
+
+  /** Security groups of a region (default: the emulator's). */
+  securityGroups(region = this.world.region): EmulatedSecurityGroupView[] {
+    return [...this.world.state.securityGroups.values()].filter((g) => g.region === region).map(securityGroupView);
+  }
+
+  /** Adds a non-default VPC, with its `default` security group (as CreateVpc does). */
+  createVpc(options: CreateVpcOptions = {}): EmulatedVpcView {
+    const region = options.region ?? this.world.region;
+    if (!this.world.state.regions.has(region)) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}`);
+    return vpcView(this.world.state.addVpc({ region, cidr: options.cidr ?? '10.0.0.0/16' }));
+  }
+
+  /** Adds a non-default subnet (as CreateSubnet does), in the region's default VPC unless `vpcId` names another. */
+  createSubnet(options: CreateSubnetOptions): EmulatedSubnetView {
+    const vpcId = options.vpcId ?? this.defaultVpcOf(options.region).vpcId;
+    return subnetView(this.world.state.addSubnet({ vpcId, zone: options.zone, cidr: options.cidr, mapPublicIpOnLaunch: options.mapPublicIpOnLaunch ?? false }));
+  }
+
+  /** Adds a security group to a VPC (the region's default one unless `vpcId` names another). */
+  createSecurityGroup(options: CreateSecurityGroupOptions): EmulatedSecurityGroupView {
+    const vpcId = options.vpcId ?? this.defaultVpcOf(options.region).vpcId;
+    return securityGroupView(this.world.state.addSecurityGroup({ vpcId, groupName: options.name, description: options.description }));
+  }
+
+  /**
+   * Adds an IAM instance profile the account has (`path` default `/`); returns its ARN. RunInstances
+   * accepts only known profiles, by name or by ARN, as EC2 does.
+   */
+  createInstanceProfile(name: string, path = '/'): string {
+    return this.world.state.addInstanceProfile(name, path).arn;
+  }
+
+  private defaultVpcOf(region: string | undefined): EmulatedVpcView {
+    const vpc = this.world.state.defaultVpc(region ?? this.world.region);
+    if (!vpc) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}`);
+    return vpcView(vpc);
+  }
+
+  /** Interrupts a spot instance now, as AWS does when it reclaims capacity. */
+  interruptSpot(instanceId: string): void {
+    interruptSpot(this.world.state, instanceId);
+  }
+
+  /** Sets the spot price of a type in a zone. */
+  setSpotPrice(zone: string, instanceType: string, price: number): void {
+    this.world.spotPrices.set(`${zone}/${instanceType}`, price);
+  }
+
+  /** Stores an object "in S3" (what ImportImage reads, what ExportImage writes). */
+  putObject(uri: string, sizeBytes: number, sha256 = '0'.repeat(64)): void {
+    this.world.objects.set(uri, { sizeBytes, sha256 });
+  }
+
+  /** An object "in S3". */
+  getObject(uri: string): EmulatedObject | undefined {
+    return this.world.objects.get(uri);
+  }
+
+  /** Adds `count` running instances directly to the state (no API call), for listing benchmarks; returns their ids. */
+  seedInstances(count: number, options: SeedInstancesOptions = {}): string[] {
+    return seedRunningInstances(this.world.state, count, this.world.region, options);
+  }
 }
 
+/**
+ * Starts an EC2 emulator on a local port. Works in plain Node (no test runner needed); see
+ * {@link Ec2Emulator} for an example.
+ */
+export function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
+  return Ec2Emulator.start(options);
+}

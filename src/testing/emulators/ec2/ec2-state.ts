@@ -1,10 +1,14 @@
 /**
- * The emulator's state: instances, volumes, images, subnets, client tokens and image tasks,
- * per region. Time-driven transitions (pending → running, stopping → stopped, image
- * pending → available) are applied lazily whenever state is read, so the model needs no
- * timers and a test can drive it with its own clock.
+ * The emulator's state: instances, volumes, images and their snapshots, VPCs, subnets,
+ * security groups, instance profiles, client tokens and image tasks, per region. Every region
+ * has a default VPC (172.31.0.0/16) with one default subnet per zone that maps public
+ * addresses on launch and a `default` security group, as an AWS account has (source: Amazon
+ * VPC User Guide, "Default VPCs", read 2026-11); tests add non-default ones. Time-driven transitions (pending → running, stopping → stopped, image
+ * pending → available) are applied lazily whenever state is read, on the kit's lifecycle
+ * clock, so the model needs no timers and a test can drive it with its own clock.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { LifecycleClock, type ScheduledTransition } from '../kit/lifecycle-clock.js';
 import { SEED_IMAGES, SEED_INSTANCE_TYPES, SEED_REGIONS, type SeedInstanceType, type SeedRegion } from './seed-catalog.js';
 
 /** EC2 instance state names. */
@@ -51,13 +55,13 @@ export interface EmulatedInstance {
   /** The instance shows up in describe calls without ids (filtered listings) from this time. */
   listedAt: number;
   /** A pending time-driven transition. */
-  transition: { to: InstanceStateName; at: number; reason?: StateReason | undefined } | undefined;
+  transition: ScheduledTransition<InstanceStateName, StateReason> | undefined;
   subnetId: string;
   vpcId: string;
   networkInterfaceId: string;
   privateIp: string;
   publicIp: string | undefined;
-  /** Asked for a public address (a new one is assigned at each start). */
+  /** Has a public address while running (a new one is assigned at each start). */
   associatePublicIp: boolean;
   securityGroupIds: string[];
   tags: Map<string, string>;
@@ -108,7 +112,36 @@ export interface EmulatedImage {
   sourceInstanceId: string | undefined;
   sourceImageId: string | undefined;
   sourceRegion: string | undefined;
+  /**
+   * The EBS snapshot of the root device. Images of this account own a record in
+   * `Ec2State.snapshots`; public images name a snapshot of their publisher's.
+   */
+  rootSnapshotId: string;
   tags: Map<string, string>;
+}
+
+/** An EBS snapshot of this account (made by CreateImage, CopyImage or ImportImage). */
+export interface EmulatedSnapshot {
+  snapshotId: string;
+  region: string;
+  ownerId: string;
+  volumeId: string | undefined;
+  volumeSizeGiB: number;
+  description: string;
+  encrypted: boolean;
+  state: 'pending' | 'completed' | 'error';
+  /** When a pending snapshot completes. */
+  completedAt: number;
+  startTime: Date;
+  tags: Map<string, string>;
+}
+
+/** A VPC: the region's default one, or one a test added. */
+export interface EmulatedVpc {
+  vpcId: string;
+  region: string;
+  cidr: string;
+  isDefault: boolean;
 }
 
 /** A subnet of a region's default VPC, or one a test added. */
@@ -117,7 +150,29 @@ export interface EmulatedSubnet {
   vpcId: string;
   region: string;
   zone: string;
+  cidr: string;
+  /** The first three octets private addresses are taken from. */
   cidrPrefix: string;
+  /** The default subnet of its zone (in the default VPC). */
+  defaultForAz: boolean;
+  /** Instances launched here get a public address unless their interface says otherwise. */
+  mapPublicIpOnLaunch: boolean;
+}
+
+/** A security group of a VPC. */
+export interface EmulatedSecurityGroup {
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  region: string;
+}
+
+/** An IAM instance profile the account has (IAM is global: no region). */
+export interface EmulatedInstanceProfile {
+  name: string;
+  arn: string;
+  id: string;
 }
 
 /** What a client token remembers: the request fingerprint and what it launched. */
@@ -139,6 +194,10 @@ export interface ExportImageTask {
   status: 'active' | 'completed' | 'deleting' | 'deleted';
   doneAt: number;
   sizeBytes: number;
+  /** Why the task will fail (it ends `deleted` with this message), when a test said so. */
+  failure: string | undefined;
+  /** The object written when the task completes. */
+  output: { uri: string; sha256: string };
 }
 
 /** An image import task (ImportImage). */
@@ -190,33 +249,60 @@ function hexId(prefix: string, length = 17): string {
   return `${prefix}-${randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length)}`;
 }
 
+/** An id in EC2's shape that is the same in every run (default VPCs, subnets, groups). */
+function stableId(prefix: string, seed: string): string {
+  return `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 17)}`;
+}
+
+/** `a.b.c.d/n` with a prefix length EC2 accepts for a VPC or subnet (/16 to /28). */
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** The three leading octets of a CIDR block; throws when it is not one EC2 takes. */
+export function cidrPrefixOf(cidr: string): string {
+  const m = CIDR.exec(cidr);
+  const octets = m ? m.slice(1, 5).map(Number) : [];
+  const length = m ? Number(m[5]) : NaN;
+  if (!m || octets.some((o) => o > 255) || !(length >= 16 && length <= 28)) {
+    throw new Error(`[novacron] [ec2-emulator] "${cidr}" is not a CIDR block EC2 accepts (a.b.c.d/16 to /28)`);
+  }
+  return octets.slice(0, 3).join('.');
+}
+
 /** The whole emulated account. */
 export class Ec2State {
   readonly instances = new Map<string, EmulatedInstance>();
   readonly volumes = new Map<string, EmulatedVolume>();
   readonly images = new Map<string, EmulatedImage>();
+  readonly snapshots = new Map<string, EmulatedSnapshot>();
+  readonly vpcs = new Map<string, EmulatedVpc>();
   readonly subnets = new Map<string, EmulatedSubnet>();
+  readonly securityGroups = new Map<string, EmulatedSecurityGroup>();
+  /** Instance profiles by name. */
+  readonly instanceProfiles = new Map<string, EmulatedInstanceProfile>();
   /** Client tokens by `region/token`. */
   readonly clientTokens = new Map<string, ClientTokenRecord>();
   /** Results of idempotent non-launch calls (CopyImage, ExportImage, ImportImage) by `action/region/token`. */
   readonly requestTokens = new Map<string, string>();
   readonly exportTasks = new Map<string, ExportImageTask>();
+  /** Objects "in S3" by `s3://bucket/key` (what ImportImage reads, what export tasks write). */
+  readonly objects = new Map<string, { sizeBytes: number; sha256: string }>();
   readonly importTasks = new Map<string, ImportImageTask>();
   readonly regions: ReadonlyMap<string, SeedRegion>;
+  /** The clock transitions and consistency windows run on. */
+  readonly clock: LifecycleClock;
   private ipCounter = 10;
 
   /** Builds the account with the seed regions, default subnets and public images. */
   constructor(
     readonly timings: Ec2Timings,
-    readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
+    this.clock = new LifecycleClock(now);
     this.regions = new Map(SEED_REGIONS.map((r) => [r.name, r]));
     for (const region of SEED_REGIONS) {
-      const vpcId = `vpc-${region.name.replace(/[^a-z0-9]/g, '').slice(0, 17).padEnd(8, '0')}`;
+      const vpc = this.addVpc({ region: region.name, cidr: '172.31.0.0/16', isDefault: true });
       region.zones.forEach((letter, i) => {
-        const zone = region.name + letter;
-        const subnetId = `subnet-${zone.replace(/[^a-z0-9]/g, '').slice(-17)}`;
-        this.subnets.set(subnetId, { subnetId, vpcId, region: region.name, zone, cidrPrefix: `172.31.${i * 16}` });
+        this.addSubnet({ vpcId: vpc.vpcId, zone: region.name + letter, cidr: `172.31.${i * 16}.0/20`, defaultForAz: true, mapPublicIpOnLaunch: true });
       });
       for (const image of SEED_IMAGES) {
         const imageId = hexId('ami');
@@ -237,10 +323,104 @@ export class Ec2State {
           sourceInstanceId: undefined,
           sourceImageId: undefined,
           sourceRegion: undefined,
+          rootSnapshotId: `snap-${imageId.slice(4)}`,
           tags: new Map(),
         });
       }
     }
+  }
+
+  /** Adds a VPC with its `default` security group. */
+  addVpc(spec: { region: string; cidr: string; isDefault?: boolean }): EmulatedVpc {
+    cidrPrefixOf(spec.cidr);
+    const isDefault = spec.isDefault ?? false;
+    const vpcId = isDefault ? stableId('vpc', `default/${spec.region}`) : hexId('vpc');
+    const vpc: EmulatedVpc = { vpcId, region: spec.region, cidr: spec.cidr, isDefault };
+    this.vpcs.set(vpcId, vpc);
+    this.addSecurityGroup({ vpcId, groupName: 'default', description: 'default VPC security group' });
+    return vpc;
+  }
+
+  /** Adds a subnet to a VPC. */
+  addSubnet(spec: { vpcId: string; zone: string; cidr: string; defaultForAz?: boolean; mapPublicIpOnLaunch?: boolean }): EmulatedSubnet {
+    const vpc = this.vpcs.get(spec.vpcId);
+    if (!vpc) throw new Error(`[novacron] [ec2-emulator] unknown VPC ${spec.vpcId}`);
+    if (!this.zonesOf(vpc.region).includes(spec.zone)) throw new Error(`[novacron] [ec2-emulator] zone ${spec.zone} is not in ${vpc.region} (zones: ${this.zonesOf(vpc.region).join(', ')})`);
+    const defaultForAz = spec.defaultForAz ?? false;
+    const subnetId = defaultForAz ? stableId('subnet', `default/${spec.zone}`) : hexId('subnet');
+    const subnet: EmulatedSubnet = {
+      subnetId,
+      vpcId: vpc.vpcId,
+      region: vpc.region,
+      zone: spec.zone,
+      cidr: spec.cidr,
+      cidrPrefix: cidrPrefixOf(spec.cidr),
+      defaultForAz,
+      // Non-default subnets do not map public addresses unless told to (VPC User Guide).
+      mapPublicIpOnLaunch: spec.mapPublicIpOnLaunch ?? defaultForAz,
+    };
+    this.subnets.set(subnetId, subnet);
+    return subnet;
+  }
+
+  /** Adds a security group to a VPC; names are unique per VPC (`InvalidGroup.Duplicate` on EC2). */
+  addSecurityGroup(spec: { vpcId: string; groupName: string; description?: string }): EmulatedSecurityGroup {
+    const vpc = this.vpcs.get(spec.vpcId);
+    if (!vpc) throw new Error(`[novacron] [ec2-emulator] unknown VPC ${spec.vpcId}`);
+    if (this.groupByName(vpc.vpcId, spec.groupName)) throw new Error(`[novacron] [ec2-emulator] VPC ${vpc.vpcId} already has a security group named ${spec.groupName}`);
+    const groupId = vpc.isDefault && spec.groupName === 'default' ? stableId('sg', `default/${vpc.region}`) : hexId('sg');
+    const group: EmulatedSecurityGroup = { groupId, groupName: spec.groupName, description: spec.description ?? spec.groupName, vpcId: vpc.vpcId, region: vpc.region };
+    this.securityGroups.set(groupId, group);
+    return group;
+  }
+
+  /** Adds an IAM instance profile (IAM names: letters, digits and `+=,.@_-`, at most 128). */
+  addInstanceProfile(name: string, path = '/'): EmulatedInstanceProfile {
+    if (!/^[\w+=,.@-]{1,128}$/.test(name)) throw new Error(`[novacron] [ec2-emulator] "${name}" is not a valid IAM name`);
+    if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new Error(`[novacron] [ec2-emulator] "${path}" is not a valid IAM path`);
+    const profile: EmulatedInstanceProfile = {
+      name,
+      arn: `arn:aws:iam::${EMULATOR_ACCOUNT_ID}:instance-profile${path}${name}`,
+      id: `AIPA${createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase()}`,
+    };
+    this.instanceProfiles.set(name, profile);
+    return profile;
+  }
+
+  /** The default VPC of a region. */
+  defaultVpc(region: string): EmulatedVpc | undefined {
+    for (const v of this.vpcs.values()) if (v.region === region && v.isDefault) return v;
+    return undefined;
+  }
+
+  /** The security group named `name` in a VPC. */
+  groupByName(vpcId: string, name: string): EmulatedSecurityGroup | undefined {
+    for (const g of this.securityGroups.values()) if (g.vpcId === vpcId && g.groupName === name) return g;
+    return undefined;
+  }
+
+  /** Records the snapshot of an image's root volume (pending until the image is available). */
+  addSnapshot(spec: { region: string; volumeId: string | undefined; volumeSizeGiB: number; description: string; encrypted: boolean; completedAt: number }): EmulatedSnapshot {
+    const snapshot: EmulatedSnapshot = {
+      snapshotId: hexId('snap'),
+      region: spec.region,
+      ownerId: EMULATOR_ACCOUNT_ID,
+      volumeId: spec.volumeId,
+      volumeSizeGiB: spec.volumeSizeGiB,
+      description: spec.description,
+      encrypted: spec.encrypted,
+      state: spec.completedAt <= this.now() ? 'completed' : 'pending',
+      completedAt: spec.completedAt,
+      startTime: new Date(this.now()),
+      tags: new Map(),
+    };
+    this.snapshots.set(snapshot.snapshotId, snapshot);
+    return snapshot;
+  }
+
+  /** Clock milliseconds now. */
+  now(): number {
+    return this.clock.now();
   }
 
   /** Zone names of a region. */
@@ -258,7 +438,7 @@ export class Ec2State {
 
   /** The default subnet of a zone. */
   defaultSubnet(zone: string): EmulatedSubnet | undefined {
-    for (const s of this.subnets.values()) if (s.zone === zone) return s;
+    for (const s of this.subnets.values()) if (s.zone === zone && s.defaultForAz) return s;
     return undefined;
   }
 
@@ -277,22 +457,20 @@ export class Ec2State {
 
   /** Applies due transitions to one instance (and its volumes). */
   advanceInstance(instance: EmulatedInstance): void {
-    const now = this.now();
-    while (instance.transition && instance.transition.at <= now) {
-      const { to, reason } = instance.transition;
-      instance.transition = undefined;
-      instance.state = to;
+    this.clock.advance(instance, (to, reason) => {
       if (reason) instance.stateReason = reason;
       if (to === 'stopped') instance.publicIp = undefined;
-      if (to === 'terminated') {
-        instance.publicIp = undefined;
-        instance.purgeAt = now + this.timings.terminatedRetentionMs;
-        for (const v of this.volumes.values()) {
-          if (v.attachedTo === instance.instanceId) {
-            v.attachedTo = undefined;
-            v.state = v.deleteOnTermination ? 'deleted' : 'available';
-          }
-        }
+      if (to === 'terminated') this.releaseTerminated(instance);
+    });
+  }
+
+  private releaseTerminated(instance: EmulatedInstance): void {
+    instance.publicIp = undefined;
+    instance.purgeAt = this.now() + this.timings.terminatedRetentionMs;
+    for (const v of this.volumes.values()) {
+      if (v.attachedTo === instance.instanceId) {
+        v.attachedTo = undefined;
+        v.state = v.deleteOnTermination ? 'deleted' : 'available';
       }
     }
   }
@@ -307,12 +485,19 @@ export class Ec2State {
     for (const image of this.images.values()) {
       if (image.state === 'pending' && image.availableAt !== undefined && image.availableAt <= now) image.state = 'available';
     }
-    for (const task of this.exportTasks.values()) if (task.status === 'active' && task.doneAt <= now) task.status = 'completed';
+    for (const snapshot of this.snapshots.values()) if (snapshot.state === 'pending' && snapshot.completedAt <= now) snapshot.state = 'completed';
+    for (const task of this.exportTasks.values()) {
+      if (task.status !== 'active' || task.doneAt > now) continue;
+      task.status = task.failure === undefined ? 'completed' : 'deleted';
+      if (task.failure === undefined) this.objects.set(task.output.uri, { sizeBytes: task.sizeBytes, sha256: task.output.sha256 });
+    }
     for (const task of this.importTasks.values()) {
       if (task.status === 'active' && task.doneAt <= now) {
         task.status = 'completed';
         const imageId = hexId('ami');
         task.imageId = imageId;
+        const rootSizeGiB = Math.max(1, Math.ceil(task.sizeBytes / 1024 ** 3));
+        const snapshot = this.addSnapshot({ region: task.region, volumeId: undefined, volumeSizeGiB: rootSizeGiB, description: `Created by AWS-VMImport service for ${task.taskId}`, encrypted: false, completedAt: now });
         this.images.set(imageId, {
           imageId,
           region: task.region,
@@ -326,10 +511,11 @@ export class Ec2State {
           availableAt: undefined,
           platform: undefined,
           isPublic: false,
-          rootSizeGiB: Math.max(1, Math.ceil(task.sizeBytes / 1024 ** 3)),
+          rootSizeGiB,
           sourceInstanceId: undefined,
           sourceImageId: undefined,
           sourceRegion: undefined,
+          rootSnapshotId: snapshot.snapshotId,
           tags: new Map(),
         });
       }
@@ -338,11 +524,11 @@ export class Ec2State {
 
   /** Schedules a time-driven transition. */
   scheduleTransition(instance: EmulatedInstance, to: InstanceStateName, afterMs: number, reason?: StateReason): void {
-    instance.transition = { to, at: this.now() + afterMs, reason };
+    instance.transition = this.clock.schedule(to, afterMs, reason);
   }
 
   /** New ids, in EC2's shapes. */
-  newId(kind: 'i' | 'r' | 'vol' | 'ami' | 'eni' | 'export-ami' | 'import-ami'): string {
+  newId(kind: 'i' | 'r' | 'vol' | 'ami' | 'eni' | 'snap' | 'export-ami' | 'import-ami'): string {
     return hexId(kind);
   }
 

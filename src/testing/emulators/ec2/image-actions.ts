@@ -1,15 +1,28 @@
 /**
  * Image actions: DescribeImages (owners, filters, pagination), CreateImage, CopyImage between
- * regions, ExportImage to S3 and ImportImage from S3 with their task descriptions. Per the EC2
- * API Reference and the VM Import/Export User Guide (read 2026-11).
+ * regions, DeregisterImage, ExportImage to S3 and ImportImage from S3 with their task
+ * descriptions, and the EBS snapshots behind the account's images (DescribeSnapshots,
+ * DeleteSnapshot). Per the EC2 API Reference and the VM Import/Export User Guide (read 2026-11):
+ * CreateImage and CopyImage make a snapshot per EBS device; DeregisterImage leaves the
+ * snapshots behind (unless `DeleteAssociatedSnapshots`), and DeleteSnapshot refuses a snapshot
+ * that a registered AMI still uses (`InvalidSnapshot.InUse`).
  */
 import { createHash } from 'node:crypto';
 import { matchesAll, pageSize, paginate, type ActionHandler } from './action-support.js';
 import { Ec2ApiError } from './ec2-api-error.js';
-import { EMULATOR_ACCOUNT_ID } from './ec2-state.js';
-import { imageXml } from './instance-xml.js';
+import { EMULATOR_ACCOUNT_ID, type EmulatedImage, type EmulatedSnapshot } from './ec2-state.js';
+import { imageXml, snapshotXml } from './instance-xml.js';
 import { findInstances, requireInstanceIds } from './instance-actions.js';
-import { filtersOf, listOf, structOf, textListOf, textOf } from './query-request.js';
+import { boolOf, filtersOf, listOf, structOf, textListOf, textOf, type QueryNode } from './query-request.js';
+
+const IMAGE_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SNAPSHOT_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** A registered (not deregistered) image of this account in the call's region that uses `snapshotId`. */
+function imageUsing(images: Iterable<EmulatedImage>, region: string, snapshotId: string): EmulatedImage | undefined {
+  for (const img of images) if (img.region === region && img.state !== 'deregistered' && img.rootSnapshotId === snapshotId) return img;
+  return undefined;
+}
 
 /** The `DescribeImages` action. */
 export const describeImages: ActionHandler = (ctx, params) => {
@@ -77,6 +90,15 @@ export const createImage: ActionHandler = (ctx, params) => {
   }
   const imageId = state.newId('ami');
   const root = state.volumes.get(instance!.rootVolumeId);
+  const availableAt = state.now() + state.timings.imageAvailableMs;
+  const snapshot = state.addSnapshot({
+    region: ctx.region,
+    volumeId: root?.volumeId,
+    volumeSizeGiB: root?.sizeGiB ?? 8,
+    description: `Created by CreateImage(${instance!.instanceId}) for ${imageId}`,
+    encrypted: root?.encrypted ?? false,
+    completedAt: availableAt,
+  });
   state.images.set(imageId, {
     imageId,
     region: ctx.region,
@@ -87,13 +109,14 @@ export const createImage: ActionHandler = (ctx, params) => {
     architecture: instance!.architecture,
     creationDate: new Date(state.now()).toISOString(),
     state: 'pending',
-    availableAt: state.now() + state.timings.imageAvailableMs,
+    availableAt,
     platform: instance!.platform,
     isPublic: false,
     rootSizeGiB: root?.sizeGiB ?? 8,
     sourceInstanceId: instance!.instanceId,
     sourceImageId: instance!.imageId,
     sourceRegion: undefined,
+    rootSnapshotId: snapshot.snapshotId,
     tags: new Map(),
   });
   return { imageId };
@@ -116,6 +139,15 @@ export const copyImage: ActionHandler = (ctx, params) => {
   if (previous) return { imageId: previous };
   const imageId = state.newId('ami');
   if (tokenKey) state.requestTokens.set(tokenKey, imageId);
+  const availableAt = state.now() + state.timings.imageAvailableMs;
+  const snapshot = state.addSnapshot({
+    region: ctx.region,
+    volumeId: undefined,
+    volumeSizeGiB: source.rootSizeGiB,
+    description: `Copied for DestinationAmi ${imageId} from SourceAmi ${sourceImageId} for SourceSnapshot ${source.rootSnapshotId}`,
+    encrypted: false,
+    completedAt: availableAt,
+  });
   state.images.set(imageId, {
     ...source,
     imageId,
@@ -126,10 +158,11 @@ export const copyImage: ActionHandler = (ctx, params) => {
     description: textOf(params.Description) ?? `[Copied ${sourceImageId} from ${sourceRegion}] ${source.description ?? ''}`.trim(),
     creationDate: new Date(state.now()).toISOString(),
     state: 'pending',
-    availableAt: state.now() + state.timings.imageAvailableMs,
+    availableAt,
     isPublic: false,
     sourceImageId,
     sourceRegion,
+    rootSnapshotId: snapshot.snapshotId,
     tags: new Map(),
   });
   return { imageId };
@@ -164,6 +197,7 @@ export const exportImage: ActionHandler = (ctx, params) => {
   // Exported disks are sparse-ish; RAW is the full volume size, the others about a third.
   const full = image.rootSizeGiB * 1024 ** 3;
   const sizeBytes = format === 'RAW' ? full : Math.round(full / 3);
+  // The object appears when the task completes; a failed task writes none.
   state.exportTasks.set(taskId, {
     taskId,
     region: ctx.region,
@@ -175,10 +209,8 @@ export const exportImage: ActionHandler = (ctx, params) => {
     status: 'active',
     doneAt: state.now() + state.timings.imageTaskMs,
     sizeBytes,
-  });
-  ctx.objects.set(`s3://${bucket}/${prefix}${taskId}.${EXPORT_FORMATS[format]}`, {
-    sizeBytes,
-    sha256: createHash('sha256').update(`${imageId}/${format}`).digest('hex'),
+    failure: ctx.faults.takeExportTaskFailure(),
+    output: { uri: `s3://${bucket}/${prefix}${taskId}.${EXPORT_FORMATS[format]}`, sha256: createHash('sha256').update(`${imageId}/${format}`).digest('hex') },
   });
   return {
     exportImageTaskId: taskId,
@@ -205,9 +237,96 @@ export const describeExportImageTasks: ActionHandler = (ctx, params) => {
       progress: t.status === 'active' ? '50' : undefined,
       s3ExportLocation: { s3Bucket: t.bucket, s3Prefix: t.prefix },
       status: t.status,
-      statusMessage: t.status === 'active' ? 'converting' : undefined,
+      statusMessage: t.status === 'active' ? 'converting' : t.status === 'deleted' ? t.failure : undefined,
     })),
   };
+};
+
+/** The `DeregisterImage` action: the AMI goes, its snapshots stay unless `DeleteAssociatedSnapshots`. */
+export const deregisterImage: ActionHandler = (ctx, params) => {
+  const { state } = ctx;
+  const imageId = textOf(params.ImageId);
+  if (!imageId) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter ImageId');
+  if (!IMAGE_ID.test(imageId)) throw new Ec2ApiError('InvalidAMIID.Malformed', `Invalid id: "${imageId}" (expecting "ami-...")`);
+  state.advanceAll();
+  const image = state.images.get(imageId);
+  if (!image || image.region !== ctx.region || image.state === 'deregistered') throw new Ec2ApiError('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
+  if (image.ownerId !== EMULATOR_ACCOUNT_ID) throw new Ec2ApiError('AuthFailure', `Not authorized for image:${imageId}`, 400);
+  image.state = 'deregistered';
+  const results: QueryNode[] = [];
+  if (boolOf(params.DeleteAssociatedSnapshots) === true) {
+    const snapshot = state.snapshots.get(image.rootSnapshotId);
+    // A snapshot another AMI still uses is kept (DeregisterImage reference).
+    if (snapshot && !imageUsing(state.images.values(), ctx.region, snapshot.snapshotId)) {
+      state.snapshots.delete(snapshot.snapshotId);
+      results.push(snapshot.snapshotId);
+    }
+  }
+  return { return: true, deleteSnapshotResultSet: results.length > 0 ? results.map((id) => ({ snapshotId: id as string, returnCode: 'success' })) : undefined };
+};
+
+function snapshotFilterValue(name: string, s: EmulatedSnapshot): string | readonly string[] | undefined {
+  if (name.startsWith('tag:')) return s.tags.get(name.slice(4));
+  switch (name) {
+    case 'snapshot-id':
+      return s.snapshotId;
+    case 'owner-id':
+      return s.ownerId;
+    case 'status':
+      return s.state;
+    case 'volume-id':
+      return s.volumeId;
+    case 'volume-size':
+      return String(s.volumeSizeGiB);
+    case 'description':
+      return s.description;
+    case 'encrypted':
+      return String(s.encrypted);
+    case 'tag-key':
+      return [...s.tags.keys()];
+    default:
+      throw new Ec2ApiError('InvalidParameterValue', `The filter '${name}' is invalid`);
+  }
+}
+
+/** The `DescribeSnapshots` action (the account's own snapshots; public ones are not modelled). */
+export const describeSnapshots: ActionHandler = (ctx, params) => {
+  const { state } = ctx;
+  state.advanceAll();
+  const ids = textListOf(params.SnapshotId);
+  const owners = textListOf(params.Owner).map((o) => (o === 'self' ? EMULATOR_ACCOUNT_ID : o));
+  if (ids.length > 0 && params.MaxResults !== undefined) {
+    throw new Ec2ApiError('InvalidParameterCombination', 'The parameter snapshotSet cannot be used with the parameter maxResults');
+  }
+  const malformed = ids.find((id) => !SNAPSHOT_ID.test(id));
+  if (malformed !== undefined) throw new Ec2ApiError('InvalidSnapshotID.Malformed', `Invalid id: "${malformed}" (expecting "snap-...")`);
+  const size = pageSize(params, 5, 1000);
+  let snapshots = [...state.snapshots.values()].filter((s) => s.region === ctx.region);
+  if (ids.length > 0) {
+    const missing = ids.filter((id) => !snapshots.some((s) => s.snapshotId === id));
+    if (missing.length > 0) throw new Ec2ApiError('InvalidSnapshot.NotFound', `The snapshot${missing.length > 1 ? 's' : ''} '${missing.join(', ')}' do${missing.length > 1 ? '' : 'es'} not exist.`);
+    snapshots = snapshots.filter((s) => ids.includes(s.snapshotId));
+  }
+  if (owners.length > 0) snapshots = snapshots.filter((s) => owners.includes(s.ownerId));
+  const filters = filtersOf(params);
+  snapshots = snapshots.filter((s) => matchesAll(filters, s, snapshotFilterValue));
+  const { page, nextToken } = paginate(snapshots, params, size);
+  return { snapshotSet: page.map(snapshotXml), nextToken };
+};
+
+/** The `DeleteSnapshot` action: refused while a registered AMI uses the snapshot. */
+export const deleteSnapshot: ActionHandler = (ctx, params) => {
+  const { state } = ctx;
+  const snapshotId = textOf(params.SnapshotId);
+  if (!snapshotId) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter SnapshotId');
+  if (!SNAPSHOT_ID.test(snapshotId)) throw new Ec2ApiError('InvalidSnapshotID.Malformed', `Invalid id: "${snapshotId}" (expecting "snap-...")`);
+  state.advanceAll();
+  const snapshot = state.snapshots.get(snapshotId);
+  if (!snapshot || snapshot.region !== ctx.region) throw new Ec2ApiError('InvalidSnapshot.NotFound', `The snapshot '${snapshotId}' does not exist.`);
+  const user = imageUsing(state.images.values(), ctx.region, snapshotId);
+  if (user) throw new Ec2ApiError('InvalidSnapshot.InUse', `The snapshot ${snapshotId} is currently in use by ${user.imageId}`);
+  state.snapshots.delete(snapshotId);
+  return { return: true };
 };
 
 const IMPORT_FORMATS = new Set(['VMDK', 'VHD', 'VHDX', 'RAW', 'OVA']);

@@ -1,18 +1,28 @@
 /** The EC2 emulator: a local EC2 Query + Price List endpoint for tests, demos and offline use. */
-export { startEc2Emulator } from './ec2-emulator.js';
+export { Ec2Emulator, startEc2Emulator } from './ec2-emulator.js';
 export type {
-  Ec2Emulator,
+  CreateSecurityGroupOptions,
+  CreateSubnetOptions,
+  CreateVpcOptions,
   Ec2EmulatorCallEvent,
   Ec2EmulatorEventMap,
   Ec2EmulatorOptions,
   Ec2EmulatorProviderOptions,
   Ec2EmulatorStats,
+} from './ec2-emulator.js';
+export type {
   EmulatedImageView,
   EmulatedInstanceView,
+  EmulatedNetworkInterfaceView,
   EmulatedObject,
+  EmulatedSecurityGroupView,
+  EmulatedSnapshotView,
   EmulatedSpotView,
+  EmulatedSubnetView,
   EmulatedVolumeView,
-} from './ec2-emulator.js';
-export { Ec2Faults } from './ec2-faults.js';
-export type { Ec2Quotas, OneOffFailure } from './ec2-faults.js';
+  EmulatedVpcView,
+} from './instance-views.js';
+export type { SeedInstancesOptions } from './direct-changes.js';
+export { Ec2FaultPlan } from './ec2-fault-plan.js';
+export type { Ec2QuotaName } from './ec2-fault-plan.js';
 export type { Ec2Timings, InstanceStateName } from './ec2-state.js';

@@ -5,8 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { canonical, matchesAll, pageSize, paginate, spotPriceOf, type ActionContext, type ActionHandler, type Params } from './action-support.js';
+import { visibleNow } from '../kit/lifecycle-clock.js';
 import { Ec2ApiError } from './ec2-api-error.js';
-import { EMULATOR_ACCOUNT_ID, INSTANCE_STATE_CODES, INSTANCE_TYPES, type EmulatedInstance, type EmulatedSubnet, type InstanceStateName } from './ec2-state.js';
+import { EMULATOR_ACCOUNT_ID, INSTANCE_STATE_CODES, INSTANCE_TYPES, type EmulatedInstance, type EmulatedInstanceProfile, type InstanceStateName } from './ec2-state.js';
+import { launchNetworkOf } from './launch-network.js';
 import { reservationXml } from './instance-xml.js';
 import { boolOf, filtersOf, intOf, listOf, structOf, textListOf, textOf } from './query-request.js';
 import type { XmlValue } from './xml-writer.js';
@@ -95,7 +97,9 @@ function countsTowardQuota(i: EmulatedInstance): boolean {
 }
 
 function checkQuotas(ctx: ActionContext, instanceType: string, count: number, spot: boolean): void {
-  const { maxOnDemandVcpus, maxInstances, maxSpotInstances } = ctx.faults.quotas;
+  const maxInstances = ctx.faults.quotaOf('instances');
+  const maxSpotInstances = ctx.faults.quotaOf('spot-instances');
+  const maxOnDemandVcpus = ctx.faults.quotaOf('vcpus');
   const live = [...ctx.state.instances.values()].filter((i) => i.region === ctx.region && (ctx.state.advanceInstance(i), countsTowardQuota(i)));
   const type = INSTANCE_TYPES.get(instanceType)!;
   if (maxInstances !== undefined && live.length + count > maxInstances) {
@@ -137,6 +141,33 @@ function chooseZone(ctx: ActionContext, instanceType: string, requested: string 
   return zone;
 }
 
+/** Instance-profile ARNs: `arn:aws:iam::<account>:instance-profile/<path/><name>`. */
+const PROFILE_ARN = /^arn:aws:iam::(\d{12}):instance-profile\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,128})$/;
+
+/**
+ * The instance profile of `IamInstanceProfile.Name` or `.Arn`: one the account has, as EC2
+ * requires (both at once is `InvalidParameterCombination`; an unknown name or an ARN that is
+ * not one of the account's instance profiles is `InvalidParameterValue`).
+ */
+function instanceProfileOf(ctx: ActionContext, params: Params): EmulatedInstanceProfile | undefined {
+  const spec = structOf(params.IamInstanceProfile);
+  const name = textOf(spec.Name);
+  const arn = textOf(spec.Arn);
+  if (name !== undefined && arn !== undefined) throw new Ec2ApiError('InvalidParameterCombination', "The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'");
+  if (name !== undefined) {
+    const profile = ctx.state.instanceProfiles.get(name);
+    if (!profile) throw new Ec2ApiError('InvalidParameterValue', `Value (${name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
+    return profile;
+  }
+  if (arn !== undefined) {
+    const m = PROFILE_ARN.exec(arn);
+    const profile = m ? ctx.state.instanceProfiles.get(m[2]!) : undefined;
+    if (!m || m[1] !== EMULATOR_ACCOUNT_ID || profile?.arn !== arn) throw new Ec2ApiError('InvalidParameterValue', `Value (${arn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`);
+    return profile;
+  }
+  return undefined;
+}
+
 /** The `RunInstances` action. */
 export const runInstances: ActionHandler = (ctx, params) => {
   const { state } = ctx;
@@ -175,24 +206,11 @@ export const runInstances: ActionHandler = (ctx, params) => {
     throw new Ec2ApiError('InvalidParameterValue', `The architecture '${type.arch}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.`);
   }
 
-  // Network: one interface (DeviceIndex 0) or instance-level SubnetId / SecurityGroupId.
-  const interfaces = listOf(params.NetworkInterface).map(structOf);
-  if (interfaces.length > 0 && (params.SubnetId !== undefined || params.SecurityGroupId !== undefined)) {
-    throw new Ec2ApiError('InvalidParameterCombination', 'Network interfaces and an instance-level subnet ID or security groups may not be specified on the same request');
-  }
-  const primary = interfaces.find((ni) => intOf(ni.DeviceIndex) === 0) ?? (interfaces.length > 0 ? undefined : {});
-  if (primary === undefined) throw new Ec2ApiError('InvalidParameterValue', 'A network interface with DeviceIndex 0 is required');
-  const subnetId = textOf(primary.SubnetId) ?? textOf(params.SubnetId);
-  const groupIds = [...textListOf(primary.SecurityGroupId), ...textListOf(params.SecurityGroupId)];
-  for (const g of groupIds) if (!/^sg-[0-9a-f]{8,17}$/.test(g)) throw new Ec2ApiError('InvalidGroupId.Malformed', `Invalid id: "${g}" (expecting "sg-...")`);
-  let subnet: EmulatedSubnet | undefined;
-  if (subnetId !== undefined) {
-    subnet = state.subnets.get(subnetId);
-    if (!subnet || subnet.region !== ctx.region) throw new Ec2ApiError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
-  }
+  const network = launchNetworkOf(ctx, params);
+  const requested = network.subnet;
   const placementZone = textOf(structOf(params.Placement).AvailabilityZone);
-  if (subnet && placementZone && subnet.zone !== placementZone) {
-    throw new Ec2ApiError('InvalidParameterValue', `Value (${placementZone}) for parameter availabilityZone is invalid. Subnet '${subnet.subnetId}' is in the availability zone ${subnet.zone}`);
+  if (requested && placementZone && requested.zone !== placementZone) {
+    throw new Ec2ApiError('InvalidParameterValue', `Value (${placementZone}) for parameter availabilityZone is invalid. Subnet '${requested.subnetId}' is in the availability zone ${requested.zone}`);
   }
 
   // Spot market options.
@@ -242,11 +260,10 @@ export const runInstances: ActionHandler = (ctx, params) => {
   const instanceTags = tagsFor(params, 'instance');
   const volumeTags = tagsFor(params, 'volume');
 
-  const profile = structOf(params.IamInstanceProfile);
-  const profileArn = textOf(profile.Arn) ?? (textOf(profile.Name) ? `arn:aws:iam::${EMULATOR_ACCOUNT_ID}:instance-profile/${textOf(profile.Name)}` : undefined);
+  const profile = instanceProfileOf(ctx, params);
 
   // Placement, capacity, quotas and spot price, in the order EC2 reports them.
-  const zone = chooseZone(ctx, instanceType, subnet?.zone ?? placementZone);
+  const zone = chooseZone(ctx, instanceType, requested?.zone ?? placementZone);
   checkQuotas(ctx, instanceType, maxCount, spot);
   if (spot && maxPrice !== undefined) {
     const current = spotPriceOf(ctx, zone, instanceType)!;
@@ -254,8 +271,8 @@ export const runInstances: ActionHandler = (ctx, params) => {
       throw new Ec2ApiError('SpotMaxPriceTooLow', `Your Spot request price of ${maxPrice} is lower than the minimum required Spot request fulfillment price of ${current}.`);
     }
   }
-  subnet ??= state.defaultSubnet(zone)!;
-  const publicIp = boolOf(primary.AssociatePublicIpAddress) ?? false;
+  const subnet = requested ?? state.defaultSubnet(zone)!;
+  const publicIp = network.associatePublicIp ?? subnet.mapPublicIpOnLaunch;
 
   const reservationId = state.newId('r');
   const launched: EmulatedInstance[] = [];
@@ -295,8 +312,8 @@ export const runInstances: ActionHandler = (ctx, params) => {
       stateTransitionReason: '',
       stateReason: { code: 'pending', message: 'pending' },
       launchTime: new Date(now),
-      visibleAt: now + state.timings.consistencyWindowMs,
-      listedAt: now + state.timings.listingConsistencyWindowMs,
+      visibleAt: state.clock.window(state.timings.consistencyWindowMs).closesAt,
+      listedAt: state.clock.window(state.timings.listingConsistencyWindowMs).closesAt,
       transition: undefined,
       subnetId: subnet.subnetId,
       vpcId: subnet.vpcId,
@@ -304,11 +321,11 @@ export const runInstances: ActionHandler = (ctx, params) => {
       privateIp: state.nextPrivateIp(subnet),
       publicIp: publicIp ? state.nextPublicIp() : undefined,
       associatePublicIp: publicIp,
-      securityGroupIds: groupIds.length > 0 ? groupIds : ['sg-default'],
+      securityGroupIds: [...network.groupIds],
       tags: new Map(instanceTags),
       rootDeviceName,
       rootVolumeId: volumeId,
-      iamInstanceProfile: profileArn ? { arn: profileArn, id: `AIPA${createHash('sha256').update(profileArn).digest('hex').slice(0, 17).toUpperCase()}` } : undefined,
+      iamInstanceProfile: profile ? { arn: profile.arn, id: profile.id } : undefined,
       userData,
       spot: spot ? { requestId: state.newSpotRequestId(), maxPrice, type: spotType, interruptionBehavior: interruption } : undefined,
       platform: image.platform,
@@ -339,8 +356,8 @@ export const describeInstances: ActionHandler = (ctx, params) => {
   // The consistency window hides new instances from lookups by id, the symptom AWS documents
   // (InvalidInstanceID.NotFound right after RunInstances); filtered listings show them unless
   // `listingConsistencyWindowMs` makes them lag too.
-  const now = state.now();
-  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : [...state.instances.values()].filter((i) => i.region === ctx.region && i.listedAt <= now);
+  const inRegion = [...state.instances.values()].filter((i) => i.region === ctx.region);
+  const candidates = ids.length > 0 ? findInstances(ctx, ids, true) : visibleNow(state.clock, inRegion, (i) => i.listedAt);
   const matching = candidates.filter((i) => matchesAll(filters, i, instanceFilterValue));
   // Pages hold instances; each instance is shown inside its reservation, as EC2 does.
   const { page, nextToken } = paginate(matching, params, size);

@@ -3,7 +3,7 @@
  * `instanceState/code`, `tagSet/item`, `ipAddress`, ...). Member names follow the `xmlName`s of
  * `@aws-sdk/client-ec2` 3.1169 (checked 2026-11), so the real SDK deserializes them.
  */
-import { INSTANCE_STATE_CODES, type Ec2State, type EmulatedImage, type EmulatedInstance, type EmulatedVolume } from './ec2-state.js';
+import { INSTANCE_STATE_CODES, type Ec2State, type EmulatedImage, type EmulatedInstance, type EmulatedSnapshot, type EmulatedVolume } from './ec2-state.js';
 import type { XmlValue } from './xml-writer.js';
 
 /** `tagSet` of a resource. */
@@ -14,7 +14,7 @@ export function tagSetXml(tags: ReadonlyMap<string, string>): XmlValue {
 /** One `instancesSet/item`. */
 export function instanceXml(state: Ec2State, i: EmulatedInstance): XmlValue {
   const root = state.volumes.get(i.rootVolumeId);
-  const groups = i.securityGroupIds.map((groupId) => ({ groupId, groupName: groupId === 'sg-default' ? 'default' : groupId }));
+  const groups = i.securityGroupIds.map((groupId) => ({ groupId, groupName: state.securityGroups.get(groupId)?.groupName ?? groupId }));
   return {
     instanceId: i.instanceId,
     imageId: i.imageId,
@@ -96,7 +96,7 @@ export function imageXml(image: EmulatedImage): XmlValue {
     description: image.description,
     rootDeviceType: 'ebs',
     rootDeviceName: '/dev/sda1',
-    blockDeviceMapping: [{ deviceName: '/dev/sda1', ebs: { snapshotId: `snap-${image.imageId.slice(4)}`, volumeSize: image.rootSizeGiB, deleteOnTermination: true, volumeType: 'gp3', encrypted: false } }],
+    blockDeviceMapping: [{ deviceName: '/dev/sda1', ebs: { snapshotId: image.rootSnapshotId, volumeSize: image.rootSizeGiB, deleteOnTermination: true, volumeType: 'gp3', encrypted: false } }],
     virtualizationType: 'hvm',
     hypervisor: 'xen',
     enaSupport: true,
@@ -124,5 +124,22 @@ export function volumeXml(v: EmulatedVolume): XmlValue {
     kmsKeyId: v.kmsKeyId,
     tagSet: tagSetXml(v.tags),
     multiAttachEnabled: false,
+  };
+}
+
+/** One `snapshotSet/item`. */
+export function snapshotXml(s: EmulatedSnapshot): XmlValue {
+  return {
+    snapshotId: s.snapshotId,
+    volumeId: s.volumeId ?? 'vol-ffffffff',
+    status: s.state,
+    startTime: s.startTime,
+    progress: s.state === 'completed' ? '100%' : '50%',
+    ownerId: s.ownerId,
+    volumeSize: s.volumeSizeGiB,
+    description: s.description,
+    encrypted: s.encrypted,
+    storageTier: 'standard',
+    tagSet: tagSetXml(s.tags),
   };
 }

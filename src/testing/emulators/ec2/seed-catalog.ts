@@ -41,6 +41,9 @@ export const SEED_INSTANCE_TYPES: readonly SeedInstanceType[] = [
   { name: 'g4dn.xlarge', vcpus: 4, memoryMiB: 16384, arch: 'x86_64', gpu: { name: 'T4', manufacturer: 'NVIDIA', count: 1, memoryMiB: 16384 }, onDemandUsEast1: 0.526 },
   { name: 'g5.xlarge', vcpus: 4, memoryMiB: 16384, arch: 'x86_64', gpu: { name: 'A10G', manufacturer: 'NVIDIA', count: 1, memoryMiB: 24576 }, onDemandUsEast1: 1.006 },
   { name: 'p3.2xlarge', vcpus: 8, memoryMiB: 62464, arch: 'x86_64', gpu: { name: 'V100', manufacturer: 'NVIDIA', count: 1, memoryMiB: 16384 }, onDemandUsEast1: 3.06 },
+  // Inferentia2 (an accelerator the bundled price snapshot does not list: with the Price List
+  // API out of reach it is the unpriced type). Price read 2026-11 from the on-demand page above.
+  { name: 'inf2.xlarge', vcpus: 4, memoryMiB: 16384, arch: 'x86_64', onDemandUsEast1: 0.7582 },
 ];
 
 /** A region the emulator serves. */

@@ -1,0 +1,145 @@
+/**
+ * The API report: every name each entry point exports, with its kind, compared with the
+ * committed list under `api-report/`. A new, renamed or removed export fails here until the
+ * list is regenerated (`npm run api-report`) and the change is reviewed with the code.
+ *
+ * The entries come from tsup.config.ts and their import paths from package.json `exports`, so
+ * an entry that is built but not published (or the reverse) fails too. One Program serves all
+ * entries; nothing is type-checked, the checker only resolves the export aliases.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { entries } from '../tsup.config.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const reportDir = `${root}api-report/`;
+const updating = process.env.UPDATE_API_REPORT === '1';
+
+interface PublishedEntry {
+  /** The import path users write: `novacron`, `novacron/aws`, ... */
+  importPath: string;
+  /** The source file, relative to the package root. */
+  source: string;
+  /** The report file name under `api-report/`. */
+  reportFile: string;
+}
+
+function publishedEntries(): PublishedEntry[] {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { name: string; exports: Record<string, unknown> };
+  const subpathOf = new Map<string, string>();
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    const match = /^\.\/dist\/(.+)\.js$/.exec((target as { import?: { default?: string } }).import?.default ?? '');
+    if (match) subpathOf.set(match[1]!, subpath);
+  }
+  return Object.entries(entries).map(([name, source]) => {
+    const subpath = subpathOf.get(name);
+    if (subpath === undefined) throw new Error(`tsup entry "${name}" (${source}) has no package.json "exports" subpath importing ./dist/${name}.js`);
+    const importPath = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+    return { importPath, source, reportFile: `${importPath.replaceAll('/', '-')}.txt` };
+  });
+}
+
+function createProgram(rootNames: string[]): ts.Program {
+  const configPath = `${root}tsconfig.json`;
+  const config = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configPath);
+  return ts.createProgram({ rootNames, options: { ...parsed.options, noEmit: true } });
+}
+
+/** Whether the export reaches its declaration through a type-only re-export (`export type { X }`). */
+function reachedTypeOnly(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+  let current: ts.Symbol | undefined = symbol;
+  for (let hops = 0; current && current.flags & ts.SymbolFlags.Alias && hops < 100; hops++) {
+    if (current.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d))) return true;
+    current = checker.getImmediateAliasedSymbol(current);
+  }
+  return false;
+}
+
+function kindsOf(symbol: ts.Symbol): string[] {
+  const f = symbol.flags;
+  const kinds: string[] = [];
+  if (f & ts.SymbolFlags.Class) kinds.push('class');
+  else if (f & ts.SymbolFlags.Interface) kinds.push('interface');
+  if (f & ts.SymbolFlags.Function) kinds.push('function');
+  if (f & ts.SymbolFlags.Enum) kinds.push('enum');
+  if (f & ts.SymbolFlags.Variable) {
+    const declaration = symbol.declarations?.find(ts.isVariableDeclaration);
+    kinds.push(declaration && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const ? 'const' : 'let');
+  }
+  if (f & ts.SymbolFlags.TypeAlias) kinds.push('type');
+  if (f & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule) && !(f & (ts.SymbolFlags.Class | ts.SymbolFlags.Function | ts.SymbolFlags.Enum))) kinds.push('namespace');
+  return kinds.length > 0 ? kinds : ['unknown'];
+}
+
+function reportLines(program: ts.Program, source: string): string[] {
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(`${root}${source}`);
+  const moduleSymbol = file && checker.getSymbolAtLocation(file);
+  if (!moduleSymbol) throw new Error(`${source} is not a module the compiler could read`);
+  const lines: string[] = [];
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const typeOnly = reachedTypeOnly(exported, checker);
+    for (const kind of kindsOf(target)) lines.push(`${kind} ${exported.name}${typeOnly && kind !== 'interface' && kind !== 'type' ? ' (type only)' : ''}`);
+  }
+  // By name, ignoring case (so `createX` sits near `CostX`), then by kind; no locale involved.
+  const keyOf = (line: string): string => `${line.split(' ')[1]!.toLowerCase()} ${line}`;
+  return lines.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+function reportText(importPath: string, lines: string[]): string {
+  return `# ${importPath}: generated by \`npm run api-report\`; review changes to this file like code.\n${lines.join('\n')}\n`;
+}
+
+function difference(expected: string, actual: string): string {
+  const before = new Set(expected.split('\n').filter((l) => l && !l.startsWith('#')));
+  const after = new Set(actual.split('\n').filter((l) => l && !l.startsWith('#')));
+  const added = [...after].filter((l) => !before.has(l)).map((l) => `+ ${l}`);
+  const removed = [...before].filter((l) => !after.has(l)).map((l) => `- ${l}`);
+  return [...added, ...removed].join('\n');
+}
+
+const published = publishedEntries();
+const program = createProgram(published.map((e) => `${root}${e.source}`));
+
+describe('the API report', () => {
+  for (const { importPath, source, reportFile } of published) {
+    it(`${importPath} exports exactly what api-report/${reportFile} lists`, () => {
+      const actual = reportText(importPath, reportLines(program, source));
+      const path = `${reportDir}${reportFile}`;
+      if (updating) {
+        mkdirSync(reportDir, { recursive: true });
+        writeFileSync(path, actual);
+        return;
+      }
+      const expected = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      if (actual !== expected) {
+        expect.fail(
+          `The exports of ${importPath} (${source}) differ from api-report/${reportFile}:\n${difference(expected, actual) || '(order or header only)'}\n` +
+            'If the change is intended, run `npm run api-report` and commit the updated report with the code.',
+        );
+      }
+    });
+  }
+
+  it('has no report for an entry point that no longer exists', () => {
+    const known = new Set(published.map((e) => e.reportFile));
+    const stale = existsSync(reportDir) ? readdirSync(reportDir).filter((f) => !known.has(f)) : [];
+    if (updating) {
+      for (const f of stale) rmSync(`${reportDir}${f}`);
+      return;
+    }
+    expect(stale, 'stale reports under api-report/: run `npm run api-report`').toEqual([]);
+  });
+
+  it('reports kinds, and fails on a name the report does not announce', () => {
+    const lines = reportLines(program, published[0]!.source);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => /^(class|interface|function|enum|const|let|type|namespace) \S+( \(type only\))?$/.test(l))).toBe(true);
+    const text = reportText('probe', lines);
+    expect(difference(text, reportText('probe', [...lines, 'function unannounced']))).toBe('+ function unannounced');
+  });
+});
