@@ -98,32 +98,59 @@ function groupXml(g: EmulatedSecurityGroup): XmlValue {
   };
 }
 
+/** How a filter name reads a value off one resource; names not in the table are refused as EC2 does. */
+type FilterTable<T> = Readonly<Record<string, (item: T, ctx: ActionContext) => string>>;
+
+/** Filters every network resource has. */
+const COMMON_FILTERS = { state: () => 'available', 'owner-id': () => EMULATOR_ACCOUNT_ID } as const;
+
+const VPC_FILTERS: FilterTable<EmulatedVpc> = {
+  ...COMMON_FILTERS,
+  'vpc-id': (v) => v.vpcId,
+  'is-default': (v) => String(v.isDefault),
+  cidr: (v) => v.cidr,
+  'cidr-block-association.cidr-block': (v) => v.cidr,
+};
+
+// The camel-case names are the older spellings EC2 still accepts for subnets.
+const SUBNET_FILTERS: FilterTable<EmulatedSubnet> = {
+  ...COMMON_FILTERS,
+  'subnet-id': (s) => s.subnetId,
+  'vpc-id': (s) => s.vpcId,
+  'availability-zone': (s) => s.zone,
+  availabilityZone: (s) => s.zone,
+  'availability-zone-id': (s, ctx) => zoneIdOf(ctx, s.zone),
+  availabilityZoneId: (s, ctx) => zoneIdOf(ctx, s.zone),
+  'default-for-az': (s) => String(s.defaultForAz),
+  defaultForAz: (s) => String(s.defaultForAz),
+  'map-public-ip-on-launch': (s) => String(s.mapPublicIpOnLaunch),
+  'cidr-block': (s) => s.cidr,
+  cidr: (s) => s.cidr,
+  cidrBlock: (s) => s.cidr,
+};
+
+const GROUP_FILTERS: FilterTable<EmulatedSecurityGroup> = {
+  'owner-id': COMMON_FILTERS['owner-id'],
+  'group-id': (g) => g.groupId,
+  'group-name': (g) => g.groupName,
+  'vpc-id': (g) => g.vpcId,
+  description: (g) => g.description,
+};
+
+/** The items that pass every filter of the call, read through `table`. */
+function filtered<T>(ctx: ActionContext, params: Parameters<ActionHandler>[1], items: readonly T[], table: FilterTable<T>): T[] {
+  const filters = filtersOf(params);
+  for (const f of filters) if (!Object.hasOwn(table, f.name)) invalidFilter(f.name);
+  return items.filter((item) => matchesAll(filters, item, (name, x) => table[name]!(x, ctx)));
+}
+
 /** The `DescribeVpcs` action. */
 export const describeVpcs: ActionHandler = (ctx, params) => {
   const ids = textListOf(params.VpcId);
   const size = pageSize(params, 5, 1000);
   const inRegion = [...ctx.state.vpcs.values()].filter((v) => v.region === ctx.region);
   const candidates = ids.length > 0 ? lookUp(ids, ctx.state.vpcs, ctx, { shape: VPC_ID, malformed: 'InvalidVpcID.Malformed', notFound: 'InvalidVpcID.NotFound', expecting: 'vpc-...', noun: 'vpc ID' }) : inRegion;
-  const matching = candidates.filter((v) =>
-    matchesAll(filtersOf(params), v, (name, x) => {
-      switch (name) {
-        case 'vpc-id':
-          return x.vpcId;
-        case 'is-default':
-          return String(x.isDefault);
-        case 'cidr':
-        case 'cidr-block-association.cidr-block':
-          return x.cidr;
-        case 'state':
-          return 'available';
-        case 'owner-id':
-          return EMULATOR_ACCOUNT_ID;
-        default:
-          return invalidFilter(name);
-      }
-    }),
-  );
-  const { page, nextToken } = paginate(matching, params, size);
+  const { page, nextToken } = paginate(filtered(ctx, params, candidates, VPC_FILTERS), params, size);
   return { vpcSet: page.map(vpcXml), nextToken };
 };
 
@@ -132,38 +159,7 @@ export const describeSubnets: ActionHandler = (ctx, params) => {
   const ids = textListOf(params.SubnetId);
   const size = pageSize(params, 5, 1000);
   const candidates = ids.length > 0 ? findSubnets(ctx, ids) : [...ctx.state.subnets.values()].filter((s) => s.region === ctx.region);
-  const matching = candidates.filter((s) =>
-    matchesAll(filtersOf(params), s, (name, x) => {
-      switch (name) {
-        case 'subnet-id':
-          return x.subnetId;
-        case 'vpc-id':
-          return x.vpcId;
-        case 'availability-zone':
-        case 'availabilityZone':
-          return x.zone;
-        case 'availability-zone-id':
-        case 'availabilityZoneId':
-          return zoneIdOf(ctx, x.zone);
-        case 'default-for-az':
-        case 'defaultForAz':
-          return String(x.defaultForAz);
-        case 'map-public-ip-on-launch':
-          return String(x.mapPublicIpOnLaunch);
-        case 'cidr-block':
-        case 'cidr':
-        case 'cidrBlock':
-          return x.cidr;
-        case 'state':
-          return 'available';
-        case 'owner-id':
-          return EMULATOR_ACCOUNT_ID;
-        default:
-          return invalidFilter(name);
-      }
-    }),
-  );
-  const { page, nextToken } = paginate(matching, params, size);
+  const { page, nextToken } = paginate(filtered(ctx, params, candidates, SUBNET_FILTERS), params, size);
   return { subnetSet: page.map((s) => subnetXml(ctx, s)), nextToken };
 };
 
@@ -184,24 +180,6 @@ export const describeSecurityGroups: ActionHandler = (ctx, params) => {
     if (missing.length > 0) throw new Ec2ApiError('InvalidGroup.NotFound', `The security group '${missing.join(', ')}' does not exist in default VPC '${vpc.vpcId}'`);
     candidates = candidates.filter((g) => g.vpcId === vpc.vpcId && names.includes(g.groupName));
   }
-  const matching = candidates.filter((g) =>
-    matchesAll(filtersOf(params), g, (name, x) => {
-      switch (name) {
-        case 'group-id':
-          return x.groupId;
-        case 'group-name':
-          return x.groupName;
-        case 'vpc-id':
-          return x.vpcId;
-        case 'description':
-          return x.description;
-        case 'owner-id':
-          return EMULATOR_ACCOUNT_ID;
-        default:
-          return invalidFilter(name);
-      }
-    }),
-  );
-  const { page, nextToken } = paginate(matching, params, size);
+  const { page, nextToken } = paginate(filtered(ctx, params, candidates, GROUP_FILTERS), params, size);
   return { securityGroupInfo: page.map(groupXml), nextToken };
 };
