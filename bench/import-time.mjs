@@ -39,7 +39,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 console.log(`import time of 'novacron' (median of ${RUNS} fresh processes, Node ${process.version})`);
-console.log(`  ESM import():            ${median(esm).toFixed(1)} ms   (goal < 60 ms)`);
+console.log(`  ESM import():            ${median(esm).toFixed(1)} ms   (goal ≤ 40 ms)`);
 console.log(`  CJS require():           ${median(cjs).toFixed(1)} ms`);
 console.log(`  process wall, bare node: ${median(wallBaseline).toFixed(1)} ms`);
 console.log(`  process wall, + import:  ${median(wallEntry).toFixed(1)} ms   (difference ${(median(wallEntry) - median(wallBaseline)).toFixed(1)} ms)`);

@@ -63,18 +63,20 @@ try {
   for await (const r of manager.inventory()) {
     if (!r.cost) continue;
     total += r.cost.hourly * 730;
-    console.log(`   ${r.provider.padEnd(12)} ${r.name.padEnd(16)} ${r.instanceType.padEnd(18)} ${money(r.cost.hourly * 730).padStart(9)}  ${r.cost.source} (${r.cost.asOf})`);
+    const type = r.spot ? `${r.instanceType} (spot)` : r.instanceType;
+    console.log(`   ${r.provider.padEnd(12)} ${r.name.padEnd(16)} ${type.padEnd(18)} ${money(r.cost.hourly * 730).padStart(9)}  ${r.cost.source} (${r.cost.asOf})`);
   }
   console.log(`   total ${money(total)}/month`);
 
-  line('7. The cost optimizer: 4 vCPU / 16 GiB across clouds, with spot risk and reserved terms');
+  line('7. The cost optimizer: 4 vCPU / 16 GiB on every cloud, with spot risk and reserved terms');
   const optimizer = new CostOptimizer();
-  const recs = await optimizer.recommendInstanceType({ cpu: 4, memory: '16Gi', limit: 6 });
-  for (const r of recs) {
-    const spot = r.spot ? `spot ${money(r.spot.hourly)} (${r.spot.interruption ?? '?'}, risk-adjusted ${money(r.spot.expectedHourly)})` : 'no spot';
-    const reserved = r.reserved.find((x) => x.term === '3y');
-    console.log(`   ${r.provider.padEnd(6)} ${r.region.padEnd(14)} ${r.instanceType.padEnd(18)} ${money(r.onDemandHourly)}/h  ${spot}${reserved ? `; 3y ${money(reserved.hourly)}` : ''}  ${r.carbonGramsPerHour.toFixed(0)} gCO2e/h`);
+  const comparison = await optimizer.compare({ name: 'compare', cpu: 4, memory: '16Gi', disk: '50Gi', egressGBPerMonth: 20 });
+  for (const c of comparison.entries) {
+    const spot = c.spot ? `spot ${money(c.spot.hourly)} (${c.spot.interruption ?? '?'}, risk-adjusted ${money(c.spot.expectedHourly)})` : 'no spot';
+    const reserved = c.reserved.find((x) => x.term === '3y');
+    console.log(`   ${c.provider.padEnd(9)} ${c.region.padEnd(14)} ${c.instanceType.padEnd(18)} ${money(c.onDemandHourly)}/h  ${money(c.estimate.monthly)}/month with disk and egress  ${spot}${reserved ? `; 3y ${money(reserved.hourly)}` : ''}`);
   }
+  console.log(`   cheapest: ${comparison.cheapest?.provider} ${comparison.cheapest?.instanceType}; prices ${comparison.entries[0]?.priceAge.stale ? `from ${comparison.entries[0].priceAge.source} as of ${comparison.entries[0].priceAge.asOf} (${comparison.entries[0].priceAge.ageDays} days old)` : 'current'}`);
 
   line('8. Reconcile: a VM deleted behind the federation’s back');
   const aws = manager.providers.get('aws-us-east');

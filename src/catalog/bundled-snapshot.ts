@@ -6,7 +6,23 @@
  * the real clouds, and so that the optimizer has a catalog before any live loader has run. Every
  * offer it yields carries `source: 'bundled-snapshot:<cloud>'` and `asOf: BUNDLED_SNAPSHOT_AS_OF`.
  *
- * How the figures were obtained (read in 2025, spot-checked 2026-11 with the project's search tool):
+ * Refreshed 2026-12 (issue 12) against published list prices of mid-2026 (BUNDLED_SNAPSHOT_AS_OF):
+ * - The issue's check of 34 figures found 5 more than 2% off; changed here: AWS p4d.24xlarge us-east-1
+ *   32.7726 → 21.96 $/h (AWS's June 2025 P4/P5 on-demand price cut), Azure westeurope B- and F-series
+ *   (about 4% high: they now have their own regional multiplier), and the AWS GPU families' regional
+ *   prices (p3/p4d in eu-west-1, eu-central-1, ap-northeast-1 follow their own ratios, not m5.large's).
+ * - Re-read for this refresh: SkyPilot catalog CSVs (github.com/skypilot-org/skypilot-catalog)
+ *   catalogs/v7/aws/vms.csv at commits 001367d22a0033fac286a8c71aeac7109e431bcb and
+ *   27f67dd4e1bc0d35fa0ec075180ad54b230882c4, catalogs/v7/gcp/vms.csv at 017e2502fb63c7a28757acd94002b2d6099d3e3d,
+ *   catalogs/v5/azure/vms.csv at 3f5f697196c9278346b0271342031fff6b37036d. The stored AWS copies predate
+ *   the June 2025 GPU cut (p4d.24xlarge still 32.7726 there, p5.48xlarge 98.32): they confirm the
+ *   unchanged figures (m7i.large 0.1008 and its regional ratios, which equal m5.large's; p3.2xlarge 3.06,
+ *   p3.8xlarge 12.24) and give the GPU families' regional ratios, not the post-cut prices. The stored Azure
+ *   copies cover US regions only, so westeurope could not be re-read from them.
+ * - `scripts/rebuild-snapshot.mjs` rebuilds rows and regional multipliers from such CSVs (paths or URLs);
+ *   see its header for how to run it.
+ *
+ * How the other figures were obtained (read in 2025, spot-checked 2026-11 with the project's search tool):
  * - Base prices are the Linux on-demand list prices of the cheapest US region of each cloud
  *   (AWS us-east-1, Azure eastus, GCP us-central1), from the clouds' public price pages:
  *   https://aws.amazon.com/ec2/pricing/on-demand/ , https://azure.microsoft.com/pricing/details/virtual-machines/linux/ ,
@@ -28,7 +44,7 @@
 import type { Architecture, GpuInfo, InterruptionBucket, Offer, ProviderKind, Region, RegionGeo } from '../provider/types.js';
 
 /** The date the snapshot's figures describe (ISO 8601). Every bundled offer carries it as `asOf`. */
-export const BUNDLED_SNAPSHOT_AS_OF = '2025-05-01';
+export const BUNDLED_SNAPSHOT_AS_OF = '2026-07-01';
 
 /** The clouds the snapshot covers. */
 export type BundledProvider = 'aws' | 'azure' | 'gcp';
@@ -196,8 +212,9 @@ const A10_24: GpuInfo = { model: 'a10', count: 1, memoryGiB: 24 };
 const times = (gpu: GpuInfo, count: number): GpuInfo => ({ ...gpu, count });
 
 // AWS burstable and GPU types, us-east-1 Linux on-demand (AWS EC2 on-demand pricing page, read
-// 2025; g5.xlarge $1.006 checked 2026-11). p3/p4d are the list prices before AWS's June 2025 cut
-// of P4/P5 on-demand prices, i.e. true at BUNDLED_SNAPSHOT_AS_OF, stale after it.
+// 2025; g5.xlarge $1.006 checked 2026-11). p3: unchanged by AWS's June 2025 cut, 3.06 / 12.24 as in
+// SkyPilot catalogs/v7/aws/vms.csv @001367d. p4d.24xlarge: 21.96 after that cut (AWS EC2 on-demand
+// pricing page, mid-2026, as checked in issue 12; 32.7726 before it, as @001367d still lists).
 const AWS_FIXED: readonly FixedRow[] = [
   ['t3.micro', 2, 1, 0.0104, undefined, 0.31, '<5%'],
   ['t3.small', 2, 2, 0.0208, undefined, 0.31, '<5%'],
@@ -219,7 +236,7 @@ const AWS_FIXED: readonly FixedRow[] = [
   ['g6.12xlarge', 48, 192, 4.6016, times(L4_24, 4), 0.4, '10-15%'],
   ['p3.2xlarge', 8, 61, 3.06, V100_16, 0.3, '>20%'],
   ['p3.8xlarge', 32, 244, 12.24, times(V100_16, 4), 0.3, '>20%'],
-  ['p4d.24xlarge', 96, 1152, 32.7726, times(A100_40, 8), 0.45, '>20%'],
+  ['p4d.24xlarge', 96, 1152, 21.96, times(A100_40, 8), 0.45, '>20%'],
 ];
 
 // Azure eastus Linux pay-as-you-go (Azure Linux VM pricing page, read 2025; unverified since).
@@ -291,6 +308,38 @@ const GCP_FIXED: readonly FixedRow[] = [
   ['a2-highgpu-8g', 96, 680, 29.387081, times(A100_40, 8), 0.35, '>20%'],
   ['a2-ultragpu-1g', 12, 170, 5.068732, A100_80, 0.35, '>20%'], // price not re-checked: approximate
 ];
+
+/**
+ * Regional multipliers of the families whose regional prices do not follow the cloud's reference
+ * size, keyed by instance-type prefix (the longest matching prefix wins); regions not listed use
+ * the region's multiplier. This block is what `scripts/rebuild-snapshot.mjs` prints.
+ * - AWS p3 / p4d: ratio of p3.8xlarge's and p4d.24xlarge's regional price to us-east-1 in SkyPilot
+ *   catalogs/v7/aws/vms.csv @001367d22a0033fac286a8c71aeac7109e431bcb (pre-June-2025 prices; the 2025
+ *   cut is assumed to keep the regional ratios, unverified). us-east-2 and us-west-2 are 1 there.
+ * - Azure westeurope B- and F-series: issue 12's mid-2026 check found Standard_B2s and Standard_F4s_v2
+ *   about 4% below eastus × the D2s_v5 ratio (0.115 / 0.096); corrected by that measured 4% until the
+ *   westeurope price list is re-read (the stored SkyPilot Azure copies hold US regions only).
+ */
+const FAMILY_REGION_MULTIPLIERS: Readonly<Record<BundledProvider, Readonly<Record<string, Readonly<Record<string, number>>>>>> = {
+  aws: {
+    'p3.': { 'eu-west-1': 13.22 / 12.24, 'eu-central-1': 15.292 / 12.24, 'ap-northeast-1': 16.776 / 12.24 },
+    'p4d.': { 'eu-west-1': 35.39655 / 32.7726, 'eu-central-1': 40.94475 / 32.7726, 'ap-northeast-1': 44.92215 / 32.7726 },
+  },
+  azure: {
+    Standard_B: { westeurope: 0.115 / 0.096 / 1.04 },
+    Standard_F: { westeurope: 0.115 / 0.096 / 1.04 },
+  },
+  gcp: {},
+};
+
+/** The regional multiplier of one instance type: its family's, else the region's. */
+function multiplierOf(provider: BundledProvider, instanceType: string, region: string, regionMultiplier: number): number {
+  let best: string | undefined;
+  for (const prefix of Object.keys(FAMILY_REGION_MULTIPLIERS[provider])) {
+    if (instanceType.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
+  }
+  return (best === undefined ? undefined : FAMILY_REGION_MULTIPLIERS[provider][best]![region]) ?? regionMultiplier;
+}
 
 /**
  * Reserved / committed-use effective hourly price as a fraction of on-demand, upfront fees
@@ -396,7 +445,7 @@ function offersOf(provider: BundledProvider): readonly Offer[] {
   for (const [region, , multiplier, gpuRegion] of regionRows(provider)) {
     for (const t of typeRows(provider)) {
       if (t.gpu && !gpuRegion) continue;
-      const onDemandHourly = round6(t.onDemand * multiplier);
+      const onDemandHourly = round6(t.onDemand * multiplierOf(provider, t.instanceType, region, multiplier));
       offers.push(
         Object.freeze({
           provider,

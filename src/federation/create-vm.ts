@@ -311,7 +311,7 @@ class CreateRun {
     for (let attempts = 0; attempts < fed.failover.maxAttempts; attempts++) {
       let decision: PlacementDecision;
       try {
-        decision = decideOrThrow({ engine, spec: req.spec, request: req.request, explain: first === undefined && req.options.explain !== false, exclusions, onlyProviders: req.onlyProviders });
+        decision = decideOrThrow({ engine, spec: req.spec, request: req.request, explain: first === undefined && req.options.explain !== false, exclusions, onlyProviders: req.onlyProviders, priceAge: fed.priceAge, providers: fed.registry.list() });
       } catch (error) {
         if (!PlacementRefusedError.isInstance(error)) throw error;
         if (this.launchSteps().length === 0) {

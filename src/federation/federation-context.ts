@@ -2,6 +2,7 @@
  * What the federation's parts share: one object handed to each, instead of long parameter
  * lists. Built once by the FederationManager.
  */
+import type { PriceAgeWatch } from '../optimizer/price-age.js';
 import type { EventBus } from '../provider/events.js';
 import type { RetryPolicy } from '../provider/retry.js';
 import type { StateStore } from '../state/state-store.js';
@@ -36,6 +37,8 @@ export interface FederationContext {
   readonly log: Logger;
   readonly policies: readonly Policy[];
   readonly blocks: BlockList;
+  /** Ages the prices decisions use; warns once per stale source and date. */
+  readonly priceAge: PriceAgeWatch;
   readonly failover: ResolvedFailover;
   readonly now: () => number;
   readonly federationId: string;

@@ -14,15 +14,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidSpecError } from '../provider/errors.js';
-import { EventBus } from '../provider/events.js';
-import type { CallOptions, ListVMsFilter, ProviderV1 } from '../provider/provider-v1.js';
+import { EventBus, NOVACRON_EVENT_NAMES, type NovacronEventName } from '../provider/events.js';
+import type { CallOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../provider/provider-v1.js';
 import type { RetryPolicy } from '../provider/retry.js';
-import type { Offer } from '../provider/types.js';
+import type { Offer, VM } from '../provider/types.js';
 import { createFederationMetrics } from '../metrics/federation-metrics.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
 import { createMemoryStore } from '../state/memory-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { carbonGramsPerHour } from '../optimizer/carbon.js';
+import { PriceAgeWatch } from '../optimizer/price-age.js';
 import { BlockList } from './placement/index.js';
 import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
 import { CatalogCache } from './catalog-cache.js';
@@ -68,6 +69,14 @@ export interface FailoverOptions {
   readonly resolveRetry?: RetryPolicy | undefined;
 }
 
+/** What `JSON.stringify(manager)` shows. */
+export interface FederationManagerSummary {
+  /** The federation id. */
+  readonly federationId: string;
+  /** Names of the registered providers. */
+  readonly providers: readonly string[];
+}
+
 /** Options of {@link FederationManager}. */
 export interface FederationManagerOptions {
   /** Providers, each with optional defaults. */
@@ -102,6 +111,11 @@ export interface FederationManagerOptions {
   readonly listConcurrency?: number | undefined;
   /** When a provider's catalog cannot be loaded, how long until it is tried again, in ms (default 60,000). */
   readonly catalogRetryMs?: number | undefined;
+  /**
+   * Oldest acceptable price age in days (default 90): a decision whose chosen price is older says
+   * so in its explanation (source, date, age), and `price.stale` is published once per source and date.
+   */
+  readonly maxPriceAgeDays?: number | undefined;
 }
 
 /** Host-supplied lookups for `fromConfig`. */
@@ -129,6 +143,8 @@ export class FederationManager {
     this.events = options.events ?? new EventBus();
     this.registry = new ProviderRegistry(options.timeouts);
     for (const p of options.providers ?? []) this.registry.add(p);
+    // The providers' own events reach `manager.events`, whoever built the providers.
+    for (const provider of this.registry.list()) forwardEvents(provider, this.events);
     const now = options.clock ?? Date.now;
     const log = redactingLogger(options.logger);
     this.store = options.stateStore ?? createMemoryStore();
@@ -161,6 +177,7 @@ export class FederationManager {
       log,
       policies,
       blocks: new BlockList(blockTtlMs, now),
+      priceAge: new PriceAgeWatch({ component: 'federation', maxAgeDays: options.maxPriceAgeDays, clock: now, events: this.events }),
       failover: {
         maxAttempts: failover?.maxAttempts ?? 6,
         blockTtlMs,
@@ -240,7 +257,7 @@ export class FederationManager {
     const opts = parsePlaceOptions(options);
     const { spec, request } = await resolveRequest(input, opts.request);
     const engine = await this.catalog.get(opts.signal);
-    return decideOrThrow({ engine, spec, request, explain: opts.explain ?? true, exclusions: this.fed.blocks });
+    return decideOrThrow({ engine, spec, request, explain: opts.explain ?? true, exclusions: this.fed.blocks, priceAge: this.fed.priceAge, providers: this.registry.list() });
   }
 
   /**
@@ -272,6 +289,52 @@ export class FederationManager {
     await withDeadline({ operation: 'deleteVM', provider }, this.registry.timeouts(provider).createMs, options.signal, (signal) => p.deleteVM(id, { signal }));
     await this.book.markDeleted(provider, id, options);
     await this.book.refreshGauges();
+  }
+
+  /** What a person sees of the manager: its federation and providers (never their options or credentials). */
+  toString(): string {
+    return `FederationManager ${this.fed.federationId} (providers: ${this.registry.names().join(', ') || 'none'})`;
+  }
+
+  /** A credential-free summary for `JSON.stringify`. */
+  toJSON(): FederationManagerSummary {
+    return { federationId: this.fed.federationId, providers: this.registry.names() };
+  }
+
+  /** `util.inspect` shows {@link toString}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** Reads a VM through its provider, and brings its inventory record up to date. */
+  async getVM(provider: string, id: string, options: CallOptions = {}): Promise<VM> {
+    const p = this.registry.get(provider);
+    const vm = await withDeadline({ operation: 'getVM', provider }, this.registry.timeouts(provider).callMs, options.signal, (signal) => p.getVM(id, { signal }));
+    await this.book.observe(vm, options);
+    return vm;
+  }
+
+  /** Starts a stopped VM through its provider (waiting until it runs), and records its state. */
+  startVM(provider: string, id: string, options: PowerOptions = {}): Promise<VM> {
+    return this.power('startVM', provider, id, options, (p, o) => p.startVM(id, o));
+  }
+
+  /** Stops a running VM through its provider (waiting until it is stopped), and records its state. */
+  stopVM(provider: string, id: string, options: StopVMOptions = {}): Promise<VM> {
+    return this.power('stopVM', provider, id, options, (p, o) => p.stopVM(id, { ...options, ...o }));
+  }
+
+  /** Reboots a running VM through its provider, and records its state. */
+  rebootVM(provider: string, id: string, options: PowerOptions = {}): Promise<VM> {
+    return this.power('rebootVM', provider, id, options, (p, o) => p.rebootVM(id, o));
+  }
+
+  /** One power operation under the provider's create deadline, then the inventory. */
+  private async power(operation: string, provider: string, id: string, options: PowerOptions, call: (p: ProviderV1, o: PowerOptions) => Promise<VM>): Promise<VM> {
+    const p = this.registry.get(provider);
+    const vm = await withDeadline({ operation, provider }, this.registry.timeouts(provider).createMs, options.signal, (signal) => call(p, { ...options, signal }));
+    await this.book.observe(vm, { signal: options.signal });
+    return vm;
   }
 
   /** Inventory records, in key order. */
@@ -306,5 +369,16 @@ export class FederationManager {
    */
   startReconciler(options: ReconcilerOptions): ReconcilerHandle {
     return startReconciler((o) => this.reconcile(o), options, { now: this.fed.now, log: this.fed.log });
+  }
+}
+
+/** Republishes every event of `provider`'s bus on `to` (nothing when they are the same bus). */
+function forwardEvents(provider: ProviderV1, to: EventBus): void {
+  const from = provider.events;
+  if (!from || from === to) return;
+  for (const name of NOVACRON_EVENT_NAMES) {
+    (from.on as (event: NovacronEventName, listener: (payload: unknown) => void) => EventBus)(name, (payload) =>
+      (to.publish as (event: NovacronEventName, payload: unknown) => boolean)(name, payload),
+    );
   }
 }

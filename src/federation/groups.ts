@@ -29,7 +29,7 @@ export async function createGroup(fed: FederationContext, creator: VMCreator, re
   const groupKey = options.idempotencyKey ?? randomUUID();
 
   // Best candidate per provider, providers ranked by their best score.
-  const decision = decideOrThrow({ engine, spec, request, explain: false, exclusions: fed.blocks });
+  const decision = decideOrThrow({ engine, spec, request, explain: false, exclusions: fed.blocks, priceAge: fed.priceAge, providers: fed.registry.list() });
   const minProviders = options.minProviders ?? distributeMinimum(fed, decision) ?? 1;
   const providerOrder: string[] = [];
   for (const c of decision.ranked) if (!providerOrder.includes(c.provider)) providerOrder.push(c.provider);

@@ -3,11 +3,12 @@
  * host sees of the federation layer (the root entry re-exports it); the engine, the search, the
  * block list and the create machinery stay internal.
  */
-export { FederationManager, type FailoverOptions, type FederationManagerOptions, type FromConfigOptions } from './federation-manager.js';
+export { FederationManager, type FailoverOptions, type FederationManagerOptions, type FederationManagerSummary, type FromConfigOptions } from './federation-manager.js';
 export type { AttemptRecord, CreateVMResult, SettledCreate } from './create-vm.js';
 export type { GroupResult } from './groups.js';
 export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure, ReconcileReport, StoredSpec } from './inventory.js';
 export type { Logger } from './logger.js';
+export { debugLogger, pinoLogger, type DebugLoggerOptions, type FieldsFirstLogger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';

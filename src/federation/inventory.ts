@@ -160,6 +160,24 @@ export class Inventory {
     this.publishGauges();
   }
 
+  /**
+   * Brings a VM's record up to date with what its provider just reported (after a read or a
+   * power operation through the manager); a VM without a record is left alone. Publishes
+   * `inventory.changed` when the state moved.
+   */
+  async observe(vm: VM, options: CallOptions = {}): Promise<void> {
+    const key = `vms/${vm.provider}/${vm.id}`;
+    const rec = await this.o.store.get<InventoryRecord>(key, options);
+    if (!rec || rec.value.state === vm.state) return;
+    try {
+      await this.o.store.put(key, { ...rec.value, state: vm.state, lastSeenAt: this.iso() } satisfies InventoryRecord, { expectedVersion: rec.version, signal: options.signal });
+    } catch (error) {
+      if (ConflictError.isInstance(error)) return; // a newer write (reconcile, another replica) wins
+      throw error;
+    }
+    this.o.events.publish('inventory.changed', { provider: vm.provider, vmId: vm.id, change: 'refreshed' });
+  }
+
   /** Marks a VM's record deleted, when it has one. */
   async markDeleted(provider: string, id: string, options: CallOptions = {}): Promise<void> {
     const key = `vms/${provider}/${id}`;

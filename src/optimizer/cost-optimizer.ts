@@ -3,16 +3,31 @@
  * price catalog through the columnar offer index, with spot risk, reserved terms, carbon and
  * usage forecasts.
  */
+import type { BundledStoragePrices } from '../catalog/bundled-snapshot.js';
 import { InvalidSpecError } from '../provider/errors.js';
+import { EventBus } from '../provider/events.js';
 import type { CallOptions } from '../provider/provider-v1.js';
 import { toCores, toGiB } from '../provider/quantity.js';
-import { HOURS_PER_MONTH, type Architecture, type GpuSpec, type InterruptionBucket, type Offer, type ProviderKind, type VM } from '../provider/types.js';
+import { parseVMSpec } from '../provider/spec-schema.js';
+import {
+  HOURS_PER_MONTH,
+  type Architecture,
+  type CostEstimate,
+  type GpuSpec,
+  type InterruptionBucket,
+  type Offer,
+  type ProviderKind,
+  type VM,
+  type VMSpec,
+  type VMSpecInput,
+} from '../provider/types.js';
 import { carbonGramsPerHour, type CarbonOptions } from './carbon.js';
 import { Catalog, type CatalogStore, type CatalogSnapshot, type OfferLoader } from './catalog.js';
 import { backtestError, forecastHourly, type ForecastModel } from './forecast.js';
 import type { PriceAdjustments } from './loaders/adjustments.js';
 import { bundledSnapshotLoader } from './loaders/provider-offers.js';
 import { priceOf, type OfferQuery, type PriceBasis } from './offer-query.js';
+import { PriceAgeWatch, type PriceAge } from './price-age.js';
 import { spotRiskFactors, type SpotRiskFactors, type SpotRiskOptions } from './spot-risk.js';
 
 /** One hour of a VM's recorded usage. */
@@ -44,8 +59,20 @@ export interface CostOptimizerOptions {
   readonly carbon?: CarbonOptions | undefined;
   /** Usage history of VMs, for `predictCost`. */
   readonly usageHistory?: UsageHistorySource | undefined;
-  /** Clock in milliseconds since the epoch (default `Date.now`); handed to the catalog it builds. */
+  /** Clock in milliseconds since the epoch (default `Date.now`); handed to the catalog it builds, and ages prices. */
   readonly clock?: (() => number) | undefined;
+  /**
+   * Oldest acceptable price age in days (default 90): results priced from older figures say so
+   * in their `priceAge` / `priceWarnings`, and `price.stale` is published once per source and date.
+   */
+  readonly maxPriceAgeDays?: number | undefined;
+  /** Where `price.stale` goes (default: a new bus, `optimizer.events`). */
+  readonly events?: EventBus | undefined;
+  /**
+   * Block-storage and egress list prices per cloud, for `compare` (default: the bundled dated
+   * snapshot's; a cloud without prices gets storage and egress at 0, said in the comparison's warnings).
+   */
+  readonly storagePrices?: ((provider: ProviderKind) => BundledStoragePrices | undefined) | undefined;
 }
 
 /**
@@ -149,6 +176,8 @@ export interface Recommendation {
   readonly source: string;
   /** When they were true. */
   readonly asOf: string;
+  /** How old the prices are by the optimizer's clock, with the warning line when too old. */
+  readonly priceAge: PriceAge;
   /** The offer itself. */
   readonly offer: Offer;
 }
@@ -183,6 +212,8 @@ export interface ProviderCostForecast {
   readonly source: string;
   /** When it was true. */
   readonly asOf: string;
+  /** How old the rate is, with the warning line when too old. */
+  readonly priceAge: PriceAge;
 }
 
 /** An amount with its prediction interval. */
@@ -230,6 +261,70 @@ export interface CostPrediction {
   readonly providers: readonly ProviderCostForecast[];
   /** Currency. */
   readonly currency: string;
+  /** One line per stale price source the forecast used (source, date and age); empty when all are recent. */
+  readonly priceWarnings: readonly string[];
+}
+
+/** Options of {@link CostOptimizer.compare}. */
+export interface CompareOptions extends CallOptions {
+  /** One entry per provider and region instead of one per provider (default false). */
+  readonly byRegion?: boolean | undefined;
+  /** Only these clouds. */
+  readonly providers?: readonly ProviderKind[] | undefined;
+  /** Only these regions (the spec's `region`, when it names one, applies as well). */
+  readonly regions?: readonly string[] | undefined;
+}
+
+/** The cheapest fitting offer of one cloud (or one region of it), fully priced. */
+export interface ComparedOffer {
+  /** Cloud. */
+  readonly provider: ProviderKind;
+  /** Region. */
+  readonly region: string;
+  /** Zone, for zone-priced offers. */
+  readonly zone: string | undefined;
+  /** Instance type. */
+  readonly instanceType: string;
+  /** vCPUs. */
+  readonly vcpus: number;
+  /** Memory, GiB. */
+  readonly memoryGiB: number;
+  /** GPUs, when any. */
+  readonly gpu: Offer['gpu'];
+  /** CPU architecture. */
+  readonly arch: Architecture;
+  /**
+   * What running the spec there costs: compute (on-demand, or spot for a spot spec), boot disk
+   * and egress per month, and the hourly total; `source`/`asOf` name the compute price and the
+   * storage prices together (`asOf` is the older date).
+   */
+  readonly estimate: CostEstimate;
+  /** On-demand price per hour of the instance. */
+  readonly onDemandHourly: number;
+  /** Spot option, when spot is sold. */
+  readonly spot: SpotOption | undefined;
+  /** 1- and 3-year reserved / committed-use effective hourly prices, where known. */
+  readonly reserved: readonly ReservedOption[];
+  /** Age of the compute price, with the warning line when too old. */
+  readonly priceAge: PriceAge;
+  /** Age of the storage and egress prices, when the cloud has any. */
+  readonly storagePriceAge: PriceAge | undefined;
+  /** The offer priced. */
+  readonly offer: Offer;
+}
+
+/** What {@link CostOptimizer.compare} returns. */
+export interface CostComparison {
+  /** The spec as priced (normalized). */
+  readonly spec: VMSpec;
+  /** Cheapest fitting offer per cloud (or per cloud and region), cheapest monthly total first. */
+  readonly entries: readonly ComparedOffer[];
+  /** The cheapest entry, when any cloud fits. */
+  readonly cheapest: ComparedOffer | undefined;
+  /** Clouds asked about (or present in the catalog) with no fitting offer. */
+  readonly unavailable: readonly ProviderKind[];
+  /** One line per stale price source (source, date and age), and per cloud without storage prices. */
+  readonly priceWarnings: readonly string[];
 }
 
 /**
@@ -253,6 +348,10 @@ export class CostOptimizer {
   private readonly riskFactors = new Map<InterruptionBucket | undefined, SpotRiskFactors>();
   /** Carbon per offer position of the current catalog version (NaN: not computed yet). */
   private carbonCache: { version: number; grams: Float64Array } | undefined;
+  /** Where `price.stale` warnings go. */
+  readonly events: EventBus;
+  private readonly priceAge: PriceAgeWatch;
+  private readonly storagePrices: ((provider: ProviderKind) => BundledStoragePrices | undefined) | undefined;
 
   /** Creates an optimizer; the catalog loads on first use. */
   constructor(options: CostOptimizerOptions = {}) {
@@ -268,6 +367,9 @@ export class CostOptimizer {
     this.spotRisk = options.spotRisk ?? {};
     this.carbon = options.carbon ?? {};
     this.usageHistory = options.usageHistory;
+    this.events = options.events ?? new EventBus();
+    this.priceAge = new PriceAgeWatch({ component: 'cost-optimizer', maxAgeDays: options.maxPriceAgeDays, clock: options.clock ?? Date.now, events: this.events });
+    this.storagePrices = options.storagePrices;
     // Computing every bucket now also fails on bad risk options before the first decision.
     for (const b of [undefined, '<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const) this.riskFactors.set(b, spotRiskFactors(b, this.spotRisk));
   }
@@ -298,14 +400,28 @@ export class CostOptimizer {
   }
 
   /**
-   * Forecasts what a VM will cost over `durationHours`: its hourly usage is forecast from its
-   * history (Holt-Winters with daily and weekly seasons when there is enough), then priced at
-   * the cheapest fitting offer of each cloud. Without history the VM is assumed always on.
+   * Forecasts what a VM — or a VM not yet created, given as a spec — will cost over
+   * `durationHours`: its hourly usage is forecast from its history (Holt-Winters with daily and
+   * weekly seasons when there is enough), then priced at the cheapest fitting offer of each
+   * cloud. Without history it is assumed always on; a spec has history only through
+   * `options.history` (the `usageHistory` source is asked about VMs).
+   *
+   * A spec (`VMSpecInput` or `VMSpec`) is validated like a create request (`InvalidSpecError`
+   * naming the field); its `cpu`, `memory`, `gpu`, `spot`, `region` and `instanceType` choose the
+   * offers. Each per-cloud forecast carries its price age, and `priceWarnings` lists the stale ones.
+   *
+   * @example
+   * ```ts
+   * const p = await optimizer.predictCost({ name: 'api', cpu: 4, memory: '16Gi' }, 730);
+   * console.log(p.cheapestProvider, p.point, p.priceWarnings);
+   * ```
    */
-  async predictCost(vm: VM, durationHours: number, options: PredictCostOptions = {}): Promise<CostPrediction> {
+  async predictCost(target: VM | VMSpecInput | VMSpec, durationHours: number, options: PredictCostOptions = {}): Promise<CostPrediction> {
     if (!(durationHours > 0)) throw new InvalidSpecError({ issues: [{ field: 'durationHours', message: 'must be a positive number of hours' }] });
+    const vm = isVM(target) ? target : undefined;
+    const spec = vm === undefined ? parseVMSpec(target as VMSpecInput | VMSpec) : undefined;
     const level = options.level ?? 0.95;
-    const history = options.history ?? (this.usageHistory ? await this.usageHistory(vm, { signal: options.signal }) : []);
+    const history = options.history ?? (vm && this.usageHistory ? await this.usageHistory(vm, { signal: options.signal }) : []);
     const series = hourlySeries(history);
     const horizon = Math.ceil(durationHours);
     let usage = { point: durationHours, lower: durationHours, upper: durationHours };
@@ -321,14 +437,14 @@ export class CostOptimizer {
     }
 
     const snapshot = await this.catalog.current(options);
-    const shape = vmShape(vm, snapshot.offers);
+    const shape: OfferQuery = vm ? vmQuery(vm, snapshot.offers) : specQuery(spec!);
     const providers = options.providers ?? [...new Set(snapshot.offers.map((o) => o.provider))];
-    const basis: PriceBasis = vm.spot ? 'spot' : 'onDemand';
+    const basis: PriceBasis = (vm?.spot ?? spec!.spot) ? 'spot' : 'onDemand';
     const index = snapshot.index();
     const out = this.scratch(1);
     const forecasts: ProviderCostForecast[] = [];
     for (const provider of providers) {
-      const q: OfferQuery = { minVcpus: shape.vcpus, minMemoryGiB: shape.memoryGiB, gpu: shape.gpu, providers: [provider], basis };
+      const q: OfferQuery = { ...shape, providers: [provider], basis };
       if (index.query(q, out, 1) === 0) continue;
       const offer = index.offer(out[0]!);
       const hourly = priceOf(offer, basis)!;
@@ -342,11 +458,12 @@ export class CostOptimizer {
         upper: usage.upper * hourly,
         source: offer.source,
         asOf: offer.asOf,
+        priceAge: this.priceAge.checkOffer(offer),
       });
     }
     forecasts.sort((a, b) => a.point - b.point || (a.provider < b.provider ? -1 : 1));
     const best = forecasts[0];
-    const currentRate = vm.hourlyPrice?.amount;
+    const currentRate = vm?.hourlyPrice?.amount;
     return {
       durationHours,
       usage,
@@ -362,7 +479,101 @@ export class CostOptimizer {
           ? undefined
           : { point: usage.point * currentRate, lower: usage.lower * currentRate, upper: usage.upper * currentRate, hourly: currentRate },
       providers: forecasts,
-      currency: vm.hourlyPrice?.currency ?? snapshot.offers[0]?.currency ?? 'USD',
+      currency: vm?.hourlyPrice?.currency ?? snapshot.offers[0]?.currency ?? 'USD',
+      priceWarnings: distinctWarnings(forecasts.map((f) => f.priceAge)),
+    };
+  }
+
+  /**
+   * Prices one spec on every cloud in the catalog: per cloud (or per cloud and region with
+   * `byRegion: true`) the cheapest offer that fits it, with its full monthly estimate (compute,
+   * boot disk, egress), its spot and 1-/3-year reserved options where known, and the source and
+   * age of every price. The spec (`VMSpecInput` or `VMSpec`) is validated like a create request;
+   * its `cpu`, `memory`, `gpu`, `spot`, `region`, `instanceType`, `disk` and `egressGBPerMonth`
+   * shape the answer. A spot spec is priced at spot rates, on offers that sell spot.
+   *
+   * @example
+   * ```ts
+   * const { entries, cheapest } = await optimizer.compare({ name: 'db', cpu: 8, memory: '32Gi', disk: 200 });
+   * for (const e of entries) console.log(e.provider, e.region, e.instanceType, e.estimate.monthly, e.priceAge.ageDays);
+   * ```
+   */
+  async compare(spec: VMSpecInput | VMSpec, options: CompareOptions = {}): Promise<CostComparison> {
+    const parsed = parseVMSpec(spec);
+    const snapshot = await this.catalog.current(options);
+    const storageOf = this.storagePrices ?? (await defaultStoragePrices());
+    const basis: PriceBasis = parsed.spot ? 'spot' : 'onDemand';
+    const base = specQuery(parsed);
+    const regions = parsed.region !== undefined ? [parsed.region] : options.regions;
+    if (parsed.region !== undefined && options.regions?.length && !options.regions.includes(parsed.region)) {
+      throw new InvalidSpecError({ issues: [{ field: 'region', message: `${parsed.region} is not among the regions asked for (${options.regions.join(', ')})` }] });
+    }
+    const providers = options.providers ?? [...new Set(snapshot.offers.map((o) => o.provider))];
+    const index = snapshot.index();
+    const entries: ComparedOffer[] = [];
+    const unavailable: ProviderKind[] = [];
+    const warnings: string[] = [];
+    for (const provider of providers) {
+      const out = this.scratch(options.byRegion ? index.size : 1);
+      const n = index.query({ ...base, regions, providers: [provider], basis }, out, options.byRegion ? undefined : 1);
+      if (n === 0) {
+        unavailable.push(provider);
+        continue;
+      }
+      const storage = storageOf(provider);
+      if (storage === undefined) warnings.push(`no storage or egress prices for ${provider}: its estimates count compute only`);
+      const seen = new Set<string>();
+      // Answers arrive cheapest first, so the first per region is that region's cheapest.
+      for (let i = 0; i < n; i++) {
+        const offer = index.offer(out[i]!);
+        if (seen.has(offer.region)) continue;
+        seen.add(offer.region);
+        entries.push(this.compared(offer, parsed, basis, storage));
+      }
+    }
+    entries.sort((a, b) => a.estimate.monthly - b.estimate.monthly || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.region < b.region ? -1 : 1));
+    const ages = entries.flatMap((e) => (e.storagePriceAge ? [e.priceAge, e.storagePriceAge] : [e.priceAge]));
+    return { spec: parsed, entries, cheapest: entries[0], unavailable, priceWarnings: [...distinctWarnings(ages), ...warnings] };
+  }
+
+  /** One offer priced for a spec: the estimate, spot and reserved options, and price ages. */
+  private compared(offer: Offer, spec: VMSpec, basis: PriceBasis, storage: BundledStoragePrices | undefined): ComparedOffer {
+    const computeHourly = priceOf(offer, basis)!;
+    const compute = computeHourly * HOURS_PER_MONTH;
+    const perGB = storage === undefined ? 0 : isStandardDisk(spec.disk.type) ? storage.standardPerGBMonth : storage.ssdPerGBMonth;
+    const storageMonthly = spec.disk.sizeGiB * perGB;
+    const network = spec.egressGBPerMonth * (storage?.egressPerGB ?? 0);
+    const monthly = compute + storageMonthly + network;
+    const asOf = storage !== undefined && storage.asOf < offer.asOf ? storage.asOf : offer.asOf;
+    const estimate: CostEstimate = {
+      hourly: monthly / HOURS_PER_MONTH,
+      monthly,
+      breakdown: { compute, storage: storageMonthly, network },
+      currency: offer.currency,
+      instanceType: offer.instanceType,
+      region: offer.region,
+      spot: basis === 'spot',
+      source: storage === undefined || storage.source === offer.source ? offer.source : `${offer.source}+${storage.source}`,
+      asOf,
+    };
+    const storagePriceAge =
+      storage === undefined ? undefined : this.priceAge.check({ provider: offer.provider, region: offer.region, instanceType: offer.instanceType, source: storage.source, asOf: storage.asOf });
+    return {
+      provider: offer.provider,
+      region: offer.region,
+      zone: offer.zone,
+      instanceType: offer.instanceType,
+      vcpus: offer.vcpus,
+      memoryGiB: offer.memoryGiB,
+      gpu: offer.gpu,
+      arch: offer.arch,
+      estimate,
+      onDemandHourly: offer.onDemandHourly,
+      spot: this.spotOption(offer),
+      reserved: reservedOptions(offer),
+      priceAge: this.priceAge.checkOffer(offer),
+      storagePriceAge,
+      offer,
     };
   }
 
@@ -483,24 +694,6 @@ export class CostOptimizer {
   private recommendation(snapshot: CatalogSnapshot, position: number, rank: number, score: number, rankedBy: RankBy): Recommendation {
     const offer = snapshot.offers[position]!;
     const od = offer.onDemandHourly;
-    let spot: SpotOption | undefined;
-    const spotPrice = priceOf(offer, 'spot');
-    if (spotPrice !== undefined) {
-      const f = this.riskFactors.get(offer.spotInterruption)!;
-      spot = {
-        hourly: spotPrice,
-        savings: od - spotPrice,
-        savingsPercent: percentOf(od - spotPrice, od),
-        interruption: offer.spotInterruption,
-        expectedHourly: spotPrice * f.multiplier + f.perHour,
-        interruptionsPerHour: f.ratePerHour,
-      };
-    }
-    const reserved: ReservedOption[] = [];
-    for (const [term, basis] of [['1y', 'reserved1y'], ['3y', 'reserved3y']] as const) {
-      const p = priceOf(offer, basis);
-      if (p !== undefined) reserved.push({ term, hourly: p, savings: od - p, savingsPercent: percentOf(od - p, od) });
-    }
     return {
       rank,
       score,
@@ -514,15 +707,75 @@ export class CostOptimizer {
       gpu: offer.gpu,
       onDemandHourly: od,
       onDemandMonthly: od * HOURS_PER_MONTH,
-      spot,
-      reserved,
+      spot: this.spotOption(offer),
+      reserved: reservedOptions(offer),
       carbonGramsPerHour: this.carbonOf(snapshot, position),
       currency: offer.currency,
       source: offer.source,
       asOf: offer.asOf,
+      priceAge: this.priceAge.checkOffer(offer),
       offer,
     };
   }
+
+  /** The spot side of an offer, interruptions priced with the optimizer's risk options. */
+  private spotOption(offer: Offer): SpotOption | undefined {
+    const spotPrice = priceOf(offer, 'spot');
+    if (spotPrice === undefined) return undefined;
+    const od = offer.onDemandHourly;
+    const f = this.riskFactors.get(offer.spotInterruption)!;
+    return {
+      hourly: spotPrice,
+      savings: od - spotPrice,
+      savingsPercent: percentOf(od - spotPrice, od),
+      interruption: offer.spotInterruption,
+      expectedHourly: spotPrice * f.multiplier + f.perHour,
+      interruptionsPerHour: f.ratePerHour,
+    };
+  }
+}
+
+/** The reserved / committed-use options an offer lists. */
+function reservedOptions(offer: Offer): ReservedOption[] {
+  const od = offer.onDemandHourly;
+  const reserved: ReservedOption[] = [];
+  for (const [term, basis] of [['1y', 'reserved1y'], ['3y', 'reserved3y']] as const) {
+    const p = priceOf(offer, basis);
+    if (p !== undefined) reserved.push({ term, hourly: p, savings: od - p, savingsPercent: percentOf(od - p, od) });
+  }
+  return reserved;
+}
+
+/** The warning lines of stale ages, each once, in order. */
+function distinctWarnings(ages: readonly PriceAge[]): string[] {
+  return [...new Set(ages.flatMap((a) => (a.warning === undefined ? [] : [a.warning])))];
+}
+
+/** A VM as providers report it, told apart from a spec by the fields only a VM has. */
+function isVM(x: VM | VMSpecInput | VMSpec): x is VM {
+  return typeof (x as Partial<VM>).id === 'string' && typeof (x as Partial<VM>).providerKind === 'string' && 'state' in x;
+}
+
+/** What a spec asks of an offer (shape, exact instance type, region), as an index query. */
+function specQuery(spec: VMSpec): OfferQuery {
+  return {
+    minVcpus: spec.cpu,
+    minMemoryGiB: spec.memoryGiB,
+    gpu: spec.gpu ? { count: spec.gpu.count, model: spec.gpu.type } : undefined,
+    instanceTypes: spec.instanceType !== undefined ? [spec.instanceType] : undefined,
+    regions: spec.region !== undefined ? [spec.region] : undefined,
+  };
+}
+
+/** HDD-class disk types, priced at the cloud's standard block-storage rate; every other type at its SSD rate. */
+function isStandardDisk(type: VMSpec['disk']['type']): boolean {
+  return type === 'hdd' || type === 'standard' || type === 'st1' || type === 'sc1';
+}
+
+/** The bundled snapshot's storage prices, loaded on first use (the snapshot stays out of the import graph). */
+async function defaultStoragePrices(): Promise<(provider: ProviderKind) => BundledStoragePrices | undefined> {
+  const snapshot = await import('../catalog/bundled-snapshot.js');
+  return (provider) => snapshot.bundledStoragePrices(provider);
 }
 
 /** An offer's catalog position and the figure it was ranked by. */
@@ -637,6 +890,12 @@ export function hourlySeries(samples: readonly UsageSample[]): number[] {
   const series: number[] = [];
   for (let h = first; h <= last; h++) series.push(hours.get(h) ?? 0);
   return series;
+}
+
+/** What a VM needs of an offer, as an index query: its shape (see {@link vmShape}). */
+function vmQuery(vm: VM, offers: readonly Offer[]): OfferQuery {
+  const shape = vmShape(vm, offers);
+  return { minVcpus: shape.vcpus, minMemoryGiB: shape.memoryGiB, gpu: shape.gpu };
 }
 
 /** The shape a VM needs: its own figures, else those of its instance type in the catalog. */

@@ -7,6 +7,9 @@
  */
 export {
   CostOptimizer,
+  type ComparedOffer,
+  type CompareOptions,
+  type CostComparison,
   type CostInterval,
   type CostOptimizerOptions,
   type CostPrediction,
@@ -35,6 +38,7 @@ export { OfferIndex, type OfferIndexOptions, type OfferIndexStats } from './offe
 export { PRICE_BASES, type GpuRequirement, type OfferQuery, type PriceBasis } from './offer-query.js';
 export { rankOffers, type OfferRankingOptions, type OfferRankingStrategy, type RankedOffer } from './offer-ranking.js';
 export type { SpotRiskFactors, SpotRiskOptions } from './spot-risk.js';
+export { DEFAULT_MAX_PRICE_AGE_DAYS, type PriceAge } from './price-age.js';
 export { carbonGramsPerHour, type CarbonEstimate, type CarbonOptions, type CloudEnergyCoefficients } from './carbon.js';
 export type { ForecastModel } from './forecast.js';
 export type { EnterpriseDiscount, PriceAdjustments, PriceOverride } from './loaders/adjustments.js';
@@ -45,4 +49,4 @@ export { azureRetailPricesLoader, type AzureRetailPricesLoaderOptions, type VmSh
 export { gcpBillingCatalogLoader, type GcpBillingCatalogLoaderOptions, type GcpMachineType } from './loaders/gcp-billing-catalog.js';
 export { openstackRateCardLoader, rateCardLoader, type Flavor, type OpenStackRateCardLoaderOptions, type RateCard } from './loaders/openstack-rate-card.js';
 // Types only: the snapshot's data stays behind a dynamic import (see bundledSnapshotLoader).
-export type { BundledOfferFilter, BundledProvider } from '../catalog/bundled-snapshot.js';
+export type { BundledOfferFilter, BundledProvider, BundledStoragePrices } from '../catalog/bundled-snapshot.js';

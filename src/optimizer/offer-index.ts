@@ -5,17 +5,22 @@
  *
  * Layout. For each price basis the offers sold on that basis are put in one global total order
  * (price, then the tie-breaks of `compareOffers`) and split, stably, into partitions, each
- * a contiguous run of typed-array columns (price, vCPUs, memory, GPU count, arch,
- * global rank, catalog position). Two partitionings of the same order are kept:
+ * a contiguous run of typed-array columns (price, vCPUs, memory, GPU count, arch, instance
+ * type, global rank, catalog position). Two partitionings of the same order are kept:
  * - by (provider, GPU model, vCPU bucket), for queries over whole clouds;
  * - by (provider and region, GPU model, vCPU bucket), for queries naming regions, so that they
  *   never step over other regions' offers;
  * where vCPU bucket b holds vCPUs in [2^(b-1), 2^b). A query
  * 1. picks the partitions that can hold answers (its clouds or regions, its GPU models, buckets
  *    at or above its vCPU floor, partitions whose largest memory and cheapest price allow),
- * 2. walks each from its cheapest entry to its first match, and
+ * 2. walks each from its cheapest entry (or, with a cursor `after`, from the first entry ranked
+ *    after it, found by binary search on the rank column) to its first match, and
  * 3. merges the partitions' heads through a small preallocated heap keyed by global rank,
  *    stopping after `limit` answers or when a partition's prices pass `maxHourly`.
+ * Instance types are dictionary-encoded (one id per name, and the family of each id), so that
+ * instance-type and family restrictions, global or per owner, are one stamped lookup
+ * `allowed[owner row + type id]` in the scan loop: a restricted query never hands its caller
+ * offers it must throw away, however many cheaper ones the restriction excludes.
  * Because every partition is a sub-sequence of the one global order, the merge yields exactly the
  * order a filter-and-sort over all offers would ({@link referenceQuery}); the property tests in
  * test/optimizer prove it on random catalogs and queries.
@@ -29,7 +34,8 @@
  * must give the same answer as the reference does on the original numbers.
  */
 import type { Architecture, Offer } from '../provider/types.js';
-import { compareStrings, normalizeGpuModel, PRICE_BASES, priceOf, type OfferQuery, type PriceBasis } from './offer-query.js';
+import { instanceFamily } from '../provider/offer-selection.js';
+import { compareStrings, normalizeGpuModel, PRICE_BASES, priceOf, queryArchitectures, type OfferQuery, type PriceBasis } from './offer-query.js';
 
 const BUCKETS = 16;
 
@@ -50,12 +56,27 @@ interface PartitionedColumns {
   readonly memory: Float64Array;
   /** GPU count in the low 16 bits, architecture id above: one read for both filters. */
   readonly gpuArch: Uint32Array;
+  /** Instance type id (see `OfferIndex.typeIds`). */
+  readonly type: Uint32Array;
+  /** Per partition: the id of the provider (owner) it belongs to. */
+  readonly owner: Uint16Array;
   /** Position in the basis' global order: what the merge compares, and the key to `order`. */
   readonly rank: Uint32Array;
   /** The basis' global order: catalog positions, cheapest first (shared by both partitionings). */
   readonly order: Uint32Array;
   /** Per partition: the largest memory it holds, for pruning. */
   readonly maxMemory: Float64Array;
+  /**
+   * Where each instance family sits in each partition: partition p's families are entries
+   * [familyStart[p], familyStart[p + 1]) of `family` (its id), `familyFirst` and `familyLast`
+   * (its first and last position). A query that restricts an owner's families reads only the
+   * span from the first to the last offer of an allowed family, and skips partitions without
+   * one, instead of stepping over the excluded offers on every batch.
+   */
+  readonly familyStart: Uint32Array;
+  readonly family: Uint32Array;
+  readonly familyFirst: Uint32Array;
+  readonly familyLast: Uint32Array;
 }
 
 /** A price basis in both partitionings. */
@@ -64,7 +85,11 @@ interface BasisLayouts {
   readonly byProvider: PartitionedColumns;
   /** Partitions keyed by (provider + region, GPU model, vCPU bucket). */
   readonly byRegion: PartitionedColumns;
+  /** Per catalog position, its rank in the basis' global order (`NOT_SOLD` when not sold on it). */
+  readonly rankOf: Uint32Array;
 }
+
+const NOT_SOLD = 0xffffffff;
 
 /** Options of {@link OfferIndex.build}. */
 export interface OfferIndexOptions {
@@ -112,6 +137,7 @@ interface OfferKeys {
   readonly memory: Float64Array;
   readonly gpuCount: Uint16Array;
   readonly arch: Uint8Array;
+  readonly type: Uint32Array;
 }
 
 /**
@@ -135,6 +161,14 @@ export class OfferIndex {
   private readonly owners: readonly string[] | undefined;
 
   private readonly providerIds = new Map<string, number>();
+  /** Provider (owner) id → name. */
+  private readonly providerNames: string[] = [];
+  /** Instance type name → id; `typeFamily[id]` is the id of its family. */
+  private readonly typeIds = new Map<string, number>();
+  private readonly typeFamily: number[] = [];
+  /** Instance family name → id; `familyTypes[id]` lists the ids of its instance types. */
+  private readonly familyIds = new Map<string, number>();
+  private readonly familyTypes: number[][] = [];
   private readonly regionIds = new Map<string, number>();
   /** GPU model → id; id 0 stands for "no GPU". */
   private readonly gpuIds = new Map<string, number>();
@@ -157,13 +191,28 @@ export class OfferIndex {
   private readonly heap: Int32Array;
   private readonly cursor: Int32Array;
   private readonly stop: Int32Array;
+  /** Per partition on the heap: its row in `allowedTypes`, or -1 when its owner is not restricted. */
+  private readonly row: Int32Array;
+  /**
+   * Instance-type restrictions of the current query, by stamp: type t of owner o is allowed
+   * when `allowedTypes[o * typeCount + t] === typeStamp`, and owner o is restricted when
+   * `restrictedOwners[o] === typeStamp`. Stamps avoid clearing; allocated on first use.
+   */
+  private allowedTypes: Uint32Array | undefined;
+  private restrictedOwners: Uint32Array | undefined;
+  /** Family f of owner o has an allowed type when `allowedFamilies[o * familyCount + f] === typeStamp`. */
+  private allowedFamilies: Uint32Array | undefined;
+  private typeStamp = 0;
   private heapSize = 0;
   private readonly filter: MergeFilter = {
     minVcpus: 0,
     minMemory: 0,
     maxPrice: Infinity,
-    archId: -1,
+    archBits: 0,
     gpuCount: 0,
+    gpuExact: false,
+    typeFiltered: false,
+    afterRank: -1,
     gpuFrom: 0,
     gpuTo: 0,
     anyProvider: true,
@@ -185,6 +234,7 @@ export class OfferIndex {
       memory: new Float64Array(n),
       gpuCount: new Uint16Array(n),
       arch: new Uint8Array(n),
+      type: new Uint32Array(n),
     };
     const placeProvider: number[] = [];
     const placeByKey = new Map<number, number>(); // regionId * 65536 + providerId → place id
@@ -201,7 +251,10 @@ export class OfferIndex {
       const owner = owners === undefined ? o.provider : owners[i]!;
       if (owner !== lastProvider) {
         let id = this.providerIds.get(owner);
-        if (id === undefined) this.providerIds.set(owner, (id = this.providerIds.size));
+        if (id === undefined) {
+          this.providerIds.set(owner, (id = this.providerIds.size));
+          this.providerNames.push(owner);
+        }
         lastProvider = owner;
         lastProviderId = id;
       }
@@ -235,6 +288,7 @@ export class OfferIndex {
       keys.vcpus[i] = o.vcpus;
       keys.memory[i] = o.memoryGiB;
       keys.arch[i] = ARCH_IDS[o.arch] ?? 255;
+      keys.type[i] = this.typeId(o.instanceType);
     }
     this.placeProvider = Uint16Array.from(placeProvider);
     this.gpuModelCount = this.gpuIds.size + 1;
@@ -260,6 +314,24 @@ export class OfferIndex {
     this.heap = new Int32Array(most);
     this.cursor = new Int32Array(most);
     this.stop = new Int32Array(most);
+    this.row = new Int32Array(most);
+  }
+
+  /** The id of an instance type, numbering it (and its family) on first sight. */
+  private typeId(instanceType: string): number {
+    let id = this.typeIds.get(instanceType);
+    if (id !== undefined) return id;
+    id = this.typeIds.size;
+    this.typeIds.set(instanceType, id);
+    const family = instanceFamily(instanceType);
+    let familyId = this.familyIds.get(family);
+    if (familyId === undefined) {
+      this.familyIds.set(family, (familyId = this.familyIds.size));
+      this.familyTypes.push([]);
+    }
+    this.typeFamily.push(familyId);
+    this.familyTypes[familyId]!.push(id);
+    return id;
   }
 
   /**
@@ -291,9 +363,13 @@ export class OfferIndex {
     for (let j = 0, k = 0; j < n; j++) if (!Number.isNaN(prices[tieOrder[j]!]!)) order[k++] = tieOrder[j]!;
     const priceRank = distinctRanks(prices, order);
     order = stableCountingSort(order, priceRank.rank, priceRank.count);
+    const rankOf = new Uint32Array(n).fill(NOT_SOLD);
+    for (let j = 0; j < order.length; j++) rankOf[order[j]!] = j;
+    const perOwner = this.gpuModelCount * BUCKETS;
     const layouts: BasisLayouts = {
-      byProvider: partition(order, byProviderKey, this.providerPartitions, prices, keys),
-      byRegion: partition(order, byPlaceKey, this.placePartitions, prices, keys),
+      byProvider: partition(order, byProviderKey, this.providerPartitions, prices, keys, (p) => Math.floor(p / perOwner), this.typeFamily),
+      byRegion: partition(order, byPlaceKey, this.placePartitions, prices, keys, (p) => this.placeProvider[Math.floor(p / perOwner)]!, this.typeFamily),
+      rankOf,
     };
     this.bases.set(basis, layouts);
     return layouts;
@@ -327,8 +403,11 @@ export class OfferIndex {
       const layouts = this.layouts(basis)!;
       for (const cols of [layouts.byProvider, layouts.byRegion]) {
         for (let p = 0; p + 1 < cols.start.length; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
-        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuArch, cols.rank, cols.maxMemory]) columnBytes += c.byteLength;
+        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuArch, cols.type, cols.owner, cols.rank, cols.maxMemory, cols.familyStart, cols.family, cols.familyFirst, cols.familyLast]) {
+          columnBytes += c.byteLength;
+        }
       }
+      columnBytes += layouts.rankOf.byteLength;
     }
     return { offers: this.size, providers: this.providerIds.size, regions: this.regionCount, gpuModels: this.gpuModelCount - 1, partitions, columnBytes };
   }
@@ -364,10 +443,25 @@ export class OfferIndex {
     f.minVcpus = minVcpus;
     f.minMemory = minMemory;
     f.maxPrice = query.maxHourly ?? Infinity;
-    f.archId = query.arch === undefined ? -1 : (ARCH_IDS[query.arch] ?? 254);
+    f.archBits = 0;
+    const archs = queryArchitectures(query);
+    if (archs !== undefined) {
+      for (const a of archs) {
+        const id = ARCH_IDS[a];
+        if (id !== undefined) f.archBits |= 1 << id;
+      }
+      if (f.archBits === 0) return 0; // only architectures no offer has
+    }
     f.gpuCount = wantGpu ? query.gpu!.count : 0;
+    f.gpuExact = wantGpu && query.gpu!.exact === true;
     f.gpuFrom = gpuFrom;
     f.gpuTo = gpuTo;
+    f.afterRank = -1;
+    if (query.after !== undefined) {
+      const rank = layouts.rankOf[query.after];
+      if (rank === undefined || rank === NOT_SOLD) return 0; // unsold offers rank after every sold one
+      f.afterRank = rank;
+    }
 
     // Provider mask.
     const providerMask = this.providerMask;
@@ -383,6 +477,10 @@ export class OfferIndex {
       }
       if (known === 0) return 0;
     }
+    if (!this.restrictTypes(query)) {
+      if (!f.anyProvider) providerMask.fill(0);
+      return 0;
+    }
 
     let written: number;
     if (!query.regions || query.regions.length === 0) {
@@ -392,6 +490,88 @@ export class OfferIndex {
     }
     if (!f.anyProvider) providerMask.fill(0); // leave the scratch clean for the next query
     return written;
+  }
+
+  /**
+   * Stamps the instance types each owner may use under the query's `instanceTypes`, `families`
+   * and `familiesByProvider`, and marks the owners so restricted. False when no owner the
+   * query can reach has an allowed type left.
+   */
+  private restrictTypes(query: OfferQuery): boolean {
+    const f = this.filter;
+    const types = query.instanceTypes && query.instanceTypes.length > 0 ? query.instanceTypes : undefined;
+    const families = query.families && query.families.length > 0 ? query.families : undefined;
+    const byOwner = query.familiesByProvider !== undefined && query.familiesByProvider.size > 0 ? query.familiesByProvider : undefined;
+    f.typeFiltered = types !== undefined || families !== undefined || byOwner !== undefined;
+    if (!f.typeFiltered) return true;
+    const typeCount = this.typeIds.size;
+    const owners = this.providerIds.size;
+    this.allowedTypes ??= new Uint32Array(owners * typeCount);
+    this.restrictedOwners ??= new Uint32Array(owners);
+    this.allowedFamilies ??= new Uint32Array(owners * this.familyIds.size);
+    const familyCount = this.familyIds.size;
+    const allowedFamilies = this.allowedFamilies;
+    if (++this.typeStamp === 0xffffffff) {
+      this.allowedTypes.fill(0);
+      this.restrictedOwners.fill(0);
+      allowedFamilies.fill(0);
+      this.typeStamp = 1;
+    }
+    const stamp = this.typeStamp;
+    const allowed = this.allowedTypes;
+    let reachable = false;
+    for (let owner = 0; owner < owners; owner++) {
+      if (!f.anyProvider && this.providerMask[owner] === 0) continue;
+      const ownList = byOwner?.get(this.providerNames[owner]!);
+      const own = ownList && ownList.length > 0 ? ownList : undefined;
+      if (types === undefined && families === undefined && own === undefined) {
+        reachable = true; // this owner is not restricted
+        continue;
+      }
+      this.restrictedOwners[owner] = stamp;
+      const row = owner * typeCount;
+      const familyOk = (familyId: number): boolean => {
+        const name = this.familyNameOf(familyId);
+        return (families === undefined || families.includes(name)) && (own === undefined || own.includes(name));
+      };
+      if (types !== undefined) {
+        for (const t of types) {
+          const id = this.typeIds.get(t);
+          if (id !== undefined && familyOk(this.typeFamily[id]!)) {
+            allowed[row + id] = stamp;
+            allowedFamilies[owner * familyCount + this.typeFamily[id]!] = stamp;
+            reachable = true;
+          }
+        }
+      } else {
+        for (const name of own ?? families!) {
+          const familyId = this.familyIds.get(name);
+          if (familyId === undefined || !familyOk(familyId)) continue;
+          for (const id of this.familyTypes[familyId]!) allowed[row + id] = stamp;
+          allowedFamilies[owner * familyCount + familyId] = stamp;
+          reachable = true;
+        }
+      }
+    }
+    return reachable;
+  }
+
+  private familyNames: string[] | undefined;
+
+  /** The name of a family id. */
+  private familyNameOf(familyId: number): string {
+    if (this.familyNames === undefined) {
+      this.familyNames = [];
+      for (const [name, id] of this.familyIds) this.familyNames[id] = name;
+    }
+    return this.familyNames[familyId]!;
+  }
+
+  /** The `allowedTypes` row of the owner of partition `p`, or -1 when that owner is not restricted. */
+  private rowOf(cols: PartitionedColumns, p: number): number {
+    if (!this.filter.typeFiltered) return -1;
+    const owner = cols.owner[p]!;
+    return this.restrictedOwners![owner] === this.typeStamp ? owner * this.typeIds.size : -1;
   }
 
   /** Seeds the heap from the (provider, GPU, bucket) partitions the query can use. */
@@ -438,28 +618,59 @@ export class OfferIndex {
   /** Pushes partition `p` onto the heap at its first match, if it has one. */
   private seed(cols: PartitionedColumns, p: number): void {
     const f = this.filter;
-    const s = cols.start[p]!;
-    const e = cols.start[p + 1]!;
+    let s = cols.start[p]!;
+    let e = cols.start[p + 1]!;
     if (s === e || cols.maxMemory[p]! < f.minMemory || cols.price[s]! > f.maxPrice) return;
-    const j = this.advance(cols, s, e);
+    const row = this.rowOf(cols, p);
+    if (row >= 0) {
+      // A restricted owner: only the span from the first to the last offer of an allowed family can match.
+      const familyRow = cols.owner[p]! * this.familyIds.size;
+      let lo = e;
+      let hi = s;
+      for (let k = cols.familyStart[p]!; k < cols.familyStart[p + 1]!; k++) {
+        if (this.allowedFamilies![familyRow + cols.family[k]!] !== this.typeStamp) continue;
+        if (cols.familyFirst[k]! < lo) lo = cols.familyFirst[k]!;
+        if (cols.familyLast[k]! + 1 > hi) hi = cols.familyLast[k]! + 1;
+      }
+      if (lo >= hi) return;
+      s = lo;
+      e = hi;
+    }
+    if (f.afterRank >= 0) {
+      // Ranks rise along a partition: skip to the first entry ranked after the cursor.
+      const rank = cols.rank;
+      let hi = e;
+      while (s < hi) {
+        const mid = (s + hi) >>> 1;
+        if (rank[mid]! <= f.afterRank) s = mid + 1;
+        else hi = mid;
+      }
+      if (s === e) return;
+    }
+    const j = this.advance(cols, s, e, row);
     if (j < 0) return;
     this.cursor[p] = j;
     this.stop[p] = e;
+    this.row[p] = row;
     this.heap[this.heapSize] = p;
     siftUp(this.heap, this.heapSize, this.cursor, cols.rank);
     this.heapSize++;
   }
 
-  /** First position in [from, end) that passes the current filter, or -1. */
-  private advance(cols: PartitionedColumns, from: number, end: number): number {
+  /** First position in [from, end) that passes the current filter, or -1; `row` is the partition's `allowedTypes` row, -1 for none. */
+  private advance(cols: PartitionedColumns, from: number, end: number, row: number): number {
     const f = this.filter;
-    const { price, vcpus, memory, gpuArch } = cols;
+    const { price, vcpus, memory, gpuArch, type } = cols;
+    const { maxPrice, minVcpus, minMemory, gpuCount, gpuExact, archBits } = f;
+    const allowed = this.allowedTypes;
+    const stamp = this.typeStamp;
     for (let j = from; j < end; j++) {
-      if (price[j]! > f.maxPrice) return -1; // price-sorted: nothing cheaper follows
-      if (!(vcpus[j]! >= f.minVcpus) || !(memory[j]! >= f.minMemory)) continue;
+      if (price[j]! > maxPrice) return -1; // price-sorted: nothing cheaper follows
+      if (!(vcpus[j]! >= minVcpus) || !(memory[j]! >= minMemory)) continue;
       const ga = gpuArch[j]!;
-      if (f.gpuCount > 0 && (ga & 0xffff) < f.gpuCount) continue;
-      if (f.archId >= 0 && ga >>> 16 !== f.archId) continue;
+      if (gpuCount > 0 && (gpuExact ? (ga & 0xffff) !== gpuCount : (ga & 0xffff) < gpuCount)) continue;
+      if (archBits !== 0 && ((archBits >>> (ga >>> 16)) & 1) === 0) continue;
+      if (row >= 0 && allowed![row + type[j]!] !== stamp) continue;
       return j;
     }
     return -1;
@@ -473,7 +684,7 @@ export class OfferIndex {
       const p = heap[0]!;
       const j = cursor[p]!;
       out[written++] = cols.order[cols.rank[j]!]!;
-      const next = this.advance(cols, j + 1, stop[p]!);
+      const next = this.advance(cols, j + 1, stop[p]!, this.row[p]!);
       if (next >= 0) {
         cursor[p] = next;
       } else {
@@ -490,15 +701,29 @@ interface MergeFilter {
   minVcpus: number;
   minMemory: number;
   maxPrice: number;
-  archId: number;
+  /** Bit per allowed architecture id; 0 for any. */
+  archBits: number;
   gpuCount: number;
+  gpuExact: boolean;
+  /** Some owner's instance types are restricted (see `allowedTypes`). */
+  typeFiltered: boolean;
+  /** Rank of the query's cursor in the basis order; -1 for none. */
+  afterRank: number;
   gpuFrom: number;
   gpuTo: number;
   anyProvider: boolean;
 }
 
 /** Splits a basis' global order into `count` partitions by `keyOf[offer]`, filling the columns. */
-function partition(order: Uint32Array, keyOf: Uint32Array, count: number, prices: Float64Array, keys: OfferKeys): PartitionedColumns {
+function partition(
+  order: Uint32Array,
+  keyOf: Uint32Array,
+  count: number,
+  prices: Float64Array,
+  keys: OfferKeys,
+  ownerOfPartition: (p: number) => number,
+  typeFamily: readonly number[],
+): PartitionedColumns {
   const sold = order.length;
   const start = new Uint32Array(count + 1);
   for (let j = 0; j < sold; j++) start[keyOf[order[j]!]! + 1]!++;
@@ -508,6 +733,9 @@ function partition(order: Uint32Array, keyOf: Uint32Array, count: number, prices
   const vcpus = new Float64Array(sold);
   const memory = new Float64Array(sold);
   const gpuArch = new Uint32Array(sold);
+  const type = new Uint32Array(sold);
+  const owner = new Uint16Array(count);
+  for (let p = 0; p < count; p++) owner[p] = ownerOfPartition(p);
   const rank = new Uint32Array(sold);
   const maxMemory = new Float64Array(count).fill(-Infinity);
   const { gpuCount, arch } = keys;
@@ -520,10 +748,39 @@ function partition(order: Uint32Array, keyOf: Uint32Array, count: number, prices
     vcpus[at] = keys.vcpus[i]!;
     memory[at] = m;
     gpuArch[at] = gpuCount[i]! | (arch[i]! << 16);
+    type[at] = keys.type[i]!;
     rank[at] = j;
     if (m > maxMemory[p]!) maxMemory[p] = m;
   }
-  return { start, price, vcpus, memory, gpuArch, rank, order, maxMemory };
+  return { start, price, vcpus, memory, gpuArch, type, owner, rank, order, maxMemory, ...familyExtents(start, type, typeFamily) };
+}
+
+/** Per partition, the first and last position of each instance family in it (see `PartitionedColumns.familyStart`). */
+function familyExtents(start: Uint32Array, type: Uint32Array, typeFamily: readonly number[]): Pick<PartitionedColumns, 'familyStart' | 'family' | 'familyFirst' | 'familyLast'> {
+  const count = start.length - 1;
+  const familyStart = new Uint32Array(count + 1);
+  const family: number[] = [];
+  const first: number[] = [];
+  const last: number[] = [];
+  const slotOf = new Map<number, number>();
+  for (let p = 0; p < count; p++) {
+    familyStart[p] = family.length;
+    slotOf.clear();
+    for (let j = start[p]!; j < start[p + 1]!; j++) {
+      const f = typeFamily[type[j]!]!;
+      const slot = slotOf.get(f);
+      if (slot === undefined) {
+        slotOf.set(f, family.length);
+        family.push(f);
+        first.push(j);
+        last.push(j);
+      } else {
+        last[slot] = j;
+      }
+    }
+  }
+  familyStart[count] = family.length;
+  return { familyStart, family: Uint32Array.from(family), familyFirst: Uint32Array.from(first), familyLast: Uint32Array.from(last) };
 }
 
 function siftUp(heap: Int32Array, at: number, cursor: Int32Array, rank: Uint32Array): void {

@@ -4,6 +4,7 @@
  * straightforward reference both follow these definitions, which is what lets a property test
  * demand identical answers from them.
  */
+import { instanceFamily } from '../provider/offer-selection.js';
 import type { Architecture, Offer, ProviderKind } from '../provider/types.js';
 
 /** Which of an offer's prices a query ranks and filters by. */
@@ -14,8 +15,10 @@ export const PRICE_BASES: readonly PriceBasis[] = ['onDemand', 'spot', 'reserved
 
 /** GPUs a query requires. */
 export interface GpuRequirement {
-  /** Minimum number of GPUs (at least 1). */
+  /** Minimum number of GPUs (at least 1); the exact number with {@link GpuRequirement.exact}. */
   readonly count: number;
+  /** Exactly `count` GPUs, not "at least" (default false). */
+  readonly exact?: boolean | undefined;
   /** GPU model (`a100`, `t4`, ...; compared without case); any model when absent. */
   readonly model?: string | undefined;
 }
@@ -41,12 +44,52 @@ export interface OfferQuery {
   readonly providers?: readonly ProviderKind[] | undefined;
   /** Only these regions (any when absent or empty). */
   readonly regions?: readonly string[] | undefined;
-  /** Only this CPU architecture. */
-  readonly arch?: Architecture | undefined;
+  /** Only this CPU architecture, or only these (any when absent or an empty list). */
+  readonly arch?: Architecture | readonly Architecture[] | undefined;
+  /** Only these instance types, by exact name (any when absent or empty). */
+  readonly instanceTypes?: readonly string[] | undefined;
+  /**
+   * Only these instance families, as `instanceFamily` names them (`m5`, `Standard_D`, `n2`; any
+   * when absent or empty).
+   */
+  readonly families?: readonly string[] | undefined;
+  /**
+   * Per provider, only these instance families, on top of {@link OfferQuery.families}: a
+   * provider that is not a key, or whose list is empty, is not restricted here. Keys are read
+   * like {@link OfferQuery.providers}: owners in an {@link OfferIndex} built with `owners`,
+   * `offer.provider` in `matchesQuery`.
+   */
+  readonly familiesByProvider?: ReadonlyMap<string, readonly string[]> | undefined;
   /** The price that ranks and filters (default `onDemand`); offers without that price never match. */
   readonly basis?: PriceBasis | undefined;
   /** Highest acceptable price per hour on `basis`. */
   readonly maxHourly?: number | undefined;
+  /**
+   * A cursor: the catalog position of the last answer already taken. Only offers ranked after
+   * it on `basis` (in the order of `compareOffers`) answer, so a caller can read the
+   * answers in batches without asking again for what it has. Not a match rule: `matchesQuery`
+   * ignores it, the reference applies it.
+   */
+  readonly after?: number | undefined;
+}
+
+/** The architectures a query allows, as a list; `undefined` when any is allowed. */
+export function queryArchitectures(query: OfferQuery): readonly Architecture[] | undefined {
+  const arch = query.arch;
+  if (arch === undefined) return undefined;
+  if (typeof arch === 'string') return [arch];
+  return arch.length === 0 ? undefined : arch;
+}
+
+/** True when `offer` passes the query's instance-type and family rules, `provider` being the key into `familiesByProvider`. */
+export function typeAllowed(offer: Offer, provider: string, query: OfferQuery): boolean {
+  if (query.instanceTypes && query.instanceTypes.length > 0 && !query.instanceTypes.includes(offer.instanceType)) return false;
+  const own = query.familiesByProvider?.get(provider);
+  const restricted = (query.families && query.families.length > 0) || (own && own.length > 0);
+  if (!restricted) return true;
+  const family = instanceFamily(offer.instanceType);
+  if (query.families && query.families.length > 0 && !query.families.includes(family)) return false;
+  return !(own && own.length > 0 && !own.includes(family));
 }
 
 /** The price of `offer` on `basis`, or `undefined` when the offer is not sold that way (or the figure is not a finite, non-negative number). */
@@ -74,13 +117,15 @@ export function matchesQuery(offer: Offer, query: OfferQuery): boolean {
   if (query.maxHourly !== undefined && price > query.maxHourly) return false;
   if (query.minVcpus !== undefined && !(offer.vcpus >= query.minVcpus)) return false;
   if (query.minMemoryGiB !== undefined && !(offer.memoryGiB >= query.minMemoryGiB)) return false;
-  if (query.arch !== undefined && offer.arch !== query.arch) return false;
+  const arch = queryArchitectures(query);
+  if (arch !== undefined && !arch.includes(offer.arch)) return false;
   if (query.providers && query.providers.length > 0 && !query.providers.includes(offer.provider)) return false;
+  if (!typeAllowed(offer, offer.provider, query)) return false;
   if (query.regions && query.regions.length > 0 && !query.regions.includes(offer.region)) return false;
   const gpu = offer.gpu && offer.gpu.count > 0 ? offer.gpu : undefined;
   const wanted = query.gpu && query.gpu.count > 0 ? query.gpu : undefined;
   if (!wanted) return gpu === undefined;
-  if (!gpu || gpu.count < wanted.count) return false;
+  if (!gpu || (wanted.exact === true ? gpu.count !== wanted.count : gpu.count < wanted.count)) return false;
   return wanted.model === undefined || normalizeGpuModel(gpu.model) === normalizeGpuModel(wanted.model);
 }
 

@@ -46,6 +46,7 @@ export {
   RESERVED_KEYS,
   selectOffer,
   sleep,
+  specArchitectures,
   specFingerprint,
   strictObjectSchema,
   throwIfAborted,

@@ -128,6 +128,16 @@ function markerFor(code: NovacronErrorCode): symbol {
   return Symbol.for(`novacron.error.${code}`);
 }
 
+/** Longest error message kept, in characters: messages quote input, and input can be huge. */
+const MAX_MESSAGE_CHARS = 4_000;
+/** Longest field path or message of one spec issue. */
+const MAX_ISSUE_CHARS = 400;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /**
  * Base of every error novacron throws on purpose.
  *
@@ -168,7 +178,7 @@ export class NovacronError extends Error {
    */
   protected constructor(code: NovacronErrorCode, retryableByDefault: boolean, options: NovacronErrorOptions) {
     const where = options.provider ? `[novacron] [${options.provider}] ` : '[novacron] ';
-    super(where + redactString(options.message));
+    super(where + redactString(clip(options.message, MAX_MESSAGE_CHARS)));
     this.code = code;
     this.retryable = options.retryable ?? retryableByDefault;
     this.provider = options.provider;
@@ -337,12 +347,12 @@ export class InvalidSpecError extends NovacronError {
     const message =
       options.message ??
       (options.issues.length <= 1
-        ? `invalid spec: ${first.field}: ${first.message}`
-        : `invalid spec: ${options.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+        ? `invalid spec: ${clip(first.field, MAX_ISSUE_CHARS)}: ${clip(first.message, MAX_ISSUE_CHARS)}`
+        : `invalid spec: ${options.issues.map((i) => `${clip(i.field, MAX_ISSUE_CHARS)}: ${clip(i.message, MAX_ISSUE_CHARS)}`).join('; ')}`);
     super('INVALID_SPEC', false, { ...options, message });
     this.name = 'InvalidSpecError';
     this.field = first.field;
-    this.issues = options.issues.map((i) => ({ field: i.field, message: redactString(i.message) }));
+    this.issues = options.issues.map((i) => ({ field: clip(i.field, MAX_ISSUE_CHARS), message: redactString(clip(i.message, MAX_ISSUE_CHARS)) }));
   }
   /** Marker-based type guard. */
   static override isInstance(value: unknown): value is InvalidSpecError {

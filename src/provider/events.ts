@@ -132,6 +132,31 @@ export interface ProviderDegradedEvent {
   readonly message: string;
 }
 
+/**
+ * A decision or a cost estimate used a price older than the component accepts (its
+ * `maxPriceAgeDays`, default 90), or one whose date cannot be read. Published once per
+ * (source, asOf) per component — the CostOptimizer and the FederationManager each keep their own
+ * record — not once per call; the explanation of each affected result says so too.
+ */
+export interface PriceStaleEvent {
+  /** Which component used the price (`cost-optimizer`, `federation`). */
+  readonly component: string;
+  /** Provider of the first offer found stale: the cloud kind in the optimizer, the registered name in the federation. */
+  readonly provider: string;
+  /** Region of that offer. */
+  readonly region: string;
+  /** Instance type of that offer. */
+  readonly instanceType: string;
+  /** Where the price came from (`bundled-snapshot:aws`, ...). */
+  readonly source: string;
+  /** The date the price describes, as the source recorded it. */
+  readonly asOf: string;
+  /** Whole days since `asOf` by the component's clock; `undefined` when `asOf` is not a date. */
+  readonly ageDays: number | undefined;
+  /** The oldest age the component accepts. */
+  readonly maxAgeDays: number;
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -152,10 +177,26 @@ export interface NovacronEventMap {
   'inventory.changed': InventoryEvent;
   /** A provider fell back from a source it could not reach. */
   'provider.degraded': ProviderDegradedEvent;
+  /** A price older than the component accepts was used (once per source and date). */
+  'price.stale': PriceStaleEvent;
 }
 
 /** Names of {@link NovacronEventMap} events. */
 export type NovacronEventName = keyof NovacronEventMap;
+
+/** Every event name, at run time (kept complete by the compiler). */
+export const NOVACRON_EVENT_NAMES = Object.keys({
+  'vm.created': true,
+  'vm.deleted': true,
+  'vm.state-changed': true,
+  'operation.retried': true,
+  'operation.failed': true,
+  'placement.decided': true,
+  'failover.attempt-failed': true,
+  'inventory.changed': true,
+  'provider.degraded': true,
+  'price.stale': true,
+} satisfies Record<NovacronEventName, true>) as readonly NovacronEventName[];
 
 /** Listener signatures of an {@link EventBus}, one per event. */
 export type NovacronListeners = { [K in NovacronEventName]: (event: NovacronEventMap[K]) => void };

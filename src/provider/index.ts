@@ -4,10 +4,13 @@
  * re-exports the helpers adapters build on. What neither names stays inside this folder.
  */
 export {
+  ARCHITECTURES,
+  DEFAULT_ARCHITECTURES,
   DISK_TYPES,
   HOURS_PER_MONTH,
   VM_STATES,
   type Architecture,
+  type ArchitectureRequest,
   type Checksum,
   type CostBreakdown,
   type CostEstimate,
@@ -61,7 +64,9 @@ export {
   type FailoverEvent,
   type InventoryEvent,
   type ProviderDegradedEvent,
+  type PriceStaleEvent,
   type NovacronEventMap,
+  NOVACRON_EVENT_NAMES,
   type NovacronEventName,
   type NovacronListeners,
   type OperationFailedEvent,
@@ -77,5 +82,5 @@ export { backoffDelay, withRetry, type RetryOptions, type RetryPolicy } from './
 export { isSecretKey, redact, redactString, REDACTED } from './redact.js';
 export { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES, type PortableImage } from './images.js';
 export { parseVMSpec, toSpecIssues } from './spec-schema.js';
-export { instanceFamily, offerFits, offerPrice, requirementOf, selectOffer, specFingerprint, type OfferRequirement } from './offer-selection.js';
+export { instanceFamily, offerFits, offerPrice, requirementOf, selectOffer, specArchitectures, specFingerprint, type OfferRequirement } from './offer-selection.js';
 export { describeInput, findStructuralIssue, isObjectRecord, joinPath, MAX_INPUT_DEPTH, RESERVED_KEYS, strictObjectSchema } from './input-guards.js';

@@ -3,7 +3,8 @@
  * spec in a region. Adapters never write their own.
  */
 import { createHash } from 'node:crypto';
-import type { GpuRequest, Offer, VMSpec } from './types.js';
+import { findPortableImage } from './images.js';
+import { DEFAULT_ARCHITECTURES, type Architecture, type GpuRequest, type Offer, type VMSpec } from './types.js';
 
 /** What an offer must satisfy. */
 export interface OfferRequirement {
@@ -11,8 +12,10 @@ export interface OfferRequirement {
   readonly cpu: number;
   /** Minimum memory in GiB. */
   readonly memoryGiB: number;
-  /** GPUs required (count and optional model). */
+  /** GPUs required: at least `count` (exactly, with `exact`), of `type` when given; none when absent. */
   readonly gpu?: GpuRequest | undefined;
+  /** Architectures allowed; any architecture when absent ({@link requirementOf} fills in a spec's default). */
+  readonly arch?: readonly Architecture[] | undefined;
   /** Priced at spot. */
   readonly spot?: boolean | undefined;
   /** Region the offer must be in. */
@@ -45,10 +48,11 @@ export function offerPrice(offer: Offer, spot: boolean | undefined): number | un
 export function offerFits(offer: Offer, req: OfferRequirement): boolean {
   if (req.region !== undefined && offer.region !== req.region) return false;
   if (req.zone !== undefined && offer.zone !== undefined && offer.zone !== req.zone) return false;
+  if (req.arch !== undefined && !req.arch.includes(offer.arch)) return false;
   if (req.instanceType !== undefined) return offer.instanceType === req.instanceType && offerPrice(offer, req.spot) !== undefined;
   if (offer.vcpus < req.cpu || offer.memoryGiB < req.memoryGiB) return false;
   if (req.gpu) {
-    if (!offer.gpu || offer.gpu.count < req.gpu.count) return false;
+    if (!offer.gpu || offer.gpu.count < req.gpu.count || (req.gpu.exact && offer.gpu.count !== req.gpu.count)) return false;
     if (req.gpu.type && offer.gpu.model !== req.gpu.type) return false;
   } else if (offer.gpu) {
     return false; // never pay for GPUs nobody asked for
@@ -78,12 +82,23 @@ export function selectOffer(offers: Iterable<Offer>, req: OfferRequirement): Off
   return best;
 }
 
-/** The requirement a spec places on offers. */
+/**
+ * The architectures a spec allows: its `arch`; when it names none, any architecture if it fixes
+ * an instance type (the type decides), else {@link DEFAULT_ARCHITECTURES}. An adapter that knows
+ * a native image's architecture decides an omitted `arch` from the image instead.
+ */
+export function specArchitectures(spec: Pick<VMSpec, 'arch' | 'instanceType'>): readonly Architecture[] | undefined {
+  if (spec.arch !== undefined) return spec.arch;
+  return spec.instanceType !== undefined ? undefined : DEFAULT_ARCHITECTURES;
+}
+
+/** The requirement a spec places on offers (its architectures included, the default when it names none). */
 export function requirementOf(spec: VMSpec, region: string | undefined, families?: readonly string[]): OfferRequirement {
   return {
     cpu: spec.cpu,
     memoryGiB: spec.memoryGiB,
     gpu: spec.gpu,
+    arch: specArchitectures(spec),
     spot: spec.spot,
     region: region ?? spec.region,
     zone: spec.zone,
@@ -95,9 +110,21 @@ export function requirementOf(spec: VMSpec, region: string | undefined, families
 /**
  * A stable fingerprint of a spec, the same in every process: the idempotency check that tells
  * a repeated request (same key, same fingerprint) from a conflicting one.
+ *
+ * With a portable image alias an omitted `arch` and the explicit default (`['x86_64']`) mean
+ * the same and fingerprint alike (as specs from before `arch` existed). With a native image
+ * they differ: an omitted `arch` follows the image, an explicit one must match it.
  */
 export function specFingerprint(spec: VMSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 32);
+  const sameAsOmitted = spec.arch !== undefined && findPortableImage(spec.image) !== undefined && sameArchitectures(spec.arch, DEFAULT_ARCHITECTURES);
+  return createHash('sha256')
+    .update(canonicalJson(sameAsOmitted ? { ...spec, arch: undefined } : spec))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function sameArchitectures(a: readonly Architecture[], b: readonly Architecture[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** JSON with object keys sorted and `undefined` dropped, so equal values give equal text. */

@@ -5,6 +5,7 @@
  * placement) lives above it, so a third party can write an adapter in an afternoon and prove
  * it with `describeProviderConformance` from `novacron/testing`.
  */
+import type { EventBus } from './events.js';
 import type {
   CostEstimate,
   ImageArtifact,
@@ -108,6 +109,13 @@ export interface ProviderV1 {
    * must not fail over past them.
    */
   findByIdempotencyKey?(idempotencyKey: string, options?: CallOptions): Promise<VM | undefined>;
+  /**
+   * Where the provider publishes its own events (`vm.created`, `vm.deleted`,
+   * `vm.state-changed`, `operation.retried`, ...). A FederationManager forwards them to its
+   * `events`, so a host subscribes once whoever built the providers. Optional: a provider
+   * without one publishes nothing.
+   */
+  readonly events?: EventBus | undefined;
   /** Streams VMs, paging through the cloud's API as needed. */
   listVMs(filter?: ListVMsFilter, options?: CallOptions): AsyncIterable<VM>;
   /** Deletes (terminates) a VM; deleting an already deleted VM succeeds. */

@@ -9,7 +9,7 @@ import { InvalidSpecError, type SpecIssue } from './errors.js';
 import { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES } from './images.js';
 import { describeInput, findStructuralIssue, isObjectRecord, joinPath, strictObjectSchema } from './input-guards.js';
 import { quantityHint, toCores, toGiB } from './quantity.js';
-import { DISK_TYPES, type DiskType, type VMSpec, type VMSpecInput } from './types.js';
+import { ARCHITECTURES, DISK_TYPES, type Architecture, type DiskType, type VMSpec, type VMSpecInput } from './types.js';
 
 /** Limits a spec must stay within. */
 const LIMITS = {
@@ -114,6 +114,41 @@ const labelsSchema = v.pipe(
   v.check((labels) => Object.keys(labels).length <= LIMITS.maxLabels, `at most ${LIMITS.maxLabels} labels`),
 );
 
+const ARCH_WORDS = `${ARCHITECTURES.join(', ')} or any`;
+const isArchitecture = (a: unknown): a is Architecture => (ARCHITECTURES as readonly unknown[]).includes(a);
+// A union of a picklist and an array would report a bad list element at `arch`; this names `arch[i]`.
+const archSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): Architecture | 'any' | Architecture[] => {
+    const arch = dataset.value;
+    if (arch === 'any' || isArchitecture(arch)) return arch;
+    if (!Array.isArray(arch)) {
+      addIssue({ message: `must be ${ARCH_WORDS}, or a list of ${ARCHITECTURES.join(' and ')}, got ${describeInput(arch)}` });
+      return NEVER;
+    }
+    if (arch.length === 0) {
+      addIssue({ message: `must name at least one architecture (${ARCHITECTURES.join(', ')})` });
+      return NEVER;
+    }
+    const bad = arch.findIndex((a) => !isArchitecture(a));
+    if (bad >= 0) {
+      addIssue({
+        message: `must be ${ARCHITECTURES.join(' or ')}, got ${describeInput(arch[bad])}`,
+        path: [{ type: 'array', origin: 'value', input: arch, key: bad, value: arch[bad] }],
+      });
+      return NEVER;
+    }
+    return arch as Architecture[];
+  }),
+);
+
+/** The allowed architectures of a valid `arch`, without duplicates, in {@link ARCHITECTURES} order. */
+function normalizeArch(arch: v.InferOutput<typeof archSchema> | undefined): readonly Architecture[] | undefined {
+  if (arch === undefined) return undefined;
+  const allowed = new Set<string>(typeof arch === 'string' ? (arch === 'any' ? ARCHITECTURES : [arch]) : arch);
+  return Object.freeze(ARCHITECTURES.filter((a) => allowed.has(a)));
+}
+
 const specSchema = v.strictObject({
   name: v.pipe(
     v.string('must be a string'),
@@ -127,10 +162,12 @@ const specSchema = v.strictObject({
       {
         count: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(LIMITS.maxGpus, `must be at most ${LIMITS.maxGpus}`)),
         type: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$/, 'must be a GPU model such as "a100" or "t4"'))),
+        exact: v.optional(v.boolean('must be true or false')),
       },
-      'must be an object { count, type }',
+      'must be an object { count, type, exact }',
     ),
   ),
+  arch: v.optional(archSchema),
   image: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(512, 'is too long'))),
   network: v.optional(
     strictObjectSchema(
@@ -210,6 +247,7 @@ function toInput(spec: VMSpec): Record<string, unknown> {
     memory: spec.memoryGiB,
     disk: { size: spec.disk.sizeGiB, type: spec.disk.type, encrypted: spec.disk.encrypted },
     gpu: spec.gpu,
+    arch: spec.arch,
     image: spec.image,
     network: isObjectRecord(network)
       ? { subnet: network.subnet, publicIp: network.publicIp, securityGroups: network.securityGroups, network: network.network }
@@ -287,7 +325,9 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
     cpu: s.cpu,
     memoryGiB: s.memory,
     disk: Object.freeze(disk),
-    gpu: s.gpu ? Object.freeze({ count: s.gpu.count, type: s.gpu.type?.toLowerCase() }) : undefined,
+    // `exact` is kept only when true, so that an at-least request looks (and fingerprints) as it always has.
+    gpu: s.gpu ? Object.freeze({ count: s.gpu.count, type: s.gpu.type?.toLowerCase(), ...(s.gpu.exact ? { exact: true } : {}) }) : undefined,
+    arch: normalizeArch(s.arch),
     image,
     network: Object.freeze({
       subnet: s.network?.subnet,

@@ -84,6 +84,23 @@ export const DISK_TYPES: readonly DiskType[] = [
 /** CPU architectures an offer may have. */
 export type Architecture = 'x86_64' | 'arm64';
 
+/** Every {@link Architecture}, in the order normalized specs list them. */
+export const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
+
+/**
+ * The architectures a spec that names none may run on: x86 only. A workload is built for x86
+ * unless it says otherwise (portable image aliases have both builds, but the software on top
+ * often has not), so cheaper arm64 types are chosen only when a spec asks with `arch`.
+ */
+export const DEFAULT_ARCHITECTURES: readonly Architecture[] = ['x86_64'];
+
+/**
+ * Architectures a spec accepts: one, `any` (both), or a list. Omitted means
+ * {@link DEFAULT_ARCHITECTURES}, except that an adapter which knows a provider-native image's
+ * architecture (an AMI id) follows the image.
+ */
+export type ArchitectureRequest = Architecture | 'any' | readonly Architecture[];
+
 /** Where a figure came from and when it was true. Every price carries one. */
 export interface Provenance {
   /** Who or what produced the figure, e.g. `aws-pricing-api` or `bundled-snapshot`. */
@@ -112,10 +129,15 @@ export interface DiskSpecInput {
 
 /** GPU request. */
 export interface GpuSpec {
-  /** Number of GPUs. */
+  /** Number of GPUs: at least this many, or exactly this many with `exact: true`. */
   count: number;
   /** Model, e.g. `a100`, `t4`, `l4` (lower-case; any model when absent). */
   type?: string | undefined;
+  /**
+   * Ask for exactly `count` GPUs instead of at least `count` (the default, so that a request for
+   * one GPU may land on a cheaper type with two). SkyPilot's counts are exact.
+   */
+  exact?: boolean | undefined;
 }
 
 /** Network request. */
@@ -144,8 +166,16 @@ export interface VMSpecInput {
   memory: number | string;
   /** Boot disk: GiB, a quantity, or a full disk request. Defaults to 20 GiB encrypted SSD. */
   disk?: number | string | DiskSpecInput | undefined;
-  /** GPUs to attach. */
+  /** GPUs to attach (at least `count`, unless `exact: true`). */
   gpu?: GpuSpec | undefined;
+  /**
+   * CPU architectures the workload runs on: `x86_64`, `arm64`, `any` (either, the cheaper wins)
+   * or a list. Omitted: {@link DEFAULT_ARCHITECTURES} (x86 only), unless the spec fixes the
+   * architecture otherwise — an `instanceType`, or a provider-native image whose architecture
+   * the adapter knows (an AMI id). A native image or instance type of an architecture that an
+   * explicit `arch` excludes is an `InvalidSpecError` on `arch`.
+   */
+  arch?: ArchitectureRequest | undefined;
   /** Portable image alias (`ubuntu-22.04`, see `PORTABLE_IMAGES`) or a provider-native image id. */
   image?: string | undefined;
   /** Network placement. */
@@ -182,10 +212,12 @@ export interface DiskSpec {
 
 /** A normalized GPU request. */
 export interface GpuRequest {
-  /** Number of GPUs. */
+  /** Number of GPUs: the least acceptable, or the exact number when `exact`. */
   readonly count: number;
   /** Model in lower case; any model when `undefined`. */
   readonly type: string | undefined;
+  /** Exactly `count` GPUs; `true` or absent (at least `count`). */
+  readonly exact?: boolean | undefined;
 }
 
 /** A normalized network request. */
@@ -212,6 +244,12 @@ export interface VMSpec {
   readonly disk: DiskSpec;
   /** GPUs, when asked for. */
   readonly gpu: GpuRequest | undefined;
+  /**
+   * Architectures allowed, without duplicates and in {@link ARCHITECTURES} order; `undefined`
+   * when the spec named none, which means {@link DEFAULT_ARCHITECTURES} — or the architecture
+   * of the `instanceType` or native image that the spec fixes (see {@link VMSpecInput.arch}).
+   */
+  readonly arch: readonly Architecture[] | undefined;
   /** Image alias or native id. */
   readonly image: string;
   /** Network placement. */

@@ -6,6 +6,7 @@
  * describeProviderConformance('memory', () => createMemoryProvider({ pageSize: 5 }), { pageSize: 5 });
  * ```
  */
+import { inspect } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,13 +43,16 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function expectRejection(promise: Promise<unknown>): Promise<unknown> {
+/** The rejection of a call that must fail; the failure names the call and its input. */
+async function expectRejection(promise: Promise<unknown>, call: string): Promise<unknown> {
+  let result: unknown;
   try {
-    await promise;
+    result = await promise;
   } catch (error) {
     return error;
   }
-  throw new Error('expected the call to fail, but it succeeded');
+  const shown = inspect(result, { depth: 2, breakLength: Infinity });
+  throw new Error(`expected ${call} to fail, but it succeeded with ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`);
 }
 
 /**
@@ -252,6 +256,7 @@ export function describeProviderConformance(
             controller.abort(); // the client gives up after the cloud accepted the request
           },
         }),
+        `createVM(${spec.name}) aborted once the cloud accepted it`,
       );
       expect(isAbortError(error)).toBe(true);
       expect(firstId).toBeDefined();
@@ -292,15 +297,15 @@ export function describeProviderConformance(
       expect(await provider.findByIdempotencyKey(`conf-${runId}-never-used`)).toBeUndefined();
       // A key whose create was refused created nothing either.
       const key = `conf-${runId}-find-refused`;
-      await expectRejection(provider.createVM({ ...specFor('find-refused'), cpu: -1 }, { idempotencyKey: key }));
+      await expectRejection(provider.createVM({ ...specFor('find-refused'), cpu: -1 }, { idempotencyKey: key }), `provider.createVM({ ...specFor('find-refused'), cpu: -1 }, { idempotencyKey: key })`);
       expect(await provider.findByIdempotencyKey(key)).toBeUndefined();
-      expect(isAbortError(await expectRejection(provider.findByIdempotencyKey(key, { signal: AbortSignal.abort() })))).toBe(true);
+      expect(isAbortError(await expectRejection(provider.findByIdempotencyKey(key, { signal: AbortSignal.abort() }), `provider.findByIdempotencyKey(key, { signal: AbortSignal.abort() })`))).toBe(true);
     }, timeout);
 
     it('refuses an idempotency key reused with a different spec', async () => {
       const key = `conf-${runId}-conflict`;
       track(await provider.createVM(specFor('conflict'), { idempotencyKey: key, wait: false }));
-      const error = await expectRejection(provider.createVM(specFor('conflict', { cpu: 2, memory: '4Gi' }), { idempotencyKey: key, wait: false }));
+      const error = await expectRejection(provider.createVM(specFor('conflict', { cpu: 2, memory: '4Gi' }), { idempotencyKey: key, wait: false }), `provider.createVM(specFor('conflict', { cpu: 2, memory: '4Gi' }), { idempotencyKey: key, wait: false })`);
       expect(ConflictError.isInstance(error)).toBe(true);
       expect((await settled('conflict', (v) => v.length >= 1)).length).toBe(1);
     }, timeout);
@@ -324,9 +329,9 @@ export function describeProviderConformance(
       const inRegion = await collect(provider.listVMs({ region, labels: { 'conformance-run': runId, 'conformance-test': 'paging' } }));
       expect(inRegion.length).toBe(made.filter((v) => v.region === region).length);
       // A region the provider does not have is a typed error, never a silently empty answer.
-      const nowhere = await expectRejection(collect(provider.listVMs({ region: 'xx-nowhere-9', labels: { 'conformance-run': runId } })));
+      const nowhere = await expectRejection(collect(provider.listVMs({ region: 'xx-nowhere-9', labels: { 'conformance-run': runId } })), `collect(provider.listVMs({ region: 'xx-nowhere-9', labels: { 'conformance-run': runId } }))`);
       expect(InvalidSpecError.isInstance(nowhere) && nowhere.field === 'region', String(nowhere)).toBe(true);
-      const noOffers = await expectRejection(collect(provider.offers('xx-nowhere-9')));
+      const noOffers = await expectRejection(collect(provider.offers('xx-nowhere-9')), `collect(provider.offers('xx-nowhere-9'))`);
       expect(InvalidSpecError.isInstance(noOffers) && noOffers.field === 'region', String(noOffers)).toBe(true);
 
       await provider.deleteVM(made[0]!.id);
@@ -344,7 +349,7 @@ export function describeProviderConformance(
         () => provider.stopVM(unknown),
         () => provider.rebootVM(unknown),
       ]) {
-        const error = await expectRejection(call());
+        const error = await expectRejection(call(), `${call.toString().replace(/^\(\) => /, '')} with unknown id ${unknown}`);
         expect(NotFoundError.isInstance(error), String(error)).toBe(true);
       }
     }, timeout);
@@ -352,9 +357,9 @@ export function describeProviderConformance(
     it('stops a call with an AbortError when its signal aborts', async () => {
       const before = (await vmsTagged('abort')).length;
       const aborted = AbortSignal.abort();
-      expect(isAbortError(await expectRejection(provider.createVM(specFor('abort'), { signal: aborted })))).toBe(true);
-      expect(isAbortError(await expectRejection(provider.getVM(options.unknownId ?? 'vm-00000000000000000', { signal: aborted })))).toBe(true);
-      expect(isAbortError(await expectRejection(collect(provider.listVMs({}, { signal: aborted }))))).toBe(true);
+      expect(isAbortError(await expectRejection(provider.createVM(specFor('abort'), { signal: aborted }), `provider.createVM(specFor('abort'), { signal: aborted })`))).toBe(true);
+      expect(isAbortError(await expectRejection(provider.getVM(options.unknownId ?? 'vm-00000000000000000', { signal: aborted }), `provider.getVM(options.unknownId ?? 'vm-00000000000000000', { signal: aborted })`))).toBe(true);
+      expect(isAbortError(await expectRejection(collect(provider.listVMs({}, { signal: aborted })), `collect(provider.listVMs({}, { signal: aborted }))`))).toBe(true);
       expect((await vmsTagged('abort')).length).toBe(before);
 
       // Aborting while the create waits for `running` stops the wait; the VM is reported first.
@@ -368,7 +373,7 @@ export function describeProviderConformance(
           queueMicrotask(() => controller.abort());
         },
       });
-      expect(isAbortError(await expectRejection(pending))).toBe(true);
+      expect(isAbortError(await expectRejection(pending, 'a createVM aborted right after the cloud assigned its id'))).toBe(true);
       expect(id).toBeDefined();
     }, timeout);
 
@@ -384,13 +389,51 @@ export function describeProviderConformance(
         [{ region: 'xx-nowhere-9' }, 'region'],
         [{ name: 'Not_A_Valid_Name' }, 'name'],
         [{ memroy: '4Gi' }, 'memroy'],
+        [{ arch: 'sparc' as never }, 'arch'],
+        [{ arch: [] }, 'arch'],
+        [{ gpu: { count: 1, exact: 'yes' as never } }, 'gpu.exact'],
       ];
       for (const [extra, field] of cases) {
-        const error = await expectRejection(provider.createVM({ ...specFor('invalid'), ...extra } as VMSpecInput, { wait: false }));
+        const error = await expectRejection(provider.createVM({ ...specFor('invalid'), ...extra } as VMSpecInput, { wait: false }), `createVM with ${inspect(extra)} (should be refused on ${field})`);
         expect(InvalidSpecError.isInstance(error), `${JSON.stringify(extra)}: ${String(error)}`).toBe(true);
         expect((error as InvalidSpecError).field.startsWith(field), `${(error as InvalidSpecError).field} should name ${field}`).toBe(true);
       }
       expect(await countAll()).toBe(before);
+    }, timeout);
+
+    it('keeps a VM to its architectures: x86_64 by default, arm64 only when asked', async ({ skip }) => {
+      // A fixed instance type decides the architecture itself.
+      if (options.baseSpec?.instanceType !== undefined) skip();
+      const archOf = async (vm: VM): Promise<string | undefined> =>
+        (await collect(provider.offers(vm.region))).find((o) => o.instanceType === vm.instanceType)?.arch;
+      const byDefault = track(await provider.createVM(specFor('arch', { cpu: 2, memory: '4Gi' }), { wait: false }));
+      expect(await archOf(byDefault)).toBe('x86_64');
+      const region = byDefault.region;
+      const sellsArm = (await collect(provider.offers(region))).some((o) => o.arch === 'arm64' && !o.gpu);
+      if (!sellsArm) return;
+      const arm = track(await provider.createVM(specFor('arch', { cpu: 2, memory: '4Gi', region, arch: 'arm64' }), { wait: false }));
+      expect(await archOf(arm)).toBe('arm64');
+    }, timeout);
+
+    it('gives a VM exactly the GPUs asked for with gpu.exact', async ({ skip }) => {
+      if (!provider.capabilities.gpu || options.baseSpec?.instanceType !== undefined) skip();
+      const regions = await collect(provider.regions());
+      const region = (options.baseSpec?.region as string | undefined) ?? regions[0]!.name;
+      const gpuOffers = (await collect(provider.offers(region))).filter((o) => o.gpu && o.arch === 'x86_64');
+      const fewest = Math.min(...gpuOffers.map((o) => o.gpu!.count));
+      if (!Number.isFinite(fewest)) skip();
+      const vm = track(await provider.createVM(specFor('gpu-exact', { region, cpu: 1, memory: '1Gi', gpu: { count: fewest, exact: true } }), { wait: false }));
+      expect(gpuOffers.find((o) => o.instanceType === vm.instanceType)?.gpu?.count).toBe(fewest);
+      // A count no type carries exactly is refused on `gpu`, not rounded up.
+      const counts = new Set(gpuOffers.map((o) => o.gpu!.count));
+      const missing = [1, 2, 3, 4, 5, 6, 7, 8].find((n) => !counts.has(n) && gpuOffers.some((o) => o.gpu!.count > n));
+      if (missing === undefined) return;
+      const error = await expectRejection(
+        provider.createVM(specFor('gpu-exact', { region, cpu: 1, memory: '1Gi', gpu: { count: missing, exact: true } }), { wait: false }),
+        `createVM with gpu: { count: ${missing}, exact: true }`,
+      );
+      expect(InvalidSpecError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidSpecError).field).toBe('gpu');
     }, timeout);
 
     it('estimates cost with a breakdown, a source and a date', async () => {
@@ -414,7 +457,7 @@ export function describeProviderConformance(
     it('round-trips export → import where the capability is declared', async () => {
       const vm = track(await provider.createVM(specFor('export', { disk: 30 })));
       if (provider.capabilities.exportFormats.length === 0) {
-        expect(UnsupportedError.isInstance(await expectRejection(provider.exportVM(vm.id)))).toBe(true);
+        expect(UnsupportedError.isInstance(await expectRejection(provider.exportVM(vm.id), `provider.exportVM(vm.id)`))).toBe(true);
         return;
       }
       const artifact = await provider.exportVM(vm.id);
@@ -427,7 +470,7 @@ export function describeProviderConformance(
 
       const target = options.importTarget ? await options.importTarget() : provider;
       if (!target.capabilities.importFormats.includes(artifact.format)) {
-        expect(UnsupportedError.isInstance(await expectRejection(target.importVM(artifact, specFor('export', { disk: 30 }))))).toBe(true);
+        expect(UnsupportedError.isInstance(await expectRejection(target.importVM(artifact, specFor('export', { disk: 30 })), `target.importVM(artifact, specFor('export', { disk: 30 }))`))).toBe(true);
         return;
       }
       const importSpec = specFor('export', { disk: 30 });

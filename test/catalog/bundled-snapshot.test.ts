@@ -60,3 +60,22 @@ describe('bundled price snapshot', () => {
     expect(bundledStoragePrices('aws')?.egressPerGB).toBe(0.09);
   });
 });
+
+describe('bundled snapshot refresh (issue 12)', () => {
+  const find = (provider: string, region: string, type: string) => bundledOffers({ provider, regions: [region] }).find((o) => o.instanceType === type);
+
+  it('carries the mid-2026 figures the refresh corrected', () => {
+    expect(BUNDLED_SNAPSHOT_AS_OF).toBe('2026-07-01');
+    // AWS's June 2025 P4 price cut: 32.7726 → 21.96 in us-east-1.
+    expect(find('aws', 'us-east-1', 'p4d.24xlarge')?.onDemandHourly).toBe(21.96);
+    // GPU families keep their own regional ratios (SkyPilot catalog @001367d2): p3.8xlarge eu-west-1 13.22.
+    expect(find('aws', 'eu-west-1', 'p3.8xlarge')?.onDemandHourly).toBeCloseTo(13.22, 6);
+    expect(find('aws', 'us-east-1', 'p3.2xlarge')?.onDemandHourly).toBe(3.06);
+    // Azure westeurope B and F series about 4% below the D-series ratio; D2s_v5 stays 0.115.
+    expect(find('azure', 'westeurope', 'Standard_B2s')?.onDemandHourly).toBeCloseTo(0.0416 * (0.115 / 0.096) / 1.04, 6);
+    expect(find('azure', 'westeurope', 'Standard_F4s_v2')?.onDemandHourly).toBeCloseTo(0.1692 * (0.115 / 0.096) / 1.04, 6);
+    expect(find('azure', 'westeurope', 'Standard_D2s_v5')?.onDemandHourly).toBe(0.115);
+    // Families without their own ratio follow the region's.
+    expect(find('aws', 'eu-west-1', 'm5.large')?.onDemandHourly).toBe(0.107);
+  });
+});

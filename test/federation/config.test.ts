@@ -4,6 +4,7 @@ import { InvalidSpecError } from '../../src/index.js';
 import { FederationManager, loadFederationConfig, loadVirtualMachine } from '../../src/federation/index.js';
 import { parseDurationMs, substituteEnv } from '../../src/federation/config.js';
 import { createMemoryProvider } from '../../src/index.js';
+import { parseVMSpec } from '../../src/provider-utils/index.js';
 import { FEDERATION_YAML, VIRTUAL_MACHINE_YAML } from './spec-examples.js';
 
 const env = { AZURE_SUBSCRIPTION_ID: '00000000-1111-2222-3333-444444444444' };
@@ -36,6 +37,17 @@ describe('configuration: the specification examples', () => {
       { type: 'cost', operator: '<', value: 0.1 },
     ]);
     expect(vm.request.failoverPriority).toEqual(['aws-us-east', 'azure-west', 'gcp-central']);
+  });
+
+  it('takes arch and an exact GPU count from the VirtualMachine template, and the spec parser judges them', async () => {
+    const doc = parse(VIRTUAL_MACHINE_YAML);
+    doc.spec.template.spec.arch = 'arm64';
+    doc.spec.template.spec.resources.gpu = { count: 2, type: 't4', exact: true };
+    const vm = await loadVirtualMachine(doc);
+    expect(parseVMSpec(vm.spec)).toMatchObject({ arch: ['arm64'], gpu: { count: 2, type: 't4', exact: true } });
+    doc.spec.template.spec.arch = 'sparc';
+    const bad = await loadVirtualMachine(doc);
+    expect(() => parseVMSpec(bad.spec)).toThrow(expect.objectContaining({ field: 'arch' }) as Error);
   });
 
   it('builds a manager from the example through provider factories, resolving the secret without keeping it', async () => {

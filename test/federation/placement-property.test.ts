@@ -162,3 +162,82 @@ describe('placement (property)', () => {
     );
   });
 });
+
+/** A small deterministic generator, so that catalogs of thousands of offers cost fast-check nothing to shrink. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Catalogs where the old 512-offer scan limit bit: thousands of fitting offers cheaper than the
+// true optimum (burstable, volatile spot, far away or dirty), a few dearer ones that win on the
+// other terms. The branch and bound must find exactly what scoring every candidate finds.
+const crowded = fc.record({
+  seed: fc.integer(),
+  cheap: fc.integer({ min: 600, max: 3000 }),
+  good: fc.integer({ min: 1, max: 6 }),
+  strategy: fc.constantFrom('cost-optimized', 'performance', 'balanced', 'carbon' as const),
+  weights: fc.option(
+    fc.record({ cost: fc.double({ min: 0, max: 1, noNaN: true }), performance: fc.double({ min: 0, max: 1, noNaN: true }), location: fc.double({ min: 0, max: 1, noNaN: true }), carbon: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    { nil: undefined },
+  ),
+  spot: fc.constantFrom('require', 'forbid', 'provider-default' as const),
+  near: fc.option(fc.nat(3), { nil: undefined }),
+  residency: fc.option(fc.constantFrom('us', 'eu'), { nil: undefined }),
+  families: fc.boolean(),
+  batch: fc.constantFrom(1, 4, 32),
+});
+
+describe('placement (property, crowded catalogs)', () => {
+  it('chooses exactly what an exhaustive scorer chooses when thousands of offers are cheaper than the optimum', () => {
+    fc.assert(
+      fc.property(crowded, (c) => {
+        const rand = mulberry32(c.seed);
+        const latency = new LatencyMatrix();
+        for (const r of REGIONS) latency.addRegion(r.name, r.geo);
+        const kinds = ['aws', 'gcp'] as const;
+        const entries = kinds.map((kind, k) => {
+          const regions = new Map(REGIONS.map((r) => [r.name, r]));
+          const offers: Offer[] = [];
+          const add = (type: string, price: number, bucket: (typeof BUCKETS)[number]): void => {
+            const region = REGIONS[Math.floor(rand() * REGIONS.length)]!.name;
+            const vcpus = [2, 4, 8][Math.floor(rand() * 3)]!;
+            offers.push({
+              provider: kind, region, instanceType: type, vcpus, memoryGiB: vcpus * 4, arch: 'x86_64', onDemandHourly: price,
+              spotHourly: rand() < 0.7 ? Math.round(price * (0.2 + rand() * 0.5) * 1e6) / 1e6 : undefined, spotInterruption: bucket,
+              currency: 'USD', source: 'property', asOf: '2026-11-27',
+            });
+          };
+          for (let i = 0; i < c.cheap; i++) add(`t3.c${i}`, Math.round((0.01 + rand() * 0.2) * 1e6) / 1e6, rand() < 0.5 ? '>20%' : '15-20%');
+          for (let i = 0; i < c.good; i++) add(`m${k}.g${i}`, Math.round((0.2 + rand() * 0.3) * 1e6) / 1e6, '<5%');
+          const provider = createMemoryProvider({ name: `${kind}-1`, kind, regions: REGIONS });
+          return { provider, defaults: { spotEnabled: k === 0, instanceFamilies: c.families && k === 1 ? ['m1'] : undefined }, regions, offers };
+        });
+        const intensity = [0.9, 0.5, 0.2, 0.05];
+        const carbon = (o: Offer): number => o.vcpus * 40 * intensity[REGIONS.findIndex((r) => r.name === o.region)]! * (o.instanceType.startsWith('t3') ? 2 : 1);
+        const build = (topK: number, maxBatch: number) => new PlacementEngine({ providers: entries, latency, carbon, topK, maxBatch, rankLimit: 1_000_000 });
+        const constraints: PlacementConstraint[] = c.near === undefined ? [] : [{ type: 'region', operator: 'near', value: REGIONS[c.near]!.name }];
+        const request: PlacementRequest = { strategy: c.strategy, weights: c.weights, spot: c.spot, constraints };
+        const spec = parseVMSpec({ name: 'vm', cpu: 2, memory: 8, labels: c.residency ? { 'data-residency': c.residency } : {} });
+        const exhaustive = build(1_000_000, 1_000_000).decide(spec, request);
+        const fast = build(c.batch, c.batch * 4).decide(spec, request);
+        if (exhaustive instanceof RefusedDecision) {
+          expect(fast).toBeInstanceOf(RefusedDecision);
+          return;
+        }
+        const all = exhaustive as PlacementDecision;
+        expect(all.chosen.score).toBe(Math.max(...all.ranked.map((x) => x.score)));
+        expect(fast).not.toBeInstanceOf(RefusedDecision);
+        expect(keyOf((fast as PlacementDecision).chosen)).toBe(keyOf(all.chosen));
+        expect((fast as PlacementDecision).chosen.score).toBe(all.chosen.score);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});

@@ -17,7 +17,7 @@ const offerArb: fc.Arbitrary<Offer> = fc.record({
   provider: fc.constantFrom('aws', 'azure', 'gcp', 'openstack'),
   region: fc.constantFrom('r1', 'r2', 'r3', 'us-east-1', 'eastus'),
   zone: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
-  instanceType: fc.constantFrom('t1', 't2', 'm5.large', 'n2-standard-4', 'Standard_D2s_v5'),
+  instanceType: fc.constantFrom('t1', 't2', 'm5.large', 'm5.xlarge', 'r7i.large', 'n2-standard-4', 'n2-highmem-2', 'Standard_D2s_v5'),
   vcpus: fc.constantFrom(0.25, 0.5, 1, 2, 3, 4, 8, 16, 64, 96, 200, 70000),
   memoryGiB: fc.constantFrom(0.5, 0.6, 1, 2, 3.75, 4, 8, 16, 61, 768, 2048),
   gpu: fc.option(
@@ -39,12 +39,24 @@ const queryArb: fc.Arbitrary<OfferQuery> = fc.record(
     minVcpus: fc.constantFrom(0, 0.3, 1, 2, 3, 4, 5, 16, 100, 1000),
     minMemoryGiB: fc.constantFrom(0, 0.55, 1, 3.75, 4, 8, 100, 4096),
     gpu: fc.record(
-      { count: fc.constantFrom(0, 1, 2, 8), model: fc.option(fc.constantFrom('t4', 'A100', 'a100', 'h100'), { nil: undefined }) },
+      {
+        count: fc.constantFrom(0, 1, 2, 8),
+        model: fc.option(fc.constantFrom('t4', 'A100', 'a100', 'h100'), { nil: undefined }),
+        exact: fc.option(fc.boolean(), { nil: undefined }),
+      },
       { requiredKeys: ['count'] },
     ),
     providers: fc.uniqueArray(fc.constantFrom('aws', 'azure', 'gcp', 'openstack', 'nope'), { maxLength: 3 }),
     regions: fc.uniqueArray(fc.constantFrom('r1', 'r2', 'r3', 'us-east-1', 'eastus', 'unknown'), { maxLength: 3 }),
-    arch: fc.constantFrom('x86_64' as const, 'arm64' as const),
+    arch: fc.oneof(
+      fc.constantFrom('x86_64' as const, 'arm64' as const),
+      fc.uniqueArray(fc.constantFrom('x86_64' as const, 'arm64' as const), { maxLength: 2 }),
+    ),
+    instanceTypes: fc.uniqueArray(fc.constantFrom('t1', 'm5.large', 'r7i.large', 'n2-highmem-2', 'nope.large'), { maxLength: 3 }),
+    families: fc.uniqueArray(fc.constantFrom('t1', 'm5', 'r7i', 'n2', 'Standard_D', 'nope'), { maxLength: 3 }),
+    familiesByProvider: fc
+      .array(fc.tuple(fc.constantFrom('aws', 'azure', 'gcp', 'openstack', 'nope'), fc.uniqueArray(fc.constantFrom('t2', 'm5', 'r7i', 'n2', 'Standard_D'), { maxLength: 2 })), { maxLength: 3 })
+      .map((entries) => new Map(entries)),
     basis: fc.constantFrom('onDemand' as const, 'spot' as const, 'reserved1y' as const, 'reserved3y' as const),
     maxHourly: fc.constantFrom(0, 0.05, 0.1, 1, 10, Infinity),
   },
@@ -72,6 +84,48 @@ describe('OfferIndex', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('reads the answers in batches with a cursor, giving exactly the unbatched answers (property)', () => {
+    fc.assert(
+      fc.property(fc.array(offerArb, { maxLength: 300 }), queryArb, fc.integer({ min: 1, max: 7 }), (offers, q, batch) => {
+        const index = OfferIndex.build(offers);
+        const all = referenceQuery(offers, q, offers.length);
+        const got: number[] = [];
+        const out = new Uint32Array(batch);
+        let after: number | undefined;
+        for (let rounds = 0; rounds <= offers.length; rounds++) {
+          const n = index.query({ ...q, after }, out);
+          expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, { ...q, after }, batch));
+          for (let i = 0; i < n; i++) got.push(out[i]!);
+          if (n < batch) break;
+          after = out[n - 1]!;
+        }
+        expect(got).toEqual(all);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('restricts instance types and families inside the index, per owner too, however many cheaper offers they exclude', () => {
+    const cheap: Offer[] = Array.from({ length: 3000 }, (_, i) => ({
+      provider: 'aws', region: `r${i % 3}`, instanceType: `m${i % 7}.large`, vcpus: 2, memoryGiB: 8, arch: 'x86_64' as const,
+      onDemandHourly: 0.01 + i * 1e-5, currency: 'USD', source: 'test', asOf: '2026-01-01',
+    }));
+    const wanted: Offer = { ...cheap[0]!, region: 'r1', instanceType: 'r7i.large', onDemandHourly: 5 };
+    const offers = [...cheap, wanted, { ...wanted, provider: 'gcp', instanceType: 'n2-standard-2', onDemandHourly: 4 }];
+    const index = OfferIndex.build(offers);
+    const out = new Uint32Array(4);
+    for (const q of [
+      { families: ['r7i'] },
+      { instanceTypes: ['r7i.large'] },
+      { familiesByProvider: new Map([['aws', ['r7i']]]), providers: ['aws'] },
+      { familiesByProvider: new Map([['aws', ['r7i']]]), regions: ['r1'] },
+    ]) {
+      const n = index.query(q, out);
+      expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(offers, q, 4));
+      expect(index.offer(out[0]!).instanceType).toBe(q.providers || q.familiesByProvider === undefined ? 'r7i.large' : 'n2-standard-2');
+    }
   });
 
   it('breaks ties exactly like the reference when nearly everything ties (property)', () => {
@@ -155,7 +209,11 @@ describe('OfferIndex', () => {
         const relabelled = offers.map((o, i) => ({ ...o, provider: owners[i]! }));
         const out = new Uint32Array(50);
         for (const q of queries) {
-          const named = { ...q, providers: q.providers?.map((p) => `${p}-one`) };
+          const named = {
+            ...q,
+            providers: q.providers?.map((p) => `${p}-one`),
+            familiesByProvider: q.familiesByProvider && new Map([...q.familiesByProvider].map(([p, f]) => [`${p}-one`, f])),
+          };
           const n = index.query(named, out);
           expect(Array.from(out.subarray(0, n))).toEqual(referenceQuery(relabelled, named, 50));
         }

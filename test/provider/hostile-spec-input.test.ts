@@ -42,7 +42,7 @@ describe('parseVMSpec: hostile input is refused with an InvalidSpecError naming 
     ['network as a number', { network: 1 }, 'network', /got 1$/],
     ['network: true', { network: true }, 'network', /got true$/],
     ['network as a list', { network: [] }, 'network', /got a list$/],
-    ['gpu as a number', { gpu: 1 }, 'gpu', /^must be an object \{ count, type \}, got 1$/],
+    ['gpu as a number', { gpu: 1 }, 'gpu', /^must be an object \{ count, type, exact \}, got 1$/],
     ['labels as a list', { labels: [] }, 'labels', /^must be a map of label keys to values, got a list$/],
     ['label key __proto__', { labels: JSON.parse('{"__proto__": "x"}') }, 'labels.__proto__', /reserved key/],
     ['label key constructor', { labels: { constructor: 'x' } }, 'labels.constructor', /reserved key/],

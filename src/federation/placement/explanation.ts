@@ -7,8 +7,11 @@
 import { renderTable } from '../federation-errors.js';
 import type { DecisionParts, PlacementCandidate } from './decision.js';
 
-/** What the renderer reads of a decision: the parts every decision has, and its ranking. */
-type RenderedDecision = DecisionParts & { readonly ranked: readonly PlacementCandidate[] };
+/**
+ * What the renderer reads of a decision: the parts every decision has, its ranking, and notes
+ * shown under the header (e.g. that the chosen price is older than the federation accepts).
+ */
+type RenderedDecision = DecisionParts & { readonly ranked: readonly PlacementCandidate[]; readonly notes?: readonly string[] | undefined };
 
 function fmt(n: number | undefined, digits = 3): string {
   return n === undefined ? '-' : n.toFixed(digits);
@@ -21,6 +24,7 @@ export function renderDecision(parts: RenderedDecision, limit: number): string {
     `strategy ${parts.strategy} (cost ${w.cost}, performance ${w.performance}, compliance ${w.compliance}, location ${w.location}, carbon ${w.carbon}); spot: ${parts.spot}`,
     `policies: ${parts.policies.length === 0 ? 'none' : parts.policies.map((p) => `${p.name} (${p.action}${p.applied ? ', applied' : ', not applicable'})`).join('; ')}`,
   ];
+  for (const note of parts.notes ?? []) head.push(`warning: ${note}`);
   const shown = parts.ranked.slice(0, limit);
   const rows = shown.map((c, i) => [
     i === 0 ? '*1' : String(i + 1),

@@ -5,9 +5,10 @@
  * Hard rules (constraints, `restrict`/`require` policies, blocked zones) remove candidates,
  * each removal with its reason; the survivors are scored on normalized components (cost,
  * performance, compliance, location, carbon) weighted by the strategy, plus `prefer` bonuses,
- * and ranked with a deterministic tie-break. The fast path scores the index's cheapest K
- * fitting offers without building explanations; the explained path also reports the best
- * offer of every provider × region and the reason for every rejection.
+ * and ranked with a deterministic tie-break. The fast path reads the index's fitting offers in
+ * price order until no unread one could beat the best score found (exact for every strategy
+ * and catalog) without building explanations; the explained path also reports the best offer
+ * of every provider × region and the reason for every rejection.
  *
  * This file only composes the steps of a decision: the rules (rules.ts), the search over the
  * offer index (search.ts), the scores (scoring.ts) and the decision they make (decision.ts).
@@ -44,14 +45,14 @@ export interface PlacementEngineOptions {
   readonly latency: LatencyMatrix;
   /** Grams CO2e per hour of an offer, for the carbon component. */
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
-  /** Offers taken from the index per round of the search (default 32). */
+  /** Offers taken from the index in the first batch of each price basis (default 32). */
   readonly topK?: number | undefined;
   /**
-   * Most offers taken from the index per price basis (default 512). The search is exact
-   * whenever the offers that could still beat the best found fit in this many; past that it
-   * keeps the best of those it scanned (the cheapest `maxScan` fitting offers).
+   * Largest batch of offers taken from the index at once (default 512); batches grow fourfold
+   * from `topK` up to it. A batch size only: the search reads on, batch after batch, until no
+   * unread offer could beat the best found, so the choice is exact whatever the catalog.
    */
-  readonly maxScan?: number | undefined;
+  readonly maxBatch?: number | undefined;
   /** Most candidates kept in `ranked` on the fast path (default 32); the best are kept. */
   readonly rankLimit?: number | undefined;
   /** Providers whose catalog could not be loaded, with the reason (explained as rejections). */
@@ -89,7 +90,7 @@ export class PlacementEngine {
     this.latency = options.latency;
     this.carbon = options.carbon;
     const topK = Math.max(1, options.topK ?? 32);
-    this.search = new CandidateSearch(this.index, this.providers, { topK, maxScan: Math.max(topK, options.maxScan ?? 512) });
+    this.search = new CandidateSearch(this.index, this.providers, { topK, maxBatch: Math.max(topK, options.maxBatch ?? 512) });
     this.rankLimit = Math.max(1, options.rankLimit ?? 32);
     this.unavailable = options.unavailable ?? new Map();
     this.pairTerms = createPairTermCache(this.search.pairCount);
@@ -127,10 +128,8 @@ export class PlacementEngine {
     const scored = this.search.candidates({ rules, filter, scorer }, explain ? rejected : undefined);
     scored.sort(ScoredCandidate.compare);
     const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
-    const ranked: PlacementCandidate[] = [];
-    for (let i = 0; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
+    for (let i = 0; i < keep; i++) scorer.keep(scored[i]!);
     const result = {
-      ranked,
       rejected,
       strategy,
       weights,
@@ -138,8 +137,16 @@ export class PlacementEngine {
       policies,
       explained: explain,
     };
-    if (ranked.length === 0) return new RefusedDecision(result);
-    return new Decision({ ...result, chosen: ranked[0]! });
+    if (keep === 0) return new RefusedDecision(result);
+    scored.length = keep; // the ranking closure keeps only what it may build
+    const chosen = scorer.materialize(scored[0]!);
+    // The fast path builds the rest of the ranking only when it is read (failover and groups do, `place` mostly not).
+    const rankedOf = (): PlacementCandidate[] => {
+      const ranked = [chosen];
+      for (let i = 1; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
+      return ranked;
+    };
+    return new Decision({ ...result, chosen, ranked: explain ? rankedOf() : rankedOf });
   }
 
   // The four methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.
@@ -157,6 +164,11 @@ export class PlacementEngine {
   /** @internal Round trip between two regions. */
   rttOf(a: string, b: string): number | undefined {
     return this.latency.rtt(a, b)?.rttMs;
+  }
+
+  /** @internal Whether a carbon model is given. */
+  get hasCarbonModel(): boolean {
+    return this.carbon !== undefined;
   }
 
   /** @internal Grams CO2e per hour of the offer at `position`, when a carbon model is given. */

@@ -4,8 +4,10 @@
  * is absolute (performance from spot interruption rates and burstable CPUs, compliance from the
  * residency label, location from the round trip to the `near` region, carbon against a fixed
  * reference), and each applicable `prefer` policy adds its weight. Because only cost depends on
- * the other candidates, `Scorer.bound` can cap what any dearer offer could still reach, which is
- * what lets the search stop early. Ties break in one total order, {@link compareCandidates}.
+ * the other candidates, and it falls as the price rises, the score of any candidate at price p
+ * or more is at most `Scorer.bound(p, ceiling)`: the cost term at p plus a ceiling of the other
+ * terms (global, or per provider × region pair from `Scorer.pairCeiling`). That is what lets the
+ * search stop early and stay exact. Ties break in one total order, {@link compareCandidates}.
  */
 import type { InterruptionBucket, Offer, ProviderKind, Region, VMSpec } from '../../provider/types.js';
 import { compareStrings } from '../../optimizer/offer-query.js';
@@ -83,6 +85,12 @@ export const CARBON_REFERENCE_GRAMS_PER_HOUR = 10;
 /** Score a `prefer` policy adds when it names no weight. */
 const DEFAULT_PREFER_WEIGHT = 0.1;
 
+/** The best performance score on spot: the lowest interruption bucket. */
+const SPOT_PERFORMANCE_CEILING = SPOT_STEADINESS * (1 - INTERRUPTION_RATE['<5%']);
+
+/** Slack added to every bound: scores are rounded to 1e-9, so a bound must not fall short by that much. */
+const BOUND_SLACK = 1e-9;
+
 function carbonScore(grams: number | undefined): number {
   return grams === undefined ? 0 : CARBON_REFERENCE_GRAMS_PER_HOUR / (CARBON_REFERENCE_GRAMS_PER_HOUR + Math.max(0, grams));
 }
@@ -122,6 +130,14 @@ export function compareCandidates(a: PlacementCandidate, b: PlacementCandidate):
  * ones it keeps.
  */
 export class ScoredCandidate implements RankFields {
+  /**
+   * The pair's round trip, compliance and location terms, copied by {@link Scorer.keep} out of
+   * the per-pair arrays every decision reuses, so that the candidate can be materialized after
+   * later decisions (NaN until kept).
+   */
+  rtt = NaN;
+  compliance = NaN;
+  location = NaN;
   /** Scores `raw`, on provider × region pair `pair`. */
   constructor(
     readonly raw: RawCandidate,
@@ -175,6 +191,8 @@ export interface ScoringSources {
   rttOf(a: string, b: string): number | undefined;
   /** Grams CO2e per hour of the offer at an index position, when known. */
   carbonOf(position: number): number | undefined;
+  /** Whether a carbon model is given (without one every carbon term is 0). */
+  readonly hasCarbonModel: boolean;
 }
 
 /** What a {@link Scorer} is built from. */
@@ -211,6 +229,13 @@ export class Scorer {
   private readonly maxBonus: number;
   private readonly residency: string | undefined;
   private readonly prefers: readonly Policy[];
+  /**
+   * True when the non-cost terms can differ between provider × region pairs (a `near` region, a
+   * residency label, `prefer` bonuses, or carbon): the search then bounds per pair.
+   */
+  readonly pairTermsVary: boolean;
+  /** True when the carbon term is weighted and a carbon model gives figures. */
+  readonly carbonMatters: boolean;
   private readonly rtt: Float64Array;
   private readonly compliance: Float64Array;
   private readonly location: Float64Array;
@@ -227,6 +252,8 @@ export class Scorer {
     this.residency = input.spec.labels['data-residency'];
     this.prefers = input.policies.filter((p) => p.action.type === 'prefer');
     this.maxBonus = this.prefers.reduce((sum, p) => sum + ((p.action as { weight?: number }).weight ?? DEFAULT_PREFER_WEIGHT), 0);
+    this.carbonMatters = weights.carbon > 0 && input.sources.hasCarbonModel;
+    this.pairTermsVary = this.near !== undefined || this.residency !== undefined || this.prefers.length > 0 || this.carbonMatters;
     // The engine's arrays are reused: reset them for this decision.
     this.rtt = cache.rtt.fill(NaN);
     this.compliance = cache.compliance.fill(NaN);
@@ -235,15 +262,43 @@ export class Scorer {
   }
 
   /**
-   * The highest score any candidate on `basis` priced at `price` or more can reach: the cost
-   * term at that price plus the ceiling of every other term (performance is at most 1
-   * on-demand and 0.85 × 0.975 on spot).
+   * The highest score a candidate priced at `price` or more can reach when its other terms
+   * reach at most `ceiling` (from {@link Scorer.ceiling} or {@link Scorer.pairCeiling}): the
+   * cost term falls as the price rises, so this falls too.
    */
-  bound(price: number, basis: 'onDemand' | 'spot'): number {
+  bound(price: number, ceiling: number): number {
+    return (this.weights.cost * this.costScore(price)) / this.totalWeight + ceiling + BOUND_SLACK;
+  }
+
+  /**
+   * The ceiling of every non-cost term, anywhere, when they do not vary by pair
+   * ({@link Scorer.pairTermsVary} false): performance is at most 1 on-demand and 0.85 × 0.975
+   * on spot, location and compliance are 1, carbon 1 with a model and 0 without, plus every bonus.
+   */
+  ceiling(spot: boolean): number {
     const w = this.weights;
-    const cost = this.costScore(price);
-    const performance = basis === 'spot' ? SPOT_STEADINESS * (1 - INTERRUPTION_RATE['<5%']) : 1;
-    return (w.cost * cost + w.performance * performance + w.compliance + w.location + w.carbon) / this.totalWeight + this.maxBonus + 1e-9;
+    const performance = spot ? SPOT_PERFORMANCE_CEILING : 1;
+    const carbon = this.sources.hasCarbonModel ? w.carbon : 0;
+    return (w.performance * performance + w.compliance + w.location + carbon) / this.totalWeight + this.maxBonus;
+  }
+
+  /**
+   * The ceiling of every non-cost term of a candidate on `pair`: the pair's own compliance,
+   * location and bonus, the performance ceiling of its basis, and `carbonCeiling`, the best
+   * carbon score of any offer there that could be a candidate.
+   */
+  pairCeiling(pair: number, provider: string, region: string, spot: boolean, carbonCeiling: number): number {
+    const w = this.weights;
+    this.pairTerms(pair, provider, region);
+    const performance = spot ? SPOT_PERFORMANCE_CEILING : 1;
+    const carbon = this.carbonMatters ? carbonCeiling : 0;
+    const terms = (w.performance * performance + w.compliance * this.compliance[pair]! + w.location * this.location[pair]! + w.carbon * carbon) / this.totalWeight;
+    return terms + (this.prefers.length > 0 ? this.bonusAt(pair, provider, region, spot) : 0);
+  }
+
+  /** The carbon score of the offer at an index position (0 without a figure). */
+  carbonScoreAt(position: number): number {
+    return carbonScore(this.sources.carbonOf(position));
   }
 
   /** The cost component: the cheapest feasible price over this one. */
@@ -255,29 +310,29 @@ export class Scorer {
     if (!Number.isNaN(this.location[pair]!)) return;
     const rtt = this.near ? this.sources.rttOf(this.near.value, region) : undefined;
     this.rtt[pair] = rtt ?? NaN;
-    this.compliance[pair] = complianceScore(this.residency, this.sources.geoOf(provider, region));
+    this.compliance[pair] = this.residency === undefined ? 1 : complianceScore(this.residency, this.sources.geoOf(provider, region));
     this.location[pair] =
       this.near === undefined ? 1 : rtt === undefined ? 0 : this.near.maxLatencyMs ? Math.max(0, 1 - rtt / Math.max(this.near.maxLatencyMs, 1)) : 1 / (1 + rtt / 20);
   }
 
-  private bonusOf(pair: number, c: RawCandidate): number {
-    const slot = pair * 2 + (c.spot ? 1 : 0);
+  private bonusAt(pair: number, provider: string, region: string, spot: boolean): number {
+    const slot = pair * 2 + (spot ? 1 : 0);
     const cached = this.bonus[slot]!;
     if (!Number.isNaN(cached)) return cached;
     let sum = 0;
-    for (const b of this.bonusesOf(c)) sum += b.weight;
+    for (const b of this.bonusesOf(provider, region, spot)) sum += b.weight;
     this.bonus[slot] = sum;
     return sum;
   }
 
-  private bonusesOf(c: RawCandidate): PolicyBonus[] {
+  private bonusesOf(provider: string, region: string, spot: boolean): PolicyBonus[] {
     const out: PolicyBonus[] = [];
     if (this.prefers.length === 0) return out;
-    const identity = { provider: c.provider, providerKind: this.sources.kindOf(c.provider), spot: c.spot };
+    const identity = { provider, providerKind: this.sources.kindOf(provider), spot };
     for (const p of this.prefers) {
       const a = p.action as Extract<Policy['action'], { type: 'prefer' }>;
       const byProvider = a.providers ? a.providers.some((t) => targetMatches(t, identity)) : true;
-      const byRegion = a.regions ? a.regions.includes(c.offer.region) : true;
+      const byRegion = a.regions ? a.regions.includes(region) : true;
       if (byProvider && byRegion && (a.providers || a.regions)) out.push({ policy: p.name, weight: a.weight ?? DEFAULT_PREFER_WEIGHT });
     }
     return out;
@@ -292,15 +347,27 @@ export class Scorer {
     const carbon = w.carbon > 0 ? carbonScore(this.sources.carbonOf(c.position)) : 0;
     const weighted =
       (w.cost * cost + w.performance * performance + w.compliance * this.compliance[pair]! + w.location * this.location[pair]! + w.carbon * carbon) / this.totalWeight;
-    const total = weighted + (this.prefers.length > 0 ? this.bonusOf(pair, c) : 0);
+    const total = weighted + (this.prefers.length > 0 ? this.bonusAt(pair, c.provider, c.offer.region, c.spot) : 0);
     return new ScoredCandidate(c, pair, Math.round(total * 1e9) / 1e9); // rounding keeps float noise out of the tie-break
   }
 
-  /** The full candidate, components and all. */
+  /**
+   * Copies the pair terms of a candidate that is kept into it: the per-pair arrays belong to
+   * the engine and the next decision overwrites them, while a kept candidate may be
+   * materialized later (see {@link Scorer.materialize}).
+   */
+  keep(s: ScoredCandidate): ScoredCandidate {
+    s.rtt = this.rtt[s.pair]!;
+    s.compliance = this.compliance[s.pair]!;
+    s.location = this.location[s.pair]!;
+    return s;
+  }
+
+  /** The full candidate, components and all, of a candidate passed to {@link Scorer.keep}. */
   materialize(s: ScoredCandidate): PlacementCandidate {
     const c = s.raw;
     const provider = c.provider;
-    const rtt = this.rtt[s.pair]!;
+    const rtt = s.rtt;
     const carbon = this.sources.carbonOf(c.position);
     return {
       provider,
@@ -317,11 +384,11 @@ export class Scorer {
       components: {
         cost: this.costScore(c.price),
         performance: performanceScore(c.offer, c.spot),
-        compliance: this.compliance[s.pair]!,
-        location: this.location[s.pair]!,
+        compliance: s.compliance,
+        location: s.location,
         carbon: carbonScore(carbon),
       },
-      bonuses: this.bonusesOf(c),
+      bonuses: this.bonusesOf(c.provider, c.offer.region, c.spot),
       score: s.score,
     };
   }

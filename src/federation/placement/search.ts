@@ -1,21 +1,29 @@
 /**
  * The candidate search over the offer index. The index (built once per catalog version) answers
- * "the cheapest offers that fit" per price basis; this file numbers its provider × region pairs
- * and keeps per-offer columns (pair, vCPUs, memory), so that the provider- and region-level rules
- * of a decision become one pair mask and the offer-level rules run only on offers the index
- * returns.
+ * "the cheapest offers that fit" per price basis, with every restriction the spec and the
+ * providers' defaults make of an offer (size, GPUs, architecture, instance type, each provider's
+ * instance families) inside its query; this file numbers its provider × region pairs and keeps
+ * per-offer columns (pair, vCPUs, memory), so that the provider- and region-level rules of a
+ * decision become one pair mask and the remaining offer-level rules (pair, zone, cost) run only on
+ * offers the index returns.
  *
  * Two paths share that state:
- * - the fast path is a branch and bound over each price basis in price order, stopping once no
- *   dearer offer could beat the best score found (exact as long as those offers fit in `maxScan`);
+ * - the fast path is a branch and bound over each price basis in price order, reading the index
+ *   in batches with a cursor. Every candidate's score is at most the cost term at its price plus
+ *   the ceiling of the other terms on its provider × region pair (see `Scorer.pairCeiling`), and
+ *   both fall or stay as the price rises; the scan of a basis stops at the first price where no
+ *   allowed pair could still reach the best score found, or when the basis has no offers left.
+ *   Nothing else stops it, so the result is the best-scored feasible candidate whatever the
+ *   catalog (batch sizes only decide how many offers are read at a time);
  * - the explained path also accounts for every allowed pair, scoring its best admissible offer
  *   or saying why it has none.
- * The pair mask, the seen stamps and the query buffers are reused from decision to decision.
+ * The pair mask, the seen stamps, the query buffers and the per-pair ceilings are reused from
+ * decision to decision.
  */
 import type { OfferIndex } from '../../optimizer/offer-index.js';
 import { matchesQuery, type OfferQuery } from '../../optimizer/offer-query.js';
-import { offerPrice } from '../../provider/offer-selection.js';
-import type { Offer, Region, VMSpec } from '../../provider/types.js';
+import { offerPrice, specArchitectures } from '../../provider/offer-selection.js';
+import type { GpuRequest, Offer, Region, VMSpec } from '../../provider/types.js';
 import type { RejectedCandidate } from './decision.js';
 import type { PlacementProvider } from './placement-provider.js';
 import { overCost, type DecisionRules, type RawCandidate } from './rules.js';
@@ -46,43 +54,34 @@ export interface SearchContext {
   readonly scorer: Scorer;
 }
 
-/** How far the search may look. */
+/** How the search reads the index. */
 export interface SearchLimits {
-  /** Offers taken from the index per round. */
+  /** Offers taken from the index in the first batch of a price basis. */
   readonly topK: number;
-  /** Most offers taken from the index per price basis. */
-  readonly maxScan: number;
+  /** Largest batch: later batches grow fourfold up to this size. Not a limit on how far the search looks. */
+  readonly maxBatch: number;
 }
 
-/** Offers already considered by one decision. */
-interface SeenSet {
-  has(key: number): boolean;
-  add(key: number): void;
-}
-
-interface RunContext extends SearchContext {
-  readonly seen: SeenSet;
-}
+/** A query the search fills in once per decision and moves the cursor of. */
+type SearchQuery = { -readonly [K in keyof OfferQuery]: OfferQuery[K] };
 
 /** Where one price basis's scan has got to. */
 interface BasisScan {
   readonly basis: SearchBasis;
-  readonly providers: readonly string[];
-  k: number;
-  returned: number;
+  readonly spot: boolean;
+  readonly query: SearchQuery;
+  readonly positions: Uint32Array;
+  /** Offers to read in the next batch. */
+  batch: number;
+  /** Price of the last offer read: every offer still unread costs at least this. */
   lastPrice: number;
-  exhausted: boolean;
+  /** No offer is left to read, or none left could win. */
+  done: boolean;
   admitted: number;
-  positions: Uint32Array;
 }
 
-function baseQuery(spec: VMSpec, basis: SearchBasis): OfferQuery {
-  return {
-    minVcpus: spec.cpu,
-    minMemoryGiB: spec.memoryGiB,
-    gpu: spec.gpu ? { count: spec.gpu.count, model: spec.gpu.type } : undefined,
-    basis,
-  };
+function gpuQuery(gpu: GpuRequest | undefined): OfferQuery['gpu'] {
+  return gpu ? { count: gpu.count, model: gpu.type, exact: gpu.exact } : undefined;
 }
 
 function priceOfBasis(offer: Offer, basis: SearchBasis): number {
@@ -93,37 +92,61 @@ function describeNeed(spec: VMSpec): string {
   return `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'any'} GPU` : ''}`;
 }
 
+/** Most carbon-ceiling tables kept (one per distinct VM shape). */
+const CARBON_MEMO_LIMIT = 4096;
+
+/** Per distinct (pair, vCPUs, memory, GPU or not): the best carbon score of the pair's offers of that shape. */
+interface CarbonShapes {
+  readonly pair: Uint32Array;
+  readonly vcpus: Float64Array;
+  readonly memory: Float64Array;
+  readonly gpu: Uint8Array;
+  readonly score: Float64Array;
+}
+
 /** Searches one catalog version's offers for the candidates of each decision. */
 export class CandidateSearch {
   private readonly index: OfferIndex;
   private readonly providers: ReadonlyMap<string, PlacementProvider>;
   private readonly topK: number;
-  private readonly maxScan: number;
+  private readonly maxBatch: number;
   private readonly scratch: Uint32Array;
   /** Provider × region pairs, numbered; `pairOf[position]` is the pair of each indexed offer. */
   private readonly pairProvider: string[] = [];
   private readonly pairRegion: string[] = [];
+  /** The provider of each pair, so that admitting an offer needs no lookup by name. */
+  private readonly pairEntry: PlacementProvider[] = [];
   private readonly pairOf: Uint32Array;
   /** vCPUs and memory of each indexed offer, for fast fit checks. */
   private readonly vcpusOf: Float64Array;
   private readonly memoryOf: Float64Array;
   /** Per decision: 1 where the pair is allowed. */
   private readonly pairMask: Uint8Array;
+  /** Per decision: the ceiling of every non-cost score term on each pair, slot `pair * 2 + spot`. */
+  private readonly pairCeilings: Float64Array;
   /** Regions of each provider with their pair ids. */
   private readonly regionPairs = new Map<string, { region: Region; pair: number }[]>();
+  /** Each provider's `instanceFamilies` default, for the index query; `undefined` when no provider restricts families. */
+  private readonly familiesByProvider: ReadonlyMap<string, readonly string[]> | undefined;
   /** Offers seen by the current decision (stamped with the decision number, on-demand then spot). */
   private readonly seenStamps: Uint32Array;
   private stamp = 0;
+  /** Batch buffers, one per basis, reused by every decision. */
+  private readonly buffers: { onDemand: Uint32Array; spot: Uint32Array };
   private lists: { onDemand: Uint32Array[]; spot: Uint32Array[] } | undefined;
+  private carbonShapes: CarbonShapes | undefined;
+  private readonly carbonMemo = new Map<string, Float64Array>();
 
   /** Numbers the pairs of `providers` and lays out the columns of `index`. */
   constructor(index: OfferIndex, providers: ReadonlyMap<string, PlacementProvider>, limits: SearchLimits) {
     this.index = index;
     this.providers = providers;
     this.topK = limits.topK;
-    this.maxScan = limits.maxScan;
+    this.maxBatch = Math.max(limits.topK, limits.maxBatch);
     this.scratch = new Uint32Array(Math.max(this.topK * 4, 64));
+    this.buffers = { onDemand: new Uint32Array(this.maxBatch), spot: new Uint32Array(this.maxBatch) };
     const pairIds = new Map<string, number>();
+    const families = new Map<string, readonly string[]>();
     for (const [name, entry] of providers) {
       const list: { region: Region; pair: number }[] = [];
       for (const region of entry.regions.values()) {
@@ -131,9 +154,13 @@ export class CandidateSearch {
         pairIds.set(`${name}|${region.name}`, this.pairProvider.length);
         this.pairProvider.push(name);
         this.pairRegion.push(region.name);
+        this.pairEntry.push(entry);
       }
       this.regionPairs.set(name, list);
+      const own = entry.defaults.instanceFamilies;
+      if (own && own.length > 0) families.set(name, own);
     }
+    this.familiesByProvider = families.size > 0 ? families : undefined;
     this.seenStamps = new Uint32Array(index.size * 2);
     const none = 0xffffffff;
     this.pairOf = new Uint32Array(index.size);
@@ -146,6 +173,7 @@ export class CandidateSearch {
       this.memoryOf[i] = o.memoryGiB;
     }
     this.pairMask = new Uint8Array(this.pairProvider.length + 1);
+    this.pairCeilings = new Float64Array(this.pairProvider.length * 2);
   }
 
   /** Number of provider × region pairs. */
@@ -153,12 +181,27 @@ export class CandidateSearch {
     return this.pairProvider.length;
   }
 
-  /** The cheapest fitting on-demand price anywhere, for `cost` policy conditions. */
-  cheapestOnDemand(spec: VMSpec): number | undefined {
-    const n = this.index.query(baseQuery(spec, 'onDemand'), this.scratch, 1);
-    return n > 0 ? this.index.offer(this.scratch[0]!).onDemandHourly : undefined;
+  /**
+   * The index query of a spec on `basis`: size, GPUs, architecture, instance type and each
+   * provider's instance families, so that the index returns only offers the spec may have.
+   */
+  private specQuery(spec: VMSpec, basis: SearchBasis): SearchQuery {
+    return {
+      minVcpus: spec.cpu,
+      minMemoryGiB: spec.memoryGiB,
+      gpu: gpuQuery(spec.gpu),
+      arch: specArchitectures(spec),
+      instanceTypes: spec.instanceType === undefined ? undefined : [spec.instanceType],
+      familiesByProvider: this.familiesByProvider,
+      basis,
+    };
   }
 
+  /** The cheapest fitting on-demand price anywhere, for `cost` policy conditions. */
+  cheapestOnDemand(spec: VMSpec): number | undefined {
+    const n = this.index.query(this.specQuery(spec, 'onDemand'), this.scratch, 1);
+    return n > 0 ? this.index.offer(this.scratch[0]!).onDemandHourly : undefined;
+  }
   /**
    * Applies provider- and region-level rules, marking the allowed pairs for this decision and
    * recording each rejection in `rejected` when given.
@@ -209,27 +252,35 @@ export class CandidateSearch {
    */
   candidates(ctx: SearchContext, explainInto: RejectedCandidate[] | undefined): ScoredCandidate[] {
     const { rules, filter } = ctx;
-    const run: RunContext = { ...ctx, seen: this.newSeen() };
+    this.newSeen();
     const scored: ScoredCandidate[] = [];
     if (filter.providerNames.length > 0) {
       const bases: BasisScan[] = [];
-      if (rules.spotPolicy !== 'require') bases.push(this.scan('onDemand', filter.providerNames));
-      const spotNames = filter.providerNames.filter((n) => filter.spotProviders.has(n));
-      if (rules.spotPolicy !== 'forbid' && spotNames.length > 0) bases.push(this.scan('spot', spotNames));
-      this.branchAndBound(run, bases, scored);
+      if (rules.spotPolicy !== 'require') bases.push(this.scan(ctx, 'onDemand', filter.providerNames));
+      if (rules.spotPolicy !== 'forbid' && filter.spotProviders.size > 0) {
+        const spotNames = filter.providerNames.filter((n) => filter.spotProviders.has(n));
+        if (spotNames.length > 0) bases.push(this.scan(ctx, 'spot', spotNames));
+      }
+      this.branchAndBound(ctx, bases, scored);
     }
-    if (explainInto) this.explainPairs(run, scored, explainInto);
+    if (explainInto) this.explainPairs(ctx, scored, explainInto);
     return scored;
   }
 
-  private newSeen(): SeenSet {
+  /** Starts a new decision's seen stamps. */
+  private newSeen(): void {
     if (++this.stamp === 0xffffffff) {
       this.seenStamps.fill(0);
       this.stamp = 1;
     }
-    const stamp = this.stamp;
-    const marks = this.seenStamps;
-    return { has: (key) => marks[key] === stamp, add: (key) => void (marks[key] = stamp) };
+  }
+
+  private seen(key: number): boolean {
+    return this.seenStamps[key] === this.stamp;
+  }
+
+  private markSeen(key: number): void {
+    this.seenStamps[key] = this.stamp;
   }
 
   /** An offer's slot in the seen stamps: on-demand offers first, then the same offers on spot. */
@@ -237,80 +288,189 @@ export class CandidateSearch {
     return spot ? position + this.index.size : position;
   }
 
-  private scan(basis: SearchBasis, providers: readonly string[]): BasisScan {
-    return { basis, providers, k: 0, returned: 0, lastPrice: 0, exhausted: false, admitted: 0, positions: new Uint32Array(0) };
+  private scan(ctx: SearchContext, basis: SearchBasis, providers: readonly string[]): BasisScan {
+    const query = this.specQuery(ctx.rules.spec, basis);
+    query.providers = providers;
+    query.regions = ctx.filter.regionNames;
+    query.maxHourly = ctx.rules.costMax?.value;
+    return { basis, spot: basis === 'spot', query, positions: this.buffers[basis], batch: this.topK, lastPrice: 0, done: false, admitted: 0 };
+  }
+
+  /** Reads the next batch of a basis from the index; returns how many offers it read. */
+  private read(scan: BasisScan): number {
+    const n = this.index.query(scan.query, scan.positions, scan.batch);
+    if (n < scan.batch) scan.done = true;
+    if (n > 0) {
+      const last = scan.positions[n - 1]!;
+      scan.query.after = last;
+      scan.lastPrice = priceOfBasis(this.index.offer(last), scan.basis);
+    }
+    scan.batch = Math.min(scan.batch * 4, this.maxBatch);
+    return n;
   }
 
   /**
-   * Branch and bound over the offers in price order: every candidate scores at most
-   * `scorer.bound(price)`, which falls as the price rises, so the scan of a price basis stops
-   * once the next offer cannot beat the best score found. The result is the best-scored
-   * feasible candidate, not merely the best of the cheapest K.
+   * Branch and bound over the offers in price order. Phase 1 reads each basis up to its first
+   * admitted offer: the cheapest feasible price fixes the cost scale. Phase 2 reads on while
+   * `scorer.bound` at the current price, over the pairs' ceilings, can still reach the best
+   * score found; an offer whose own pair's ceiling cannot is not even scored.
    */
-  private branchAndBound(ctx: RunContext, bases: BasisScan[], out: ScoredCandidate[]): void {
-    const { rules, filter, scorer, seen } = ctx;
-    const { spec, costMax } = rules;
+  private branchAndBound(ctx: SearchContext, bases: BasisScan[], out: ScoredCandidate[]): void {
+    const { scorer } = ctx;
     const pending: RawCandidate[] = [];
-    const grow = (scan: BasisScan): void => {
-      const k = scan.k === 0 ? this.topK : Math.min(scan.k * 4, Math.max(this.maxScan, this.topK));
-      if (scan.positions.length < k) scan.positions = new Uint32Array(Math.min(k, Math.max(this.index.size, 1)));
-      const query: OfferQuery = { ...baseQuery(spec, scan.basis), providers: scan.providers, regions: filter.regionNames, maxHourly: costMax?.value };
-      const n = this.index.query(query, scan.positions, k);
-      for (let i = scan.returned; i < n; i++) {
-        const position = scan.positions[i]!;
-        const key = this.seenKey(position, scan.basis === 'spot');
-        if (seen.has(key)) continue;
-        const candidate = this.admit(ctx, position, scan.basis === 'spot');
-        if (typeof candidate === 'string') continue;
-        seen.add(key);
-        pending.push(candidate);
-        scan.admitted++;
-      }
-      if (n > 0) scan.lastPrice = priceOfBasis(this.index.offer(scan.positions[n - 1]!), scan.basis);
-      scan.exhausted = n < k;
-      scan.returned = n;
-      scan.k = k;
-    };
-    // Phase 1: find the cheapest feasible candidate of every basis (it fixes the cost scale).
+    // Phase 1: the cheapest feasible candidate of every basis (it fixes the cost scale).
     for (const scan of bases) {
-      do grow(scan);
-      while (scan.admitted === 0 && !scan.exhausted);
+      while (scan.admitted === 0 && !scan.done) {
+        const n = this.read(scan);
+        for (let i = 0; i < n; i++) {
+          const candidate = this.admitFresh(ctx, scan.positions[i]!, scan.spot);
+          if (candidate === undefined) continue;
+          pending.push(candidate);
+          scan.admitted++;
+        }
+      }
     }
     if (pending.length === 0) return;
-    scorer.minPrice = Math.min(...pending.map((c) => c.price));
+    let minPrice = Infinity;
+    for (const c of pending) if (c.price < minPrice) minPrice = c.price;
+    scorer.minPrice = minPrice;
     let best = -Infinity;
-    const flush = (): void => {
-      for (const c of pending) {
-        const scoredCandidate = scorer.score(c, this.pairOf[c.position]!);
-        if (scoredCandidate.score > best) best = scoredCandidate.score;
-        out.push(scoredCandidate);
-      }
-      pending.length = 0;
-    };
-    flush();
-    // Phase 2: widen each basis while an offer at its current price could still beat the best.
+    for (const c of pending) {
+      const scoredCandidate = scorer.score(c, this.pairOf[c.position]!);
+      if (scoredCandidate.score > best) best = scoredCandidate.score;
+      out.push(scoredCandidate);
+    }
+    if (bases.every((b) => b.done)) return;
+    // Phase 2: read on while an offer at the current price could still beat the best.
+    const perPair = scorer.pairTermsVary;
+    const ceiling = perPair ? this.fillPairCeilings(ctx, bases) : undefined;
     for (const scan of bases) {
-      while (!scan.exhausted && scan.k < this.maxScan && scorer.bound(scan.lastPrice, scan.basis) >= best) {
-        grow(scan);
-        flush();
+      const slot = scan.spot ? 1 : 0;
+      const top = ceiling ? ceiling[slot]! : scorer.ceiling(scan.spot);
+      while (!scan.done && scorer.bound(scan.lastPrice, top) >= best) {
+        const n = this.read(scan);
+        for (let i = 0; i < n; i++) {
+          const position = scan.positions[i]!;
+          const price = priceOfBasis(this.index.offer(position), scan.basis);
+          if (scorer.bound(price, top) < best) {
+            scan.done = true; // price order: no later offer can win either
+            break;
+          }
+          if (perPair) {
+            const pair = this.pairOf[position]!;
+            if (pair >= this.pairProvider.length || scorer.bound(price, this.pairCeilings[pair * 2 + slot]!) < best) continue;
+          }
+          const candidate = this.admitFresh(ctx, position, scan.spot);
+          if (candidate === undefined) continue;
+          const scoredCandidate = scorer.score(candidate, this.pairOf[position]!);
+          if (scoredCandidate.score > best) best = scoredCandidate.score;
+          out.push(scoredCandidate);
+        }
       }
     }
+  }
+
+  /** The offer as a candidate if it is new to this decision and admitted (and marks it seen), else `undefined`. */
+  private admitFresh(ctx: SearchContext, position: number, spot: boolean): RawCandidate | undefined {
+    const key = this.seenKey(position, spot);
+    if (this.seen(key)) return undefined;
+    const candidate = this.admit(ctx, position, spot);
+    if (typeof candidate === 'string') return undefined;
+    this.markSeen(key);
+    return candidate;
+  }
+
+  /**
+   * Fills `pairCeilings` for the allowed pairs of the decision's bases and returns the highest
+   * ceiling per basis (`[onDemand, spot]`); pairs with no offer of the spec's shape get -Infinity.
+   */
+  private fillPairCeilings(ctx: SearchContext, bases: readonly BasisScan[]): [number, number] {
+    const { scorer, filter, rules } = ctx;
+    const carbon = scorer.carbonMatters ? this.carbonCeilings(rules.spec, scorer) : undefined;
+    const tops: [number, number] = [-Infinity, -Infinity];
+    const ceilings = this.pairCeilings;
+    for (const scan of bases) {
+      const slot = scan.spot ? 1 : 0;
+      for (const pair of filter.allowedPairs) {
+        const provider = this.pairProvider[pair]!;
+        if (scan.spot && !filter.spotProviders.has(provider)) {
+          ceilings[pair * 2 + 1] = -Infinity;
+          continue;
+        }
+        const c = scorer.pairCeiling(pair, provider, this.pairRegion[pair]!, scan.spot, carbon ? carbon[pair]! : 0);
+        ceilings[pair * 2 + slot] = c;
+        if (c > tops[slot]) tops[slot] = c;
+      }
+    }
+    return tops;
+  }
+
+  /**
+   * Per pair, the best carbon score any offer of the spec's shape (at least its vCPUs and
+   * memory, with or without GPUs as it asks) has there: an upper bound of the carbon term of
+   * every candidate on the pair. Kept per shape for the catalog version.
+   */
+  private carbonCeilings(spec: VMSpec, scorer: Scorer): Float64Array {
+    const key = `${spec.cpu}|${spec.memoryGiB}|${spec.gpu ? 1 : 0}`;
+    const known = this.carbonMemo.get(key);
+    if (known) return known;
+    const shapes = (this.carbonShapes ??= this.buildCarbonShapes(scorer));
+    const ceilings = new Float64Array(this.pairProvider.length).fill(-Infinity);
+    const wantGpu = spec.gpu ? 1 : 0;
+    for (let i = 0; i < shapes.pair.length; i++) {
+      if (!(shapes.vcpus[i]! >= spec.cpu) || !(shapes.memory[i]! >= spec.memoryGiB) || shapes.gpu[i] !== wantGpu) continue;
+      const pair = shapes.pair[i]!;
+      if (shapes.score[i]! > ceilings[pair]!) ceilings[pair] = shapes.score[i]!;
+    }
+    if (this.carbonMemo.size >= CARBON_MEMO_LIMIT) this.carbonMemo.clear();
+    this.carbonMemo.set(key, ceilings);
+    return ceilings;
+  }
+
+  /** The distinct shapes of each pair's offers with their best carbon score (once per catalog version). */
+  private buildCarbonShapes(scorer: Scorer): CarbonShapes {
+    const slots = new Map<string, number>();
+    const pair: number[] = [];
+    const vcpus: number[] = [];
+    const memory: number[] = [];
+    const gpu: number[] = [];
+    const score: number[] = [];
+    for (let i = 0; i < this.index.size; i++) {
+      const p = this.pairOf[i]!;
+      if (p >= this.pairProvider.length) continue;
+      const o = this.index.offer(i);
+      const g = o.gpu && o.gpu.count > 0 ? 1 : 0;
+      const key = `${p}|${o.vcpus}|${o.memoryGiB}|${g}`;
+      const c = scorer.carbonScoreAt(i);
+      const at = slots.get(key);
+      if (at === undefined) {
+        slots.set(key, pair.length);
+        pair.push(p);
+        vcpus.push(o.vcpus);
+        memory.push(o.memoryGiB);
+        gpu.push(g);
+        score.push(c);
+      } else if (c > score[at]!) {
+        score[at] = c;
+      }
+    }
+    return { pair: Uint32Array.from(pair), vcpus: Float64Array.from(vcpus), memory: Float64Array.from(memory), gpu: Uint8Array.from(gpu), score: Float64Array.from(score) };
   }
 
   /** The offer at `position`, if its pair is allowed and the offer-level rules admit it; else the reason. */
-  private admit(ctx: RunContext, position: number, spot: boolean): RawCandidate | string {
+  private admit(ctx: SearchContext, position: number, spot: boolean): RawCandidate | string {
     const pair = this.pairOf[position]!;
     if (this.pairMask[pair] !== 1) return 'pair';
-    return ctx.rules.admitOffer(this.providers.get(this.pairProvider[pair]!)!, position, this.index.offer(position), spot);
+    return ctx.rules.admitOffer(this.pairEntry[pair]!, position, this.index.offer(position), spot);
   }
 
   /** On the explained path: account for every allowed provider × region, scoring its best offer or saying why none fits. */
-  private explainPairs(ctx: RunContext, out: ScoredCandidate[], rejected: RejectedCandidate[]): void {
-    const { rules, filter, scorer, seen } = ctx;
+  private explainPairs(ctx: SearchContext, out: ScoredCandidate[], rejected: RejectedCandidate[]): void {
+    const { rules, filter, scorer } = ctx;
     const { spec, spotPolicy, costMax } = rules;
     const covered = new Set(out.map((c) => `${c.pair}|${c.raw.spot}`));
     const lists = this.pairLists();
-    const fitQuery = { onDemand: baseQuery(spec, 'onDemand'), spot: baseQuery(spec, 'spot') };
+    const fitQuery = { onDemand: this.specQuery(spec, 'onDemand'), spot: this.specQuery(spec, 'spot') };
     const probe = new Uint32Array(256);
     for (const pairId of filter.allowedPairs) {
       const provider = this.pairProvider[pairId]!;
@@ -346,8 +506,8 @@ export class CandidateSearch {
             continue;
           }
           const key = this.seenKey(position, spot);
-          if (!seen.has(key)) {
-            seen.add(key);
+          if (!this.seen(key)) {
+            this.markSeen(key);
             if (!Number.isFinite(scorer.minPrice)) scorer.minPrice = candidate.price;
             out.push(scorer.score(candidate, pairId));
           }

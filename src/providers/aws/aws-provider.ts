@@ -24,12 +24,14 @@ import {
   CapacityError,
   UnsupportedError,
 } from '../../provider/errors.js';
-import type { EventBus } from '../../provider/events.js';
-import { requirementOf, selectOffer, specFingerprint } from '../../provider/offer-selection.js';
+import { EventBus } from '../../provider/events.js';
+import { requirementOf, selectOffer, specArchitectures, specFingerprint } from '../../provider/offer-selection.js';
 import type { CallOptions, CreateVMOptions, ImportVMOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../../provider/provider-v1.js';
 import { parseVMSpec } from '../../provider/spec-schema.js';
 import {
+  ARCHITECTURES,
   HOURS_PER_MONTH,
+  type Architecture,
   type CostEstimate,
   type HourlyPrice,
   type ImageArtifact,
@@ -200,6 +202,16 @@ const TOKEN_LOOKUPS = 6;
 const EXPORT_FORMATS: Record<'vmdk' | 'vhd' | 'raw', 'VMDK' | 'VHD' | 'RAW'> = { vmdk: 'VMDK', vhd: 'VHD', raw: 'RAW' };
 const IMPORT_FORMATS: Partial<Record<ImageFormat, string>> = { vmdk: 'VMDK', vhd: 'VHD', vhdx: 'VHDX', raw: 'RAW', ova: 'OVA' };
 
+/** What `JSON.stringify(provider)` shows of an AWS adapter. */
+export interface AwsProviderSummary {
+  /** Provider name. */
+  readonly name: string;
+  /** Always `aws`. */
+  readonly kind: string;
+  /** Configured regions. */
+  readonly regions: readonly string[];
+}
+
 /** What a create needs once the catalog and the image are known. */
 interface LaunchPlan {
   readonly region: string;
@@ -223,6 +235,8 @@ export class AwsProvider implements ProviderV1 {
   readonly kind = 'aws' as const;
   /** Spot, GPUs, reserved prices, stop/start; AMI export (and S3 disk images with `export.bucket`); imports of AMIs and VMDK/VHD/VHDX/RAW/OVA from S3. */
   readonly capabilities: ProviderCapabilities;
+  /** Where this provider publishes its events (the `events` option, or a bus of its own). */
+  readonly events: EventBus;
 
   private readonly api: AwsApi;
   private readonly catalog: AwsCatalog;
@@ -240,12 +254,13 @@ export class AwsProvider implements ProviderV1 {
     this.region = options.region;
     this.name = options.name ?? `aws-${options.region}`;
     this.regionList = [...new Set([options.region, ...(options.regions ?? [])])];
+    this.events = options.events ?? new EventBus();
     this.api = new AwsApi({ ...options, providerName: this.name });
     this.catalog = new AwsCatalog(this.api, this.region, { catalogMs: options.catalogTtlMs ?? 3_600_000, spotMs: options.spotTtlMs ?? 300_000 }, Date.now, {
       retryMs: options.pricingRetryMs,
       // Reported once: every call after it works from the snapshot without a word.
       onFallback: ({ fallback, error }) =>
-        options.events?.publish('provider.degraded', {
+        this.events.publish('provider.degraded', {
           provider: this.name,
           capability: 'pricing',
           fallback,
@@ -344,7 +359,7 @@ export class AwsProvider implements ProviderV1 {
         });
       }
     }
-    this.options.events?.publish('vm.created', { provider: this.name, vm, reused });
+    this.events.publish('vm.created', { provider: this.name, vm, reused });
     await options.onProvisioned?.(vm);
     throwIfAborted(signal);
     if (options.wait === false) return vm;
@@ -396,6 +411,21 @@ export class AwsProvider implements ProviderV1 {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** What a person (or a log line) sees of this adapter: its name and regions, never its credentials. */
+  toString(): string {
+    return `AwsProvider ${this.name} (${this.regionList.join(', ')})`;
+  }
+
+  /** A credential-free summary for `JSON.stringify`. */
+  toJSON(): AwsProviderSummary {
+    return { name: this.name, kind: this.kind, regions: this.regionList };
+  }
+
+  /** `util.inspect` shows {@link toString}: options (credentials among them) stay out. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** Reads one instance (DescribeInstances); `NotFoundError` when no configured region has it. */
@@ -473,7 +503,7 @@ export class AwsProvider implements ProviderV1 {
       if (NotFoundError.isInstance(error)) return; // already gone
       throw error;
     }
-    this.options.events?.publish('vm.deleted', { provider: this.name, vmId: id });
+    this.events.publish('vm.deleted', { provider: this.name, vmId: id });
     if (options.wait === false) return;
     await this.waitFor('terminated', region, id, signal, undefined);
   }
@@ -656,7 +686,7 @@ export class AwsProvider implements ProviderV1 {
   private async discardImage(region: string, imageId: string, vmId: string): Promise<void> {
     const ctx = { operation: 'exportVM', resourceType: 'image', resourceId: imageId, mutating: true };
     const report = (what: string, error: unknown): void => {
-      this.options.events?.publish('operation.failed', {
+      this.events.publish('operation.failed', {
         provider: this.name,
         operation: 'exportVM.cleanup',
         errorCode: (NovacronError.isInstance(error) ? awsErrorCode(error.cause) : awsErrorCode(error)) ?? 'Unknown',
@@ -795,37 +825,52 @@ export class AwsProvider implements ProviderV1 {
     if (spec.zone !== undefined && !catalog.zones.includes(spec.zone)) {
       throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'zone', message: `unknown zone "${spec.zone}" in ${region}; zones: ${catalog.zones.join(', ')}` }] });
     }
-    if (spec.instanceType !== undefined && !catalog.types.has(spec.instanceType)) {
+    const fixedType = spec.instanceType === undefined ? undefined : catalog.types.get(spec.instanceType);
+    if (spec.instanceType !== undefined && !fixedType) {
       throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'instanceType', message: `unknown instance type "${spec.instanceType}" in ${region}` }] });
+    }
+    if (fixedType && spec.arch && !spec.arch.includes(fixedType.arch)) {
+      throw new InvalidSpecError({
+        provider: this.name,
+        issues: [{ field: 'arch', message: `instance type ${fixedType.instanceType} is ${fixedType.arch}, but arch allows only ${spec.arch.join(', ')}` }],
+      });
     }
     // A subnet fixes the zone: the type is chosen for the zone the instance will land in.
     const subnet = await this.subnetOf(spec, region, signal);
     const zone = subnet?.zone ?? spec.zone;
     // A native AMI fixes the architecture before the type is chosen.
     let image = withImage && isAmiId(spec.image) ? await this.images.native(region, spec.image, signal) : undefined;
+    const archs = this.architectures(spec, image, fixedType?.arch);
     // Types without any price stay choosable (by name, or by size when nothing priced fits).
     const offers = [...(await this.catalog.offers(region, { spot: spec.spot, signal })), ...(spec.spot ? [] : await this.catalog.unpricedOffers(region, signal))];
     const families = this.options.defaults?.instanceFamilies;
-    const archs: ('x86_64' | 'arm64')[] = image ? [image.arch] : ['x86_64', 'arm64'];
+    const requirement = requirementOf({ ...spec, zone }, region, spec.instanceType === undefined ? families : undefined);
+    const allowedArchs = [...archs];
     let chosen: Offer | undefined;
     for (;;) {
-      const allowed = new Set(archs);
-      chosen = selectOffer(
-        offers.filter((o) => allowed.has(o.arch)),
-        requirementOf({ ...spec, zone }, region, spec.instanceType === undefined ? families : undefined),
-      );
+      chosen = selectOffer(offers, { ...requirement, arch: archs });
       if (!chosen || !withImage || image) break;
       // An alias needs a build for the chosen architecture; otherwise try the other one.
       image = await this.images.alias(region, spec.image, chosen.arch, signal);
       if (image) break;
       archs.splice(archs.indexOf(chosen.arch), 1);
       if (archs.length === 0) {
-        throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `no AMI for "${spec.image}" in ${region}` }] });
+        throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'image', message: `no ${allowedArchs.join(' or ')} AMI for "${spec.image}" in ${region}` }] });
       }
     }
     if (!chosen) {
+      // When only the architecture stands in the way, name `arch`: that is the field to change.
+      const otherArch = spec.instanceType === undefined ? selectOffer(offers, { ...requirement, arch: undefined }) : undefined;
+      if (otherArch) {
+        const why = image ? `image ${image.imageId} is ${image.arch}` : `arch allows only ${archs.join(', ')}${spec.arch ? '' : ' (the default)'}`;
+        throw new InvalidSpecError({
+          provider: this.name,
+          issues: [{ field: 'arch', message: `only ${otherArch.arch} instance types fit ${spec.cpu} vCPU / ${spec.memoryGiB} GiB in ${region}${zone ? ` (${zone})` : ''}, but ${why}` }],
+        });
+      }
       const field = spec.instanceType !== undefined ? 'instanceType' : spec.gpu ? 'gpu' : 'cpu';
-      const what = spec.instanceType ?? `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'GPU'}` : ''}`;
+      const gpu = spec.gpu ? ` / ${spec.gpu.exact ? 'exactly ' : ''}${spec.gpu.count}× ${spec.gpu.type ?? 'GPU'}` : '';
+      const what = spec.instanceType ?? `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${gpu} (${archs.join(' or ')})`;
       throw new InvalidSpecError({
         provider: this.name,
         issues: [{ field, message: `no ${spec.spot ? 'spot ' : ''}instance type${families ? ` in families ${families.join(', ')}` : ''} fits ${what} in ${region}${zone ? ` (${zone})` : ''}` }],
@@ -841,6 +886,30 @@ export class AwsProvider implements ProviderV1 {
       image,
       hourlyPrice: amount !== undefined && Number.isFinite(amount) ? { amount, currency: 'USD', source: chosen.source, asOf: chosen.asOf } : undefined,
     };
+  }
+
+  /**
+   * The architectures a launch may use: a native AMI's own (which an explicit `arch` must
+   * allow), else the spec's, else the fixed instance type's, else the default. Types of other
+   * architectures are never chosen, so a default spec stays on x86 even where arm64 is cheaper.
+   */
+  private architectures(spec: VMSpec, image: ResolvedImage | undefined, typeArch: Architecture | undefined): Architecture[] {
+    if (image) {
+      if (spec.arch && !spec.arch.includes(image.arch)) {
+        throw new InvalidSpecError({
+          provider: this.name,
+          issues: [{ field: 'arch', message: `image ${image.imageId} is ${image.arch}, but arch allows only ${spec.arch.join(', ')}` }],
+        });
+      }
+      if (typeArch !== undefined && typeArch !== image.arch) {
+        throw new InvalidSpecError({
+          provider: this.name,
+          issues: [{ field: 'instanceType', message: `instance type ${spec.instanceType} is ${typeArch}, but image ${image.imageId} is ${image.arch}` }],
+        });
+      }
+      return [image.arch];
+    }
+    return [...(specArchitectures(spec) ?? ARCHITECTURES)];
   }
 
   /**

@@ -13,6 +13,6 @@
  * @packageDocumentation
  */
 export { AwsProvider, createAwsProvider } from './aws-provider.js';
-export type { AwsExportOptions, AwsProviderDefaults, AwsProviderOptions, AwsStateStoreLike, AwsWaiterOptions, ExportedObjectInfo } from './aws-provider.js';
+export type { AwsExportOptions, AwsProviderDefaults, AwsProviderOptions, AwsProviderSummary, AwsStateStoreLike, AwsWaiterOptions, ExportedObjectInfo } from './aws-provider.js';
 // The tags novacron puts on what it launches: a contract with the host's own tooling and IAM policies.
 export { NOVACRON_TAG } from './run-instances-mapping.js';

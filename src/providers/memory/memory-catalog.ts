@@ -61,12 +61,21 @@ export function regionOf(catalog: MemoryCatalog, spec: VMSpec, provider: string)
 
 /** The cheapest offer in `region` that fits `spec`; `InvalidSpecError` naming the field no offer meets. */
 export function offerFor(catalog: MemoryCatalog, spec: VMSpec, region: Region, provider: string): Offer {
-  const offer = selectOffer(catalog.offers, requirementOf(spec, region.name));
+  const requirement = requirementOf(spec, region.name);
+  const offer = selectOffer(catalog.offers, requirement);
   if (offer) return offer;
+  const archs = requirement.arch;
+  // When only the architecture stands in the way, say so: that is the field to change.
+  const otherArch = archs !== undefined && selectOffer(catalog.offers, { ...requirement, arch: undefined });
+  if (otherArch && archs) {
+    const what = spec.instanceType ? `instance type "${spec.instanceType}" is ${otherArch.arch}` : `only ${otherArch.arch} instance types fit in ${region.name}`;
+    throw new InvalidSpecError({ provider, issues: [{ field: 'arch', message: `${what}, but arch allows only ${archs.join(', ')}${spec.arch ? '' : ' (the default)'}` }] });
+  }
   const field = spec.instanceType ? 'instanceType' : spec.gpu ? 'gpu' : 'cpu';
+  const gpu = spec.gpu ? ` / ${spec.gpu.exact ? 'exactly ' : ''}${spec.gpu.count}× ${spec.gpu.type ?? 'any'} GPU` : '';
   const wanted = spec.instanceType
     ? `instance type "${spec.instanceType}"${spec.spot ? ' at spot' : ''}`
-    : `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${spec.gpu ? ` / ${spec.gpu.count}× ${spec.gpu.type ?? 'any'} GPU` : ''}${spec.spot ? ' at spot' : ''}`;
+    : `${spec.cpu} vCPU / ${spec.memoryGiB} GiB${gpu}${spec.spot ? ' at spot' : ''}`;
   throw new InvalidSpecError({ provider, issues: [{ field, message: `no instance type in ${region.name} offers ${wanted}` }] });
 }
 

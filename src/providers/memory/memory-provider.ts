@@ -15,7 +15,7 @@
  */
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import { CapacityError, ConflictError, ProviderUnavailableError, ThrottledError, TimeoutError, UnsupportedError } from '../../provider/errors.js';
-import type { EventBus } from '../../provider/events.js';
+import { EventBus } from '../../provider/events.js';
 import { specFingerprint } from '../../provider/offer-selection.js';
 import type {
   CallOptions,
@@ -161,7 +161,8 @@ export class MemoryProvider implements ProviderV1 {
   private readonly transitionDelayMs: number;
   private readonly pageSize: number;
   private readonly retry: RetryPolicy;
-  private readonly events: EventBus | undefined;
+  /** Where this provider publishes its events (the `events` option, or a bus of its own). */
+  readonly events: EventBus;
   private readonly faults: MemoryFaults;
   private readonly records: VmRecords;
   private readonly limits: MemoryLimits;
@@ -178,7 +179,7 @@ export class MemoryProvider implements ProviderV1 {
     this.transitionDelayMs = options.transitionDelayMs ?? this.provisioningDelayMs;
     this.pageSize = Math.max(1, options.pageSize ?? 100);
     this.retry = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 200, ...options.retry };
-    this.events = options.events;
+    this.events = options.events ?? new EventBus();
     this.capabilities = {
       spot: true,
       gpu: true,
@@ -257,7 +258,7 @@ export class MemoryProvider implements ProviderV1 {
         const rec = this.records.find(id);
         if (rec.state !== 'terminated' && rec.state !== 'terminating') {
           this.records.transition(rec, 'terminating', 'terminated', this.transitionDelayMs);
-          this.events?.publish('vm.deleted', { provider: this.name, vmId: id });
+          this.events.publish('vm.deleted', { provider: this.name, vmId: id });
         }
         return this.records.toVM(rec);
       },
@@ -463,7 +464,7 @@ export class MemoryProvider implements ProviderV1 {
       },
       { region: spec.region, zone: spec.zone },
     );
-    this.events?.publish('vm.created', { provider: this.name, vm, reused });
+    this.events.publish('vm.created', { provider: this.name, vm, reused });
     await options.onProvisioned?.(vm);
     if (options.wait === false || vm.state === 'running') return vm;
     return this.waitFor(vm.id, ['running'], signal, options.waitTimeoutMs ?? 300_000, operation);

@@ -5,4 +5,5 @@
  * @module novacron/sqlite
  * @packageDocumentation
  */
-export { createSqliteStore, type SqliteStoreOptions, type SqliteDatabase, type SqliteDatabaseConstructor } from './sqlite-store.js';
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export type { SqliteDatabase, SqliteDatabaseConstructor, SqliteRunResult, SqliteStatement, SqliteTransaction } from './sqlite-driver.js';

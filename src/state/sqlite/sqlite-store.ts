@@ -8,7 +8,7 @@
  * better-sqlite3 is synchronous: each call blocks the event loop for the duration of one small
  * statement (microseconds), which is why `list` reads in pages rather than in one query.
  */
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement, SqliteTransaction } from './sqlite-driver.js';
 import { throwIfAborted } from '../../provider/abort.js';
 import { ProviderUnavailableError } from '../../provider/errors.js';
 import type { CallOptions } from '../../provider/provider-v1.js';
@@ -44,10 +44,6 @@ import {
   versionConflict,
 } from '../write-conditions.js';
 
-/** The better-sqlite3 `Database` class (the module's default export). */
-export type SqliteDatabaseConstructor = typeof BetterSqlite3;
-/** An open better-sqlite3 database. */
-export type SqliteDatabase = BetterSqlite3.Database;
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -104,7 +100,7 @@ interface LeaseDbRow {
 
 /** Applies pending migrations under one write lock, so that processes opening the file together migrate it once. */
 function migrate(db: SqliteDatabase): void {
-  db.transaction(() => {
+  inTransaction(db, () => {
     const applied = db.pragma('user_version', { simple: true }) as number;
     for (let i = applied; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
     if (applied < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
@@ -114,7 +110,7 @@ function migrate(db: SqliteDatabase): void {
 async function openDatabase(options: SqliteStoreOptions): Promise<{ db: SqliteDatabase; owned: boolean }> {
   if (options.database !== undefined) return { db: options.database, owned: false };
   if (options.path === undefined || options.path === '') throw new TypeError('[novacron] [sqlite] createSqliteStore needs a path or a database');
-  const Driver = options.driver ?? ((await import('better-sqlite3')).default as SqliteDatabaseConstructor);
+  const Driver = options.driver ?? ((await import('better-sqlite3')).default as unknown as SqliteDatabaseConstructor);
   return { db: new Driver(options.path, { timeout: options.busyTimeoutMs ?? 5000 }), owned: true };
 }
 
@@ -125,23 +121,33 @@ function isBusy(error: unknown): boolean {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+/** `fn` as one transaction, keeping its argument and result types. */
+function inTransaction<F extends (...args: never[]) => unknown>(db: SqliteDatabase, fn: F): SqliteTransaction<F> {
+  return db.transaction(fn) as unknown as SqliteTransaction<F>;
+}
+
+/** A statement with its parameter and row types, as the SQL text defines them. */
+function typed<P extends unknown[], R = unknown>(db: SqliteDatabase, source: string): SqliteStatement<P, R> {
+  return db.prepare(source) as unknown as SqliteStatement<P, R>;
+}
+
 function prepareStatements(db: SqliteDatabase) {
   return {
-    get: db.prepare<[string], { value: string; version: number }>('SELECT value, version FROM novacron_kv WHERE key = ?'),
-    version: db.prepare<[string], { version: number }>('SELECT version FROM novacron_kv WHERE key = ?'),
-    create: db.prepare<[string, string]>('INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO NOTHING'),
-    swap: db.prepare<[string, string, number]>('UPDATE novacron_kv SET value = ?, version = version + 1 WHERE key = ? AND version = ?'),
-    upsert: db.prepare<[string, string], { version: number }>(
+    get: typed<[string], { value: string; version: number }>(db, 'SELECT value, version FROM novacron_kv WHERE key = ?'),
+    version: typed<[string], { version: number }>(db, 'SELECT version FROM novacron_kv WHERE key = ?'),
+    create: typed<[string, string]>(db, 'INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO NOTHING'),
+    swap: typed<[string, string, number]>(db, 'UPDATE novacron_kv SET value = ?, version = version + 1 WHERE key = ? AND version = ?'),
+    upsert: typed<[string, string], { version: number }>(db, 
       'INSERT INTO novacron_kv (key, value, version) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = novacron_kv.version + 1 RETURNING version',
     ),
-    remove: db.prepare<[string], { version: number }>('DELETE FROM novacron_kv WHERE key = ? RETURNING version'),
-    removeAt: db.prepare<[string, number]>('DELETE FROM novacron_kv WHERE key = ? AND version = ?'),
-    pageFirst: db.prepare<[string, string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?'),
-    pageNext: db.prepare<[string, string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key > ? AND key < ? ORDER BY key LIMIT ?'),
-    pageAllFirst: db.prepare<[number], KvRow>('SELECT key, value, version FROM novacron_kv ORDER BY key LIMIT ?'),
-    pageAllNext: db.prepare<[string, number], KvRow>('SELECT key, value, version FROM novacron_kv WHERE key > ? ORDER BY key LIMIT ?'),
-    lease: db.prepare<[string], LeaseDbRow>('SELECT holder, fencing_token, expires_at FROM novacron_leases WHERE name = ?'),
-    setLease: db.prepare<[string, string | null, number, number]>(
+    remove: typed<[string], { version: number }>(db, 'DELETE FROM novacron_kv WHERE key = ? RETURNING version'),
+    removeAt: typed<[string, number]>(db, 'DELETE FROM novacron_kv WHERE key = ? AND version = ?'),
+    pageFirst: typed<[string, string, number], KvRow>(db, 'SELECT key, value, version FROM novacron_kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?'),
+    pageNext: typed<[string, string, number], KvRow>(db, 'SELECT key, value, version FROM novacron_kv WHERE key > ? AND key < ? ORDER BY key LIMIT ?'),
+    pageAllFirst: typed<[number], KvRow>(db, 'SELECT key, value, version FROM novacron_kv ORDER BY key LIMIT ?'),
+    pageAllNext: typed<[string, number], KvRow>(db, 'SELECT key, value, version FROM novacron_kv WHERE key > ? ORDER BY key LIMIT ?'),
+    lease: typed<[string], LeaseDbRow>(db, 'SELECT holder, fencing_token, expires_at FROM novacron_leases WHERE name = ?'),
+    setLease: typed<[string, string | null, number, number]>(db, 
       'INSERT INTO novacron_leases (name, holder, fencing_token, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, fencing_token = excluded.fencing_token, expires_at = excluded.expires_at',
     ),
   };
@@ -172,12 +178,12 @@ class SqliteStore implements StateStore {
   private closed = false;
 
   // Multi-statement writes, each one SQLite transaction (run with `.immediate` to take the write lock first).
-  private readonly fencedPut: BetterSqlite3.Transaction<(guard: FencingGuard, key: string, text: string, expected: number | null | undefined) => number>;
-  private readonly fencedDelete: BetterSqlite3.Transaction<(guard: FencingGuard, key: string, expected: number | undefined) => number | undefined>;
-  private readonly applyOps: BetterSqlite3.Transaction<
+  private readonly fencedPut: SqliteTransaction<(guard: FencingGuard, key: string, text: string, expected: number | null | undefined) => number>;
+  private readonly fencedDelete: SqliteTransaction<(guard: FencingGuard, key: string, expected: number | undefined) => number | undefined>;
+  private readonly applyOps: SqliteTransaction<
     (ops: readonly TransactionOp[], texts: readonly string[], order: readonly number[], guard: FencingGuard | undefined) => (number | undefined)[]
   >;
-  private readonly changeLease: BetterSqlite3.Transaction<(name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => LeaseRow | null>;
+  private readonly changeLease: SqliteTransaction<(name: string, plan: (row: LeaseRow | undefined) => LeaseRow | null) => LeaseRow | null>;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -188,15 +194,15 @@ class SqliteStore implements StateStore {
     this.now = options.clock ?? Date.now;
     this.pageSize = options.pageSize ?? 1000;
     this.hub = new WatchHub({ maxQueuedEvents: options.maxQueuedWatchEvents });
-    this.fencedPut = db.transaction((guard, key, text, expected) => {
+    this.fencedPut = inTransaction(db, (guard, key, text, expected) => {
       this.checkFencing(guard);
       return this.writeOne(key, text, expected);
     });
-    this.fencedDelete = db.transaction((guard, key, expected) => {
+    this.fencedDelete = inTransaction(db, (guard, key, expected) => {
       this.checkFencing(guard);
       return this.deleteOne(key, expected);
     });
-    this.applyOps = db.transaction((ops, texts, order, guard) => {
+    this.applyOps = inTransaction(db, (ops, texts, order, guard) => {
       this.checkFencing(guard);
       // A throw inside rolls the whole SQLite transaction back: all or nothing.
       const versions: (number | undefined)[] = new Array(ops.length);
@@ -212,7 +218,7 @@ class SqliteStore implements StateStore {
       }
       return versions;
     });
-    this.changeLease = db.transaction((name, plan) => {
+    this.changeLease = inTransaction(db, (name, plan) => {
       const next = plan(this.readLease(name));
       if (next !== null) this.sql.setLease.run(name, next.holder, next.fencingToken, next.expiresAtMs);
       return next;

@@ -35,7 +35,7 @@ async function lifecycle(aws: AwsProvider): Promise<void> {
   expect(offers.length).toBeGreaterThan(0);
   for (const o of offers) {
     expect(o.source).toMatch(/^bundled-snapshot:aws/);
-    expect(o.asOf).toBe('2025-05-01');
+    expect(o.asOf).toBe('2026-07-01'); // BUNDLED_SNAPSHOT_AS_OF
     expect(Number.isFinite(o.onDemandHourly)).toBe(true);
   }
   const vm = await aws.createVM({ name: 'no-prices', cpu: 2, memory: 4 }, { idempotencyKey: `np-${Math.random()}` });

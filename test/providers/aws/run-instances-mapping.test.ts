@@ -151,7 +151,7 @@ describe('run-instances mapping, read back from the emulator', () => {
 
   it('resolves an alias to the newest AMI of its publisher, for the chosen architecture', async () => {
     const x86 = await env.aws.createVM({ name: 'img-x86', cpu: 2, memory: 4, image: 'ubuntu-22.04' }, { wait: false });
-    const arm = await env.aws.createVM({ name: 'img-arm', cpu: 2, memory: 8, image: 'ubuntu-22.04' }, { wait: false }); // m6g.large is cheapest
+    const arm = await env.aws.createVM({ name: 'img-arm', cpu: 2, memory: 8, image: 'ubuntu-22.04', arch: 'any' }, { wait: false }); // m6g.large is cheapest
     const images = await import('@aws-sdk/client-ec2').then(async (m) => {
       const client = new m.EC2Client({ endpoint: env.emu.endpoint, region: 'us-east-1', credentials: env.emu.providerOptions.credentials });
       const out = await client.send(new m.DescribeImagesCommand({ ImageIds: [env.emu.instance(x86.id)!.imageId, env.emu.instance(arm.id)!.imageId] }));
@@ -164,6 +164,11 @@ describe('run-instances mapping, read back from the emulator', () => {
     expect(x86Image.OwnerId).toBe('099720109477');
     expect(env.emu.instance(arm.id)!.instanceType).toBe('m6g.large');
     expect(armImage.Architecture).toBe('arm64');
+  });
+
+  it('keeps a spec without arch on x86_64 even where arm64 is cheaper', async () => {
+    const vm = await env.aws.createVM({ name: 'img-default', cpu: 2, memory: 8, image: 'ubuntu-22.04' }, { wait: false });
+    expect(env.emu.instance(vm.id)!.instanceType).toBe('t3.large'); // $0.0832, though m6g.large is $0.077
   });
 
   it('asks for spot through InstanceMarketOptions with the max price', async () => {

@@ -39,6 +39,7 @@ export const SEED_INSTANCE_TYPES: readonly SeedInstanceType[] = [
   { name: 'r5.large', vcpus: 2, memoryMiB: 16384, arch: 'x86_64', onDemandUsEast1: 0.126 },
   { name: 'r5.xlarge', vcpus: 4, memoryMiB: 32768, arch: 'x86_64', onDemandUsEast1: 0.252 },
   { name: 'g4dn.xlarge', vcpus: 4, memoryMiB: 16384, arch: 'x86_64', gpu: { name: 'T4', manufacturer: 'NVIDIA', count: 1, memoryMiB: 16384 }, onDemandUsEast1: 0.526 },
+  { name: 'g4dn.12xlarge', vcpus: 48, memoryMiB: 196608, arch: 'x86_64', gpu: { name: 'T4', manufacturer: 'NVIDIA', count: 4, memoryMiB: 16384 }, onDemandUsEast1: 3.912 },
   { name: 'g5.xlarge', vcpus: 4, memoryMiB: 16384, arch: 'x86_64', gpu: { name: 'A10G', manufacturer: 'NVIDIA', count: 1, memoryMiB: 24576 }, onDemandUsEast1: 1.006 },
   { name: 'p3.2xlarge', vcpus: 8, memoryMiB: 62464, arch: 'x86_64', gpu: { name: 'V100', manufacturer: 'NVIDIA', count: 1, memoryMiB: 16384 }, onDemandUsEast1: 3.06 },
   // Inferentia2 (an accelerator the bundled price snapshot does not list: with the Price List

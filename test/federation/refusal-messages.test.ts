@@ -1,0 +1,31 @@
+/** A refusal says why in its message: unknown provider names first, then the commonest reasons. */
+import { describe, expect, it } from 'vitest';
+import { FederationManager, PlacementRefusedError } from '../../src/federation/index.js';
+import { cloud, EAST, offer, WEST } from './fixtures.js';
+
+const providers = () => [cloud('aws-east', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)]), cloud('gcp-west', 'gcp', [WEST], [offer('gcp', 'west-1', 'e2-standard-2', 2, 8, 0.09)])];
+const spec = { name: 'web', cpu: 2, memory: 4 } as const;
+
+async function refusal(request: object, s: object = spec): Promise<PlacementRefusedError> {
+  const error = await new FederationManager({ providers: providers() }).place(s as typeof spec, { request: request as never }).catch((e: unknown) => e);
+  expect(PlacementRefusedError.isInstance(error), String(error)).toBe(true);
+  return error as PlacementRefusedError;
+}
+
+describe('refusal messages', () => {
+  it('names a provider constraint that matches no registered provider', async () => {
+    const error = await refusal({ constraints: [{ type: 'provider', operator: 'in', values: ['azure-west'] }] });
+    expect(error.message).toContain('no provider named "azure-west" is registered (providers: aws-east, gcp-west)');
+  });
+
+  it('names the reasons of a region nobody offers', async () => {
+    const error = await refusal({}, { ...spec, region: 'mars-1' });
+    expect(error.message).toMatch(/no feasible placement for web \(2 vCPU \/ 4 GiB\): .*mars-1.*; see rejected and explanation/);
+  });
+
+  it('names the reason when nothing fits', async () => {
+    const error = await refusal({}, { ...spec, cpu: 64 });
+    expect(error.message).toMatch(/: .+; see rejected and explanation$/);
+    expect(error.message.length).toBeLessThan(1_200);
+  });
+});
