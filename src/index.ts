@@ -58,6 +58,7 @@ export {
   type InterruptionBucket,
   type InventoryEvent,
   type ProviderDegradedEvent,
+  type ConfigIgnoredEvent,
   type PriceStaleEvent,
   type KnownErrorCode,
   type ListVMsFilter,
@@ -113,6 +114,7 @@ export type { CapacityScope, FaultControls, FaultError, FaultKind } from './test
 // Federation: placement, failover, inventory, configuration.
 export {
   AllCandidatesFailedError,
+  ConfigError,
   API_VERSION,
   DecisionParts,
   FederationManager,

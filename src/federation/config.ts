@@ -5,6 +5,7 @@
  * the path in the document (`spec.policies[1].action.type`).
  */
 import * as v from 'valibot';
+import { ConfigError } from './federation-errors.js';
 import { InvalidSpecError, type SpecIssue } from '../provider/errors.js';
 import { describeInput, findStructuralIssue } from '../provider/input-guards.js';
 import { toSpecIssues } from '../provider/spec-schema.js';
@@ -295,6 +296,22 @@ function fail(issues: readonly v.BaseIssue<unknown>[]): never {
 
 /** Loads and validates a FederationConfig from YAML text or an object. */
 export async function loadFederationConfig(input: string | object, options: LoadOptions = {}): Promise<FederationConfig> {
+  try {
+    return await readFederationConfig(input, options);
+  } catch (error) {
+    throw asConfigError(error);
+  }
+}
+
+/** The same problems, said as a configuration's (`ConfigError`); anything else as it is. */
+export function asConfigError(error: unknown, rename: (field: string) => string = (f) => f): unknown {
+  if (!InvalidSpecError.isInstance(error)) return error;
+  const invalid: InvalidSpecError = error;
+  if (ConfigError.isInstance(invalid) && rename('') === '') return invalid;
+  return new ConfigError({ issues: invalid.issues.map((i) => ({ field: rename(i.field), message: i.message })), cause: invalid.cause });
+}
+
+async function readFederationConfig(input: string | object, options: LoadOptions): Promise<FederationConfig> {
   const doc = await toDocument(input, options);
   const result = v.safeParse(federationConfigSchema, doc);
   if (!result.success) fail(result.issues);

@@ -3,7 +3,7 @@
  * constructor marks each with its code, and are recognized across package copies by
  * `NovacronError.hasMarker`, like every novacron error.
  */
-import { NovacronError } from '../provider/errors.js';
+import { InvalidSpecError, NovacronError, type SpecIssue } from '../provider/errors.js';
 import { redactString } from '../provider/redact.js';
 import type { PlacementTarget } from './placement-target.js';
 
@@ -23,6 +23,24 @@ export interface RejectionSummary {
   readonly region: string | undefined;
   /** Why. */
   readonly reason: string;
+}
+
+/**
+ * A FederationConfig (YAML or object) is wrong: field paths are in the document's own terms
+ * (`spec.providers[1].config.region`). It is an `InvalidSpecError` too (code `INVALID_SPEC`,
+ * same `issues`), so code that catches invalid input catches both; messages say "invalid config".
+ */
+export class ConfigError extends InvalidSpecError {
+  /** Creates a configuration error from its issues. */
+  constructor(options: { issues: readonly SpecIssue[]; cause?: unknown }) {
+    super({ ...options, message: `invalid config: ${options.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}` });
+    this.name = 'ConfigError';
+    this.addMarker('INVALID_CONFIG');
+  }
+  /** Marker-based type guard. */
+  static override isInstance(value: unknown): value is ConfigError {
+    return NovacronError.hasMarker(value, 'INVALID_CONFIG');
+  }
 }
 
 /** No candidate satisfies the constraints and policies. `explanation` says why for each. */

@@ -13,7 +13,6 @@
  * - every provider call has a deadline besides the caller's signal.
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidSpecError } from '../provider/errors.js';
 import { EventBus, NOVACRON_EVENT_NAMES, type NovacronEventName } from '../provider/events.js';
 import type { CallOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../provider/provider-v1.js';
 import type { RetryPolicy } from '../provider/retry.js';
@@ -27,7 +26,8 @@ import { PriceAgeWatch } from '../optimizer/price-age.js';
 import { BlockList } from './placement/index.js';
 import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
 import { CatalogCache } from './catalog-cache.js';
-import { loadFederationConfig, type LoadOptions, type ProviderEntry } from './config.js';
+import { asConfigError, loadFederationConfig, type LoadOptions, type ProviderEntry } from './config.js';
+import { ConfigError } from './federation-errors.js';
 import { VMCreator, type CreateVMResult } from './create-vm.js';
 import { decideOrThrow } from './decide.js';
 import type { FederationContext } from './federation-context.js';
@@ -202,7 +202,7 @@ export class FederationManager {
     for (const [i, entry] of loaded.providers.entries()) {
       const factory = options.providerFactories?.[entry.type] ?? BUILT_IN_PROVIDER_FACTORIES[entry.type];
       if (!factory) {
-        throw new InvalidSpecError({
+        throw new ConfigError({
           issues: [{ field: `spec.providers[${i}].type`, message: `no provider factory for type "${entry.type}"; pass providerFactories.${entry.type}` }],
         });
       }
@@ -210,12 +210,16 @@ export class FederationManager {
       const creds = config.credentials as { secret?: string } | undefined;
       if (creds?.secret !== undefined) {
         if (!options.secrets) {
-          throw new InvalidSpecError({ issues: [{ field: `spec.providers[${i}].config.credentials.secret`, message: 'names a secret but no secrets resolver was given' }] });
+          throw new ConfigError({ issues: [{ field: `spec.providers[${i}].config.credentials.secret`, message: 'names a secret but no secrets resolver was given' }] });
         }
         config.credentials = await options.secrets(creds.secret);
       }
       const defaults = config.defaults as { instanceFamily?: string; instanceFamilies?: string[]; spotEnabled?: boolean } | undefined;
-      const provider = await factory({ name: entry.name, type: entry.type, config });
+      // A factory names fields as `providers.<name>.config.…`; say them in the document's terms.
+      const prefix = `providers.${entry.name}.`;
+      const provider = await Promise.resolve()
+        .then(() => factory({ name: entry.name, type: entry.type, config }))
+        .catch((error: unknown) => Promise.reject(asConfigError(error, (f) => (f.startsWith(prefix) ? `spec.providers[${i}].${f.slice(prefix.length)}` : `spec.providers[${i}].config.${f}`))));
       providers.push({
         provider,
         defaults: {
@@ -224,7 +228,18 @@ export class FederationManager {
         },
       });
     }
-    return new FederationManager({ ...options, providers, policies: loaded.policies, federationId: options.federationId ?? loaded.name });
+    const manager = new FederationManager({ ...options, providers, policies: loaded.policies, federationId: options.federationId ?? loaded.name });
+    // Sections whose features have not landed are read (and validated) but say so, not silently ignored.
+    const ignored: [string, unknown, string][] = [
+      ['spec.networking', loaded.networking, 'cross-cloud networking is not configured from this section yet; use CrossCloudNetwork when it lands'],
+      ['spec.optimization', loaded.optimization, 'scheduled optimization does not run from this section yet; call startReconciler / optimizePlacement yourself'],
+    ];
+    for (const [section, value, message] of ignored) {
+      if (value === undefined) continue;
+      manager.fed.log.warn(`${section} is ignored`, { section });
+      manager.events.publish('config.ignored', { section, message: `${section}: ${message}` });
+    }
+    return manager;
   }
 
   /** Adds a provider; the catalog is rebuilt on the next decision. */

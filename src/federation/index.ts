@@ -14,6 +14,7 @@ export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
 export {
   AllCandidatesFailedError,
+  ConfigError,
   GroupIncompleteError,
   OutcomeUncertainError,
   PlacementRefusedError,

@@ -69,7 +69,7 @@ interface PartitionedColumns {
   /**
    * Where each instance family sits in each partition: partition p's families are entries
    * [familyStart[p], familyStart[p + 1]) of `family` (its id), `familyFirst` and `familyLast`
-   * (its first and last position). A query that restricts an owner's families reads only the
+   * (its first and last position), ordered by family id. A query that restricts an owner's families reads only the
    * span from the first to the last offer of an allowed family, and skips partitions without
    * one, instead of stepping over the excluded offers on every batch.
    */
@@ -200,8 +200,8 @@ export class OfferIndex {
    */
   private allowedTypes: Uint32Array | undefined;
   private restrictedOwners: Uint32Array | undefined;
-  /** Family f of owner o has an allowed type when `allowedFamilies[o * familyCount + f] === typeStamp`. */
-  private allowedFamilies: Uint32Array | undefined;
+  /** Per owner restricted by the current query: the ids of its allowed families (a family may repeat). */
+  private readonly ownerFamilies: number[][] = [];
   private typeStamp = 0;
   private heapSize = 0;
   private readonly filter: MergeFilter = {
@@ -508,13 +508,9 @@ export class OfferIndex {
     const owners = this.providerIds.size;
     this.allowedTypes ??= new Uint32Array(owners * typeCount);
     this.restrictedOwners ??= new Uint32Array(owners);
-    this.allowedFamilies ??= new Uint32Array(owners * this.familyIds.size);
-    const familyCount = this.familyIds.size;
-    const allowedFamilies = this.allowedFamilies;
     if (++this.typeStamp === 0xffffffff) {
       this.allowedTypes.fill(0);
       this.restrictedOwners.fill(0);
-      allowedFamilies.fill(0);
       this.typeStamp = 1;
     }
     const stamp = this.typeStamp;
@@ -530,6 +526,8 @@ export class OfferIndex {
       }
       this.restrictedOwners[owner] = stamp;
       const row = owner * typeCount;
+      const familyList = (this.ownerFamilies[owner] ??= []);
+      familyList.length = 0;
       const familyOk = (familyId: number): boolean => {
         const name = this.familyNameOf(familyId);
         return (families === undefined || families.includes(name)) && (own === undefined || own.includes(name));
@@ -539,7 +537,7 @@ export class OfferIndex {
           const id = this.typeIds.get(t);
           if (id !== undefined && familyOk(this.typeFamily[id]!)) {
             allowed[row + id] = stamp;
-            allowedFamilies[owner * familyCount + this.typeFamily[id]!] = stamp;
+            familyList.push(this.typeFamily[id]!);
             reachable = true;
           }
         }
@@ -548,7 +546,7 @@ export class OfferIndex {
           const familyId = this.familyIds.get(name);
           if (familyId === undefined || !familyOk(familyId)) continue;
           for (const id of this.familyTypes[familyId]!) allowed[row + id] = stamp;
-          allowedFamilies[owner * familyCount + familyId] = stamp;
+          familyList.push(familyId);
           reachable = true;
         }
       }
@@ -624,11 +622,13 @@ export class OfferIndex {
     const row = this.rowOf(cols, p);
     if (row >= 0) {
       // A restricted owner: only the span from the first to the last offer of an allowed family can match.
-      const familyRow = cols.owner[p]! * this.familyIds.size;
       let lo = e;
       let hi = s;
-      for (let k = cols.familyStart[p]!; k < cols.familyStart[p + 1]!; k++) {
-        if (this.allowedFamilies![familyRow + cols.family[k]!] !== this.typeStamp) continue;
+      const from = cols.familyStart[p]!;
+      const to = cols.familyStart[p + 1]!;
+      for (const wanted of this.ownerFamilies[cols.owner[p]!]!) {
+        const k = findFamily(cols.family, from, to, wanted);
+        if (k < 0) continue;
         if (cols.familyFirst[k]! < lo) lo = cols.familyFirst[k]!;
         if (cols.familyLast[k]! + 1 > hi) hi = cols.familyLast[k]! + 1;
       }
@@ -764,7 +764,8 @@ function familyExtents(start: Uint32Array, type: Uint32Array, typeFamily: readon
   const last: number[] = [];
   const slotOf = new Map<number, number>();
   for (let p = 0; p < count; p++) {
-    familyStart[p] = family.length;
+    const from = family.length;
+    familyStart[p] = from;
     slotOf.clear();
     for (let j = start[p]!; j < start[p + 1]!; j++) {
       const f = typeFamily[type[j]!]!;
@@ -778,9 +779,29 @@ function familyExtents(start: Uint32Array, type: Uint32Array, typeFamily: readon
         last[slot] = j;
       }
     }
+    // By family id, so that a query finds a family by binary search.
+    const slots = Array.from({ length: family.length - from }, (_, k) => from + k).sort((a, b) => family[a]! - family[b]!);
+    const [f, fi, la] = [slots.map((k) => family[k]!), slots.map((k) => first[k]!), slots.map((k) => last[k]!)];
+    for (let k = 0; k < slots.length; k++) {
+      family[from + k] = f[k]!;
+      first[from + k] = fi[k]!;
+      last[from + k] = la[k]!;
+    }
   }
   familyStart[count] = family.length;
   return { familyStart, family: Uint32Array.from(family), familyFirst: Uint32Array.from(first), familyLast: Uint32Array.from(last) };
+}
+
+/** The slot of family `wanted` among `family[from, to)` (ascending), or -1. */
+function findFamily(family: Uint32Array, from: number, to: number, wanted: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (family[mid]! < wanted) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < to && family[lo] === wanted ? lo : -1;
 }
 
 function siftUp(heap: Int32Array, at: number, cursor: Int32Array, rank: Uint32Array): void {

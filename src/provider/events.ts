@@ -157,6 +157,14 @@ export interface PriceStaleEvent {
   readonly maxAgeDays: number;
 }
 
+/** A configuration section was read but has no effect yet (its feature has not landed). */
+export interface ConfigIgnoredEvent {
+  /** The section, as a path in the document (`spec.networking`). */
+  readonly section: string;
+  /** What is ignored and why. */
+  readonly message: string;
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -177,6 +185,8 @@ export interface NovacronEventMap {
   'inventory.changed': InventoryEvent;
   /** A provider fell back from a source it could not reach. */
   'provider.degraded': ProviderDegradedEvent;
+  /** A configuration section is read but not acted on yet. */
+  'config.ignored': ConfigIgnoredEvent;
   /** A price older than the component accepts was used (once per source and date). */
   'price.stale': PriceStaleEvent;
 }
@@ -196,6 +206,7 @@ export const NOVACRON_EVENT_NAMES = Object.keys({
   'inventory.changed': true,
   'provider.degraded': true,
   'price.stale': true,
+  'config.ignored': true,
 } satisfies Record<NovacronEventName, true>) as readonly NovacronEventName[];
 
 /** Listener signatures of an {@link EventBus}, one per event. */

@@ -64,6 +64,7 @@ export {
   type FailoverEvent,
   type InventoryEvent,
   type ProviderDegradedEvent,
+  type ConfigIgnoredEvent,
   type PriceStaleEvent,
   type NovacronEventMap,
   NOVACRON_EVENT_NAMES,

@@ -5,6 +5,7 @@
  * (GCE's), so a spec that passes here is accepted wherever placement sends it.
  */
 import * as v from 'valibot';
+import { closestMatch } from './closest-match.js';
 import { InvalidSpecError, type SpecIssue } from './errors.js';
 import { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES } from './images.js';
 import { describeInput, findStructuralIssue, isObjectRecord, joinPath, strictObjectSchema } from './input-guards.js';
@@ -203,11 +204,41 @@ const specSchema = v.strictObject({
  * or `(root)` when there is none.
  */
 export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[], root = ''): SpecIssue[] {
-  return issues.flatMap(specific).map((issue) => {
+  const out = issues.flatMap(specific).map((issue) => {
     const path = (issue.path ?? []).reduce<string>((at, p) => joinPath(at, typeof p.key === 'number' ? p.key : String(p.key)), root);
     return { field: path || '(root)', message: objectIssueMessage(issue) ?? issue.message };
   });
+  return mergeTypos(out);
 }
+
+/**
+ * A mistyped key shows up twice — the real field missing, the typo unknown — and the pair
+ * reads as two mistakes. Say it once, on the field that is missing: `memory: is required
+ * (found "memroy": a typo?)`.
+ */
+function mergeTypos(issues: SpecIssue[]): SpecIssue[] {
+  const parentOf = (field: string): string => field.slice(0, Math.max(0, field.lastIndexOf('.')));
+  const leafOf = (field: string): string => field.slice(field.lastIndexOf('.') + 1);
+  const unknown = issues.filter((i) => i.message === UNKNOWN_FIELD);
+  const merged = new Set<SpecIssue>();
+  const out: SpecIssue[] = [];
+  for (const issue of issues) {
+    if (issue.message === UNKNOWN_FIELD) continue;
+    const typo =
+      issue.message === 'is required'
+        ? unknown.find((u) => !merged.has(u) && parentOf(u.field) === parentOf(issue.field) && closestMatch(leafOf(u.field), [leafOf(issue.field)]) !== undefined)
+        : undefined;
+    if (typo) {
+      merged.add(typo);
+      out.push({ field: issue.field, message: `is required (found "${leafOf(typo.field)}": a typo?)` });
+    } else {
+      out.push(issue);
+    }
+  }
+  return [...out, ...unknown.filter((u) => !merged.has(u))];
+}
+
+const UNKNOWN_FIELD = 'unknown field (typo?)';
 
 /**
  * Object schemas report an unknown key, a missing key and a non-object alike, under the
@@ -215,7 +246,7 @@ export function toSpecIssues(issues: readonly v.BaseIssue<unknown>[], root = '')
  */
 function objectIssueMessage(issue: v.BaseIssue<unknown>): string | undefined {
   if (issue.type !== 'strict_object' && issue.type !== 'loose_object' && issue.type !== 'object') return undefined;
-  if (issue.expected === 'never') return 'unknown field (typo?)';
+  if (issue.expected === 'never') return UNKNOWN_FIELD;
   if (issue.expected === 'Object') return `expected an object, got ${describeInput(issue.input)}`;
   if (issue.input === undefined) return 'is required';
   return undefined;

@@ -13,7 +13,7 @@ import { cloud, EAST, offer } from './fixtures.js';
 
 function record(manager: FederationManager): { name: NovacronEventName; provider: unknown }[] {
   const seen: { name: NovacronEventName; provider: unknown }[] = [];
-  for (const name of NOVACRON_EVENT_NAMES) manager.events.on(name, (e: { provider?: unknown }) => void seen.push({ name, provider: e.provider }));
+  for (const name of NOVACRON_EVENT_NAMES) manager.events.on(name, ((e: { provider?: unknown }) => void seen.push({ name, provider: e.provider })) as never);
   return seen;
 }
 

@@ -71,3 +71,15 @@ describe('inspect never prints credentials', () => {
     expect(inspect(manager)).toContain('aws-east');
   });
 });
+
+describe('spec messages name the right thing', () => {
+  it('a mistyped key is one issue, on the field that is missing', () => {
+    const error = thrownBy(() => parseVMSpec({ name: 'a', cpu: 1, memroy: '4Gi' } as never)) as InvalidSpecError;
+    expect(error.issues).toEqual([{ field: 'memory', message: 'is required (found "memroy": a typo?)' }]);
+  });
+
+  it('an unknown key with no near miss stays unknown', () => {
+    const error = thrownBy(() => parseVMSpec({ name: 'a', cpu: 1, memory: 1, colour: 'red' } as never)) as InvalidSpecError;
+    expect(error.issues).toEqual([{ field: 'colour', message: 'unknown field (typo?)' }]);
+  });
+});

@@ -114,22 +114,11 @@ export abstract class DecisionParts {
 /** A decision with a feasible candidate: the {@link PlacementDecision} the engine returns. */
 export class Decision extends DecisionParts implements PlacementDecision {
   readonly chosen: PlacementCandidate;
-  declare readonly ranked: readonly PlacementCandidate[];
-  /**
-   * `ranked` may be given as a function that builds the list: the fast path then builds only
-   * `chosen` per decision, and the rest of the ranking when it is first read (still an own,
-   * enumerable property, so the decision serializes and compares as a plain record).
-   */
-  constructor(parts: DecisionParts & { ranked: readonly PlacementCandidate[] | (() => readonly PlacementCandidate[]); chosen: PlacementCandidate }) {
+  readonly ranked: readonly PlacementCandidate[];
+  constructor(parts: DecisionParts & { ranked: readonly PlacementCandidate[]; chosen: PlacementCandidate }) {
     super(parts);
     this.chosen = parts.chosen;
-    const ranked = parts.ranked;
-    if (typeof ranked !== 'function') {
-      Object.defineProperty(this, 'ranked', { value: ranked, enumerable: true });
-      return;
-    }
-    let built: readonly PlacementCandidate[] | undefined;
-    Object.defineProperty(this, 'ranked', { get: () => (built ??= ranked()), enumerable: true });
+    this.ranked = parts.ranked;
   }
   explain(limit = 20): string {
     return renderDecision(this, limit);

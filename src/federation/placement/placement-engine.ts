@@ -128,8 +128,10 @@ export class PlacementEngine {
     const scored = this.search.candidates({ rules, filter, scorer }, explain ? rejected : undefined);
     scored.sort(ScoredCandidate.compare);
     const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
-    for (let i = 0; i < keep; i++) scorer.keep(scored[i]!);
+    const ranked: PlacementCandidate[] = [];
+    for (let i = 0; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
     const result = {
+      ranked,
       rejected,
       strategy,
       weights,
@@ -137,16 +139,8 @@ export class PlacementEngine {
       policies,
       explained: explain,
     };
-    if (keep === 0) return new RefusedDecision(result);
-    scored.length = keep; // the ranking closure keeps only what it may build
-    const chosen = scorer.materialize(scored[0]!);
-    // The fast path builds the rest of the ranking only when it is read (failover and groups do, `place` mostly not).
-    const rankedOf = (): PlacementCandidate[] => {
-      const ranked = [chosen];
-      for (let i = 1; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
-      return ranked;
-    };
-    return new Decision({ ...result, chosen, ranked: explain ? rankedOf() : rankedOf });
+    if (ranked.length === 0) return new RefusedDecision(result);
+    return new Decision({ ...result, chosen: ranked[0]! });
   }
 
   // The four methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.

@@ -130,14 +130,6 @@ export function compareCandidates(a: PlacementCandidate, b: PlacementCandidate):
  * ones it keeps.
  */
 export class ScoredCandidate implements RankFields {
-  /**
-   * The pair's round trip, compliance and location terms, copied by {@link Scorer.keep} out of
-   * the per-pair arrays every decision reuses, so that the candidate can be materialized after
-   * later decisions (NaN until kept).
-   */
-  rtt = NaN;
-  compliance = NaN;
-  location = NaN;
   /** Scores `raw`, on provider × region pair `pair`. */
   constructor(
     readonly raw: RawCandidate,
@@ -351,23 +343,11 @@ export class Scorer {
     return new ScoredCandidate(c, pair, Math.round(total * 1e9) / 1e9); // rounding keeps float noise out of the tie-break
   }
 
-  /**
-   * Copies the pair terms of a candidate that is kept into it: the per-pair arrays belong to
-   * the engine and the next decision overwrites them, while a kept candidate may be
-   * materialized later (see {@link Scorer.materialize}).
-   */
-  keep(s: ScoredCandidate): ScoredCandidate {
-    s.rtt = this.rtt[s.pair]!;
-    s.compliance = this.compliance[s.pair]!;
-    s.location = this.location[s.pair]!;
-    return s;
-  }
-
-  /** The full candidate, components and all, of a candidate passed to {@link Scorer.keep}. */
+  /** The full candidate, components and all. */
   materialize(s: ScoredCandidate): PlacementCandidate {
     const c = s.raw;
     const provider = c.provider;
-    const rtt = s.rtt;
+    const rtt = this.rtt[s.pair]!;
     const carbon = this.sources.carbonOf(c.position);
     return {
       provider,
@@ -384,8 +364,8 @@ export class Scorer {
       components: {
         cost: this.costScore(c.price),
         performance: performanceScore(c.offer, c.spot),
-        compliance: s.compliance,
-        location: s.location,
+        compliance: this.compliance[s.pair]!,
+        location: this.location[s.pair]!,
         carbon: carbonScore(carbon),
       },
       bonuses: this.bonusesOf(c.provider, c.offer.region, c.spot),
