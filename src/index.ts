@@ -262,6 +262,7 @@ export {
   type RankBy,
   type RankedOffer,
   type RateCard,
+  type OfferShape,
   type Recommendation,
   type ReservedOption,
   type SkippedRow,

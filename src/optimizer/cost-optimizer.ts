@@ -138,14 +138,8 @@ export interface ReservedOption {
   readonly savingsPercent: number;
 }
 
-/** One recommended offer with its prices. */
-export interface Recommendation {
-  /** 1 for the best. */
-  readonly rank: number;
-  /** The figure it was ranked by. */
-  readonly score: number;
-  /** The ranking used. */
-  readonly rankedBy: RankBy;
+/** Where an offer is and what it is: the fields a recommendation and a comparison share. */
+export interface OfferShape {
   /** Cloud. */
   readonly provider: ProviderKind;
   /** Region. */
@@ -160,6 +154,16 @@ export interface Recommendation {
   readonly memoryGiB: number;
   /** GPUs, when any. */
   readonly gpu: Offer['gpu'];
+}
+
+/** One recommended offer with its prices. */
+export interface Recommendation extends OfferShape {
+  /** 1 for the best. */
+  readonly rank: number;
+  /** The figure it was ranked by. */
+  readonly score: number;
+  /** The ranking used. */
+  readonly rankedBy: RankBy;
   /** On-demand price per hour. */
   readonly onDemandHourly: number;
   /** On-demand price per month (730 h). */
@@ -276,21 +280,7 @@ export interface CompareOptions extends CallOptions {
 }
 
 /** The cheapest fitting offer of one cloud (or one region of it), fully priced. */
-export interface ComparedOffer {
-  /** Cloud. */
-  readonly provider: ProviderKind;
-  /** Region. */
-  readonly region: string;
-  /** Zone, for zone-priced offers. */
-  readonly zone: string | undefined;
-  /** Instance type. */
-  readonly instanceType: string;
-  /** vCPUs. */
-  readonly vcpus: number;
-  /** Memory, GiB. */
-  readonly memoryGiB: number;
-  /** GPUs, when any. */
-  readonly gpu: Offer['gpu'];
+export interface ComparedOffer extends OfferShape {
   /** CPU architecture. */
   readonly arch: Architecture;
   /**

@@ -18,6 +18,7 @@ export {
   type PredictCostOptions,
   type ProviderCostForecast,
   type RankBy,
+  type OfferShape,
   type Recommendation,
   type ReservedOption,
   type SpotOption,

@@ -12,6 +12,7 @@ import {
   type PlacementDecision,
 } from '../../src/federation/index.js';
 import { EAST, EAST2, EU, WEST } from './fixtures.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
 
 const REGIONS = [EAST, EAST2, WEST, EU];
 const BUCKETS = ['<5%', '5-10%', '10-15%', '15-20%', '>20%'] as const;
@@ -163,17 +164,6 @@ describe('placement (property)', () => {
   });
 });
 
-/** A small deterministic generator, so that catalogs of thousands of offers cost fast-check nothing to shrink. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Catalogs where the old 512-offer scan limit bit: thousands of fitting offers cheaper than the
 // true optimum (burstable, volatile spot, far away or dirty), a few dearer ones that win on the
@@ -198,7 +188,7 @@ describe('placement (property, crowded catalogs)', () => {
   it('chooses exactly what an exhaustive scorer chooses when thousands of offers are cheaper than the optimum', () => {
     fc.assert(
       fc.property(crowded, (c) => {
-        const rand = mulberry32(c.seed);
+        const rand = seededRandom(c.seed);
         const latency = new LatencyMatrix();
         for (const r of REGIONS) latency.addRegion(r.name, r.geo);
         const kinds = ['aws', 'gcp'] as const;
