@@ -29,8 +29,6 @@ const STRING_PATTERNS: readonly [RegExp, string][] = [
 
 /** Words of a key that names a secret, in `key=value` and `key: value` text. */
 const SECRET_WORD = /secret|password|passwd|token|private[_-]?key|pre[_-]?shared[_-]?key|\bpsk\b|api[_-]?key|access[_-]?key|signature/i;
-/** A word as a key can be written: letters, digits, `_`, `.`, `-`. */
-const WORD = /[A-Za-z0-9_.-]+/g;
 /** Where a value ends. */
 const VALUE_END = new Set([' ', '\t', '\n', '\r', '"', "'", '&', ',', ';', '}', ')', ']']);
 
@@ -50,7 +48,8 @@ function looksLikeSecret(value: string): boolean {
 function redactPairs(text: string): string {
   let out = '';
   let copied = 0;
-  const words = new RegExp(WORD.source, 'g');
+  // A word as a key can be written (letters, digits, `_`, `.`, `-`); one regex per call keeps `lastIndex` local.
+  const words = /[A-Za-z0-9_.-]+/g;
   for (let m = words.exec(text); m !== null; m = words.exec(text)) {
     const key = m[0];
     if (!SECRET_WORD.test(key) || HARMLESS_KEY.test(key)) continue;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARCHITECTURES, InvalidSpecError, type Offer, type VMSpecInput } from '../../src/index.js';
 import { offerFits, parseVMSpec, requirementOf, selectOffer, specArchitectures, specFingerprint } from '../../src/provider-utils/index.js';
+import { offer as baseOffer } from '../federation/fixtures.js';
 
 const base: VMSpecInput = { name: 'app-1', cpu: 2, memory: '8Gi' };
 
@@ -15,19 +16,7 @@ function refusal(input: Record<string, unknown>): { field: string; message: stri
   throw new Error(`expected ${JSON.stringify(input)} to be refused`);
 }
 
-const offer = (instanceType: string, o: Partial<Offer> = {}): Offer => ({
-  provider: 'aws',
-  region: 'us-east-1',
-  instanceType,
-  vcpus: 2,
-  memoryGiB: 8,
-  arch: 'x86_64',
-  onDemandHourly: 0.1,
-  currency: 'USD',
-  source: 'test',
-  asOf: '2026-11-01',
-  ...o,
-});
+const offer = (instanceType: string, o: Partial<Offer> = {}): Offer => baseOffer('aws', 'us-east-1', instanceType, 2, 8, 0.1, o);
 
 describe('arch in a VM spec', () => {
   it('is undefined when omitted, which means x86_64 only', () => {

@@ -28,7 +28,8 @@ export function failedBeforeSending(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { syscall?: unknown; code?: unknown; name?: unknown; message?: unknown };
   if (e.syscall === 'getaddrinfo' || e.syscall === 'connect') return true;
-  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ECONNREFUSED') return e.syscall === undefined || e.syscall === 'connect' || e.syscall === 'getaddrinfo';
+  // The same failures when a wrapper dropped the system call's name.
+  if ((e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ECONNREFUSED') && e.syscall === undefined) return true;
   // The SDK handler's own connection timeout: "Socket timed out without establishing a connection within N ms".
   return e.name === 'TimeoutError' && typeof e.message === 'string' && /without establishing a connection/.test(e.message);
 }

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryProvider, InvalidSpecError, type Offer } from '../../../src/index.js';
+import { offer as baseOffer } from '../../federation/fixtures.js';
 
-const offer = (instanceType: string, o: Partial<Offer>): Offer => ({
-  provider: 'memory',
-  region: 'r1',
-  instanceType,
-  vcpus: 2,
-  memoryGiB: 8,
-  arch: 'x86_64',
-  onDemandHourly: 0.1,
-  currency: 'USD',
-  source: 'test',
-  asOf: '2026-11-01',
-  ...o,
-});
+const offer = (instanceType: string, o: Partial<Offer> = {}): Offer => baseOffer('memory', 'r1', instanceType, 2, 8, 0.1, o);
 
 // t7g.large and t7i.large at the same price: the case where arm64 used to win on the name order.
 const offers = [
