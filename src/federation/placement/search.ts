@@ -23,7 +23,7 @@
 import type { OfferIndex } from '../../optimizer/offer-index.js';
 import { matchesQuery, type OfferQuery } from '../../optimizer/offer-query.js';
 import { offerPrice, specArchitectures } from '../../provider/offer-selection.js';
-import type { GpuRequest, Offer, Region, VMSpec } from '../../provider/types.js';
+import type { Architecture, GpuRequest, Offer, Region, VMSpec } from '../../provider/types.js';
 import type { RejectedCandidate } from './decision.js';
 import type { PlacementProvider } from './placement-provider.js';
 import { overCost, type DecisionRules, type RawCandidate } from './rules.js';
@@ -133,7 +133,10 @@ export class CandidateSearch {
   private stamp = 0;
   /** Batch buffers, one per basis, reused by every decision. */
   private readonly buffers: { onDemand: Uint32Array; spot: Uint32Array };
-  private lists: { onDemand: Uint32Array[]; spot: Uint32Array[] } | undefined;
+  /** Each pair's offers per basis for the explained path, built on its first use. */
+  private shapes: { onDemand: PairShapes | undefined; spot: PairShapes | undefined } | undefined;
+  /** Pair × basis slots the fast path covered in the current decision (stamped like the seen stamps). */
+  private covered: Uint32Array | undefined;
   private carbonShapes: CarbonShapes | undefined;
   private readonly carbonMemo = new Map<string, Float64Array>();
 
@@ -468,8 +471,7 @@ export class CandidateSearch {
   private explainPairs(ctx: SearchContext, out: ScoredCandidate[], rejected: RejectedCandidate[]): void {
     const { rules, filter, scorer } = ctx;
     const { spec, spotPolicy, costMax } = rules;
-    const covered = new Set(out.map((c) => `${c.pair}|${c.raw.spot}`));
-    const lists = this.pairLists();
+    const covered = this.coveredStamps(out);
     const fitQuery = { onDemand: this.specQuery(spec, 'onDemand'), spot: this.specQuery(spec, 'spot') };
     const probe = new Uint32Array(256);
     for (const pairId of filter.allowedPairs) {
@@ -481,22 +483,19 @@ export class CandidateSearch {
       if (bases.length === 0) bases.push('onDemand');
       for (const basis of bases) {
         const spot = basis === 'spot';
-        if (covered.has(`${pairId}|${spot}`)) continue;
-        // The pair's offers in price order: the first that fits and is admitted stands for the pair.
+        if (covered[pairId * 2 + (spot ? 1 : 0)] === this.stamp) continue;
+        // The pair's offers of the spec's size in price order: the first that fits and is admitted stands for the pair.
         // GPU requests ask the index, whose GPU partitions skip the many offers without that GPU.
-        const list = spec.gpu
-          ? probe.subarray(0, this.index.query({ ...fitQuery[basis], providers: [provider], regions: [region] }, probe, probe.length))
-          : (spot ? lists.spot : lists.onDemand)[pairId]!;
+        const walk: PairWalk = spec.gpu
+          ? listWalk(probe.subarray(0, this.index.query({ ...fitQuery[basis], providers: [provider], regions: [region] }, probe, probe.length)))
+          : this.pairWalk(pairId, basis, spec);
         let firstReason: string | undefined;
         let admitted = false;
         let fitted = false;
-        for (let i = 0; i < list.length && !admitted; i++) {
-          const position = list[i]!;
-          // Cheap column checks first; the index's full fit rule (GPUs) only for offers big enough.
-          if (this.vcpusOf[position]! < spec.cpu || this.memoryOf[position]! < spec.memoryGiB) continue;
+        for (let position = walk.next(); position >= 0 && !admitted; position = walk.next()) {
           if (!matchesQuery(this.index.offer(position), fitQuery[basis])) continue;
           fitted = true;
-          if (costMax && firstReason !== undefined && overCost(priceOfBasis(this.index.offer(position), basis), costMax)) break; // the list is in price order: nothing later is cheaper
+          if (costMax && firstReason !== undefined && overCost(priceOfBasis(this.index.offer(position), basis), costMax)) break; // price order: nothing later is cheaper
           const candidate = this.admit(ctx, position, spot);
           if (typeof candidate === 'string') {
             if (firstReason === undefined) {
@@ -519,18 +518,234 @@ export class CandidateSearch {
     }
   }
 
-  /** Offers of each provider × region in price order, per basis; built on the first explained decision. */
-  private pairLists(): { onDemand: Uint32Array[]; spot: Uint32Array[] } {
-    if (this.lists) return this.lists;
-    const build = (basis: SearchBasis): Uint32Array[] => {
-      const buckets: number[][] = Array.from({ length: this.pairProvider.length }, () => []);
-      for (let i = 0; i < this.index.size; i++) {
-        const pair = this.pairOf[i]!;
-        if (pair < buckets.length && priceOfBasis(this.index.offer(i), basis) !== Infinity) buckets[pair]!.push(i);
+  /** Stamps `pair * 2 + spot` of every pair × basis the fast path already has a candidate on. */
+  private coveredStamps(out: readonly ScoredCandidate[]): Uint32Array {
+    const covered = (this.covered ??= new Uint32Array(this.pairProvider.length * 2));
+    for (const c of out) covered[c.pair * 2 + (c.raw.spot ? 1 : 0)] = this.stamp;
+    return covered;
+  }
+
+  /**
+   * The offers of one pair on `basis` with at least the spec's vCPUs and memory, in price order
+   * (then catalog position). The first few come from the pair's whole price list, where a small
+   * spec finds its fit at once; past them, a merge of the fitting shapes' own price lists, so that
+   * a large spec does not walk the many smaller offers of a pair.
+   */
+  private pairWalk(pair: number, basis: SearchBasis, spec: VMSpec): PairWalk {
+    const shapes = (this.shapes ??= { onDemand: undefined, spot: undefined })[basis] ?? (this.shapes[basis] = this.buildPairShapes(basis));
+    return new ShapeWalk(shapes, pair, spec.cpu, spec.memoryGiB, spec.gpu ? 0 : FLAG_GPU, archFlags(spec));
+  }
+
+  /** Each pair's offers on `basis`, grouped by shape (vCPUs, memory), each group in price order; built on the first explained decision. */
+  private buildPairShapes(basis: SearchBasis): PairShapes {
+    const price = new Float64Array(this.index.size);
+    const buckets: number[][] = Array.from({ length: this.pairProvider.length }, () => []);
+    for (let i = 0; i < this.index.size; i++) {
+      price[i] = priceOfBasis(this.index.offer(i), basis);
+      const pair = this.pairOf[i]!;
+      if (pair < buckets.length && price[i] !== Infinity) buckets[pair]!.push(i);
+    }
+    const byPrice = (x: number, y: number): number => price[x]! - price[y]! || x - y;
+    const list: number[] = [];
+    const listStart = new Uint32Array(buckets.length + 1);
+    const shapeVcpus: number[] = [];
+    const shapeMemory: number[] = [];
+    const shapeStart: number[] = [];
+    const grouped: number[] = [];
+    const pairShapeStart = new Uint32Array(buckets.length + 1);
+    for (let pair = 0; pair < buckets.length; pair++) {
+      const offers = buckets[pair]!.sort(byPrice);
+      listStart[pair] = list.length;
+      for (const o of offers) list.push(o);
+      pairShapeStart[pair] = shapeStart.length;
+      const byShape = [...offers].sort((x, y) => this.vcpusOf[x]! - this.vcpusOf[y]! || this.memoryOf[x]! - this.memoryOf[y]! || byPrice(x, y));
+      for (let i = 0; i < byShape.length; i++) {
+        const o = byShape[i]!;
+        if (i === 0 || this.vcpusOf[o] !== shapeVcpus.at(-1) || this.memoryOf[o] !== shapeMemory.at(-1)) {
+          shapeVcpus.push(this.vcpusOf[o]!);
+          shapeMemory.push(this.memoryOf[o]!);
+          shapeStart.push(grouped.length);
+        }
+        grouped.push(o);
       }
-      return buckets.map((b) => Uint32Array.from(b.sort((x, y) => priceOfBasis(this.index.offer(x), basis) - priceOfBasis(this.index.offer(y), basis) || x - y)));
+    }
+    listStart[buckets.length] = list.length;
+    pairShapeStart[buckets.length] = shapeStart.length;
+    shapeStart.push(grouped.length);
+    // Columns aligned with the lists, so that walking a list reads memory in order.
+    const listVcpus = Float64Array.from(list, (o) => this.vcpusOf[o]!);
+    const listMemory = Float64Array.from(list, (o) => this.memoryOf[o]!);
+    const groupedPrice = Float64Array.from(grouped, (o) => price[o]!);
+    const flags = new Uint8Array(this.index.size);
+    for (let i = 0; i < flags.length; i++) flags[i] = offerFlags(this.index.offer(i));
+    const listFlags = Uint8Array.from(list, (o) => flags[o]!);
+    const groupedFlags = Uint8Array.from(grouped, (o) => flags[o]!);
+    let widest = 1;
+    for (let pair = 0; pair < buckets.length; pair++) widest = Math.max(widest, pairShapeStart[pair + 1]! - pairShapeStart[pair]!);
+    return {
+      price,
+      list: Uint32Array.from(list),
+      listVcpus,
+      listMemory,
+      listFlags,
+      groupedPrice,
+      groupedFlags,
+      listStart,
+      pairShapeStart,
+      shapeVcpus: Float64Array.from(shapeVcpus),
+      shapeMemory: Float64Array.from(shapeMemory),
+      shapeStart: Uint32Array.from(shapeStart),
+      grouped: Uint32Array.from(grouped),
+      cursors: new Uint32Array(widest),
+      ends: new Uint32Array(widest),
     };
-    this.lists = { onDemand: build('onDemand'), spot: build('spot') };
-    return this.lists;
+  }
+}
+
+/** Offers of one pair × basis handed out one at a time; `next()` is -1 when none is left. */
+interface PairWalk {
+  next(): number;
+}
+
+/** A walk over a ready list. */
+function listWalk(list: Uint32Array): PairWalk {
+  let i = 0;
+  return { next: () => (i < list.length ? list[i++]! : -1) };
+}
+
+/** Each pair's offers on one basis: as one price-ordered list, and grouped by shape. */
+interface PairShapes {
+  /** Price of each indexed offer on the basis (Infinity when not sold on it). */
+  readonly price: Float64Array;
+  /** Every pair's offers in price order, pair after pair; pair p's run starts at `listStart[p]`. */
+  readonly list: Uint32Array;
+  /** vCPUs and memory of each entry of `list`. */
+  readonly listVcpus: Float64Array;
+  readonly listMemory: Float64Array;
+  /** {@link offerFlags} of each entry of `list`. */
+  readonly listFlags: Uint8Array;
+  readonly listStart: Uint32Array;
+  /** Pair p's shapes are `pairShapeStart[p]` up to `pairShapeStart[p + 1]`. */
+  readonly pairShapeStart: Uint32Array;
+  readonly shapeVcpus: Float64Array;
+  readonly shapeMemory: Float64Array;
+  /** Shape s's offers, in price order, are `grouped[shapeStart[s]]` up to `grouped[shapeStart[s + 1]]`. */
+  readonly shapeStart: Uint32Array;
+  readonly grouped: Uint32Array;
+  /** Price of each entry of `grouped`. */
+  readonly groupedPrice: Float64Array;
+  /** {@link offerFlags} of each entry of `grouped`. */
+  readonly groupedFlags: Uint8Array;
+  /** Scratch for the merge (one walk at a time). */
+  readonly cursors: Uint32Array;
+  readonly ends: Uint32Array;
+}
+
+/** Offer flags: has GPUs. */
+const FLAG_GPU = 1;
+/** Offer flags per architecture. */
+const FLAG_ARCH: Readonly<Record<Architecture, number>> = { x86_64: 2, arm64: 4 };
+const FLAG_ANY_ARCH = 2 | 4;
+
+/** The facts of an offer the explained walk filters on without reading the offer: GPUs and architecture. */
+function offerFlags(offer: Offer): number {
+  return (offer.gpu && offer.gpu.count > 0 ? FLAG_GPU : 0) | (FLAG_ARCH[offer.arch] ?? 0);
+}
+
+/** The architecture flags a spec allows. */
+function archFlags(spec: VMSpec): number {
+  const arch = specArchitectures(spec);
+  if (arch === undefined || arch.length === 0) return FLAG_ANY_ARCH;
+  let mask = 0;
+  for (const a of arch) mask |= FLAG_ARCH[a] ?? 0;
+  return mask;
+}
+
+/** Entries of a pair's whole price list read before switching to the merge of fitting shapes. */
+const LIST_STEPS = 24;
+
+/** The offers of one pair with at least a size, in price order: see `CandidateSearch.pairWalk`. */
+class ShapeWalk implements PairWalk {
+  private at: number;
+  private readonly listEnd: number;
+  private readonly stepsEnd: number;
+  private shapes = -1; // fitting shapes in the merge; -1 until it starts
+
+  constructor(
+    private readonly s: PairShapes,
+    private readonly pair: number,
+    private readonly cpu: number,
+    private readonly memory: number,
+    /** Offers with any of these flags are skipped (GPUs for a spec without). */
+    private readonly forbid: number,
+    /** Offers need one of these flags (the spec's architectures). */
+    private readonly need: number,
+  ) {
+    this.at = s.listStart[pair]!;
+    this.listEnd = s.listStart[pair + 1]!;
+    this.stepsEnd = Math.min(this.listEnd, this.at + LIST_STEPS);
+  }
+
+  next(): number {
+    const s = this.s;
+    if (this.shapes < 0) {
+      while (this.at < this.stepsEnd) {
+        const at = this.at++;
+        if (s.listVcpus[at]! >= this.cpu && s.listMemory[at]! >= this.memory && this.allowed(s.listFlags[at]!)) return s.list[at]!;
+      }
+      if (this.at === this.listEnd) return -1;
+      this.startMerge();
+    }
+    for (;;) {
+      const at = this.pick();
+      if (at < 0) return -1;
+      if (this.allowed(s.groupedFlags[at]!)) return s.grouped[at]!;
+    }
+  }
+
+  private allowed(flags: number): boolean {
+    return (flags & this.forbid) === 0 && (flags & this.need) !== 0;
+  }
+
+  /** Takes the next entry of the merge (an index into `grouped`), or -1 when none is left. */
+  private pick(): number {
+    const s = this.s;
+    // The cheapest head among the fitting shapes (ties by catalog position, as the whole list orders them).
+    let best = -1;
+    let bestPrice = Infinity;
+    let bestPosition = 0;
+    for (let k = 0; k < this.shapes; k++) {
+      const at = s.cursors[k]!;
+      if (at >= s.ends[k]!) continue;
+      const price = s.groupedPrice[at]!;
+      if (price > bestPrice) continue;
+      const position = s.grouped[at]!;
+      if (price < bestPrice || position < bestPosition) {
+        best = k;
+        bestPrice = price;
+        bestPosition = position;
+      }
+    }
+    if (best < 0) return -1;
+    return s.cursors[best]!++;
+  }
+
+  /** Opens a cursor on every fitting shape, past the offers the list walk already read (up to price, then position, of its last one). */
+  private startMerge(): void {
+    const s = this.s;
+    const last = s.list[this.at - 1]!;
+    const lastPrice = s.price[last]!;
+    let n = 0;
+    for (let shape = s.pairShapeStart[this.pair]!; shape < s.pairShapeStart[this.pair + 1]!; shape++) {
+      if (!(s.shapeVcpus[shape]! >= this.cpu) || !(s.shapeMemory[shape]! >= this.memory)) continue;
+      let from = s.shapeStart[shape]!;
+      const end = s.shapeStart[shape + 1]!;
+      while (from < end && (s.groupedPrice[from]! < lastPrice || (s.groupedPrice[from] === lastPrice && s.grouped[from]! <= last))) from++;
+      if (from === end) continue;
+      s.cursors[n] = from;
+      s.ends[n] = end;
+      n++;
+    }
+    this.shapes = n;
   }
 }
