@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { closestMatch } from './closest-match.js';
 import { InvalidSpecError, type SpecIssue } from './errors.js';
 import { DEFAULT_IMAGE, findPortableImage, looksLikeAlias, PORTABLE_IMAGES } from './images.js';
-import { describeInput, findStructuralIssue, isObjectRecord, joinPath, strictObjectSchema } from './input-guards.js';
+import { describeInput, findStructuralIssue, isObjectRecord, joinPath, RESERVED_KEYS, strictObjectSchema } from './input-guards.js';
 import { quantityHint, toCores, toGiB } from './quantity.js';
 import { ARCHITECTURES, DISK_TYPES, type Architecture, type DiskType, type VMSpec, type VMSpecInput } from './types.js';
 
@@ -198,6 +198,87 @@ const specSchema = v.strictObject({
   egressGBPerMonth: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(0, 'must not be negative'))),
 });
 
+/** The fields of a spec as the schema outputs them. */
+type SpecFields = v.InferOutput<typeof specSchema>;
+
+/** The checks of the spec's scalar fields that the fast path can run itself (string, number or boolean values only). */
+const SIMPLE_FIELDS: Readonly<Record<string, (value: unknown) => unknown>> = {
+  name: (x) => (typeof x === 'string' && NAME.test(x) ? x : undefined),
+  cpu: (x) => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || !(x > 0) || x > LIMITS.maxCpu) return undefined;
+    const milli = toWholeMillicores(x);
+    return milli === undefined ? undefined : milli / 1000;
+  },
+  memory: (x) => (typeof x === 'number' && Number.isFinite(x) && x >= LIMITS.minMemoryGiB && x <= LIMITS.maxMemoryGiB ? x : undefined),
+  arch: (x) => (x === 'any' || isArchitecture(x) ? x : undefined),
+  image: (x) => (typeof x === 'string' && x.length >= 1 && x.length <= 512 ? x : undefined),
+  userData: (x) => (typeof x === 'string' && Buffer.byteLength(x, 'utf8') <= LIMITS.maxUserDataBytes ? x : undefined),
+  spot: (x) => (typeof x === 'boolean' ? x : undefined),
+  spotMaxPrice: (x) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : undefined),
+  iamRole: (x) => (typeof x === 'string' && x.length >= 1 ? x : undefined),
+  region: (x) => (typeof x === 'string' && /^[a-z][a-z0-9-]{1,40}$/.test(x) ? x : undefined),
+  zone: (x) => (typeof x === 'string' && /^([a-z][a-z0-9-]{1,40}|[1-9])$/.test(x) ? x : undefined),
+  instanceType: (x) => (typeof x === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/.test(x) ? x : undefined),
+  egressGBPerMonth: (x) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined),
+};
+
+/** Labels as the schema outputs them, when every key and value is valid; else `undefined`. */
+function simpleLabels(value: unknown): Record<string, string> | undefined {
+  if (!isObjectRecord(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length > LIMITS.maxLabels) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const label = value[key];
+    if (RESERVED_KEYS.has(key) || !LABEL_KEY.test(key) || typeof label !== 'string' || !LABEL_VALUE.test(label)) return undefined;
+    out[key] = label;
+  }
+  return out;
+}
+
+/**
+ * The schema's output for the common spec, checked without the schema: a plain object whose
+ * fields are `name`, `cpu` and `memory` as numbers, labels and the scalar fields, every one
+ * valid. Anything else (a quantity string, disk, GPUs, network, a bad value, an unknown key)
+ * gives `undefined`, and the schema runs and names the problem. Same output as the schema's
+ * for every input it accepts (test/provider/spec-fast-path.test.ts).
+ *
+ * @internal
+ */
+export function simpleSpecFields(value: Record<string, unknown>): SpecFields | undefined {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const given = value[key];
+    if (given === undefined) continue;
+    if (key === 'labels') {
+      const labels = simpleLabels(given);
+      if (labels === undefined) return undefined;
+      out.labels = labels;
+      continue;
+    }
+    const check = SIMPLE_FIELDS[key];
+    if (check === undefined || !Object.hasOwn(SIMPLE_FIELDS, key)) return undefined;
+    const checked = check(given);
+    if (checked === undefined) return undefined;
+    out[key] = checked;
+  }
+  if (out.name === undefined || out.cpu === undefined || out.memory === undefined) return undefined;
+  return out as SpecFields;
+}
+
+/**
+ * The schema's own answer for a spec object (after the structural guard and with `undefined`
+ * fields dropped), for comparing the fast path with it.
+ *
+ * @internal
+ */
+export function schemaSpecFields(value: Record<string, unknown>): SpecFields | undefined {
+  if (findStructuralIssue(value)) return undefined;
+  const result = v.safeParse(specSchema, dropUndefined(value));
+  return result.success ? result.output : undefined;
+}
+
 /**
  * Turns schema issues into field-named {@link SpecIssue}s. `root` prefixes every path (e.g.
  * `request` gives `request.constraints[0].type`); an issue of the value itself names `root`,
@@ -312,26 +393,18 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   }
   // A spec this function produced is frozen and known valid: hand it back as it is.
   if (validated.has(value)) return value as unknown as VMSpec;
-  const structural = findStructuralIssue(value);
-  if (structural) throw new InvalidSpecError({ provider: options.provider, issues: [structural] });
-  const raw = dropUndefined(isNormalized(input) ? toInput(input) : value);
-  if (isObjectRecord(raw.network)) raw.network = dropUndefined(raw.network);
-  if (isObjectRecord(raw.gpu)) raw.gpu = dropUndefined(raw.gpu);
-  if (isObjectRecord(raw.disk)) raw.disk = dropUndefined(raw.disk);
-  const result = v.safeParse(specSchema, raw);
-  if (!result.success) {
-    throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(result.issues) });
-  }
+  const normalized = isNormalized(input);
+  // The common spec is checked field by field; everything else, and every error, goes through the schema.
+  const s = (normalized ? undefined : simpleSpecFields(value)) ?? schemaFields(normalized ? toInput(input) : value, options.provider);
   const issues: SpecIssue[] = [];
   let diskObject: v.InferOutput<typeof diskObjectSchema> | undefined;
-  if (typeof result.output.disk === 'object') {
-    const disk = v.safeParse(diskObjectSchema, result.output.disk);
+  if (typeof s.disk === 'object') {
+    const disk = v.safeParse(diskObjectSchema, s.disk);
     if (!disk.success) {
       throw new InvalidSpecError({ provider: options.provider, issues: toSpecIssues(disk.issues, 'disk') });
     }
     diskObject = disk.output;
   }
-  const s = result.output;
   const image = s.image ?? DEFAULT_IMAGE;
   if (looksLikeAlias(image) && !findPortableImage(image)) {
     issues.push({ field: 'image', message: `unknown image alias "${image}"; known aliases: ${PORTABLE_IMAGES.map((i) => i.alias).join(', ')}` });
@@ -378,6 +451,19 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
   });
   validated.add(spec);
   return spec;
+}
+
+/** The spec's fields through the structural guard and the schema; throws `InvalidSpecError` naming every problem. */
+function schemaFields(value: Record<string, unknown>, provider: string | undefined): SpecFields {
+  const structural = findStructuralIssue(value);
+  if (structural) throw new InvalidSpecError({ provider, issues: [structural] });
+  const raw = dropUndefined(value);
+  if (isObjectRecord(raw.network)) raw.network = dropUndefined(raw.network);
+  if (isObjectRecord(raw.gpu)) raw.gpu = dropUndefined(raw.gpu);
+  if (isObjectRecord(raw.disk)) raw.disk = dropUndefined(raw.disk);
+  const result = v.safeParse(specSchema, raw);
+  if (!result.success) throw new InvalidSpecError({ provider, issues: toSpecIssues(result.issues) });
+  return result.output;
 }
 
 /** Specs produced by {@link parseVMSpec} (frozen, so they stay valid). */
