@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import { InvalidSpecError } from '../provider/errors.js';
 import { describeInput, findStructuralIssue, isObjectRecord, strictObjectSchema } from '../provider/input-guards.js';
 import { toSpecIssues } from '../provider/spec-schema.js';
-import type { PlacementConstraint, PlacementRequest } from './placement/index.js';
+import { PLACEMENT_STRATEGIES, type PlacementConstraint, type PlacementRequest } from './placement/index.js';
 import type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions } from './request-input.js';
 import { constraintSchemaWith, nonEmptyStringSchema, spotPolicySchema, strategySchema, toRegionConstraint } from './request-schema.js';
 
@@ -138,6 +138,15 @@ function finishRequest(parsed: ParsedRequest, path: string): PlacementRequest {
  */
 export function parsePlacementRequest(value: unknown, path = 'request'): PlacementRequest {
   if (value === undefined) return {};
+  return simplePlacementRequest(value) ?? schemaPlacementRequest(value, path);
+}
+
+/**
+ * {@link parsePlacementRequest} through the schema alone, for comparing the fast path with it.
+ *
+ * @internal
+ */
+export function schemaPlacementRequest(value: unknown, path = 'request'): PlacementRequest {
   return finishRequest(parseAt(placementRequestSchema, value, path), path);
 }
 
@@ -147,6 +156,95 @@ function optionsObject(value: unknown): object {
   return value;
 }
 
+const SIMPLE_OPERATORS: Readonly<Record<string, readonly string[]>> = { provider: ['in', 'notIn'], zone: ['in', 'notIn'], region: ['in', 'notIn'] };
+const SPOT_POLICIES: readonly unknown[] = ['require', 'forbid', 'provider-default'];
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return isObjectRecord(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A copy of a non-empty list of non-empty strings with nothing else on it, or `undefined`. */
+function simpleNames(value: unknown, allowEmpty = false): string[] | undefined {
+  if (!Array.isArray(value) || (!allowEmpty && value.length === 0) || Object.keys(value).length !== value.length) return undefined;
+  for (const x of value) if (typeof x !== 'string' || x.length === 0) return undefined;
+  return [...(value as string[])];
+}
+
+/** A `provider`, `zone`, `region in/notIn` or `cost` constraint as the schema outputs it, or `undefined`. */
+function simpleConstraint(value: unknown): PlacementConstraint | undefined {
+  if (!isPlain(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 3) return undefined;
+  const { type, operator } = value;
+  if (type === 'cost') {
+    const price = value.value;
+    if ((operator !== '<' && operator !== '<=') || typeof price !== 'number' || !Number.isFinite(price) || !(price > 0)) return undefined;
+    return { type, operator, value: price };
+  }
+  if (typeof type !== 'string' || !Object.hasOwn(SIMPLE_OPERATORS, type) || !SIMPLE_OPERATORS[type]!.includes(operator as string) || !keys.includes('values')) return undefined;
+  const values = simpleNames(value.values);
+  return values && ({ type, operator, values } as PlacementConstraint);
+}
+
+/**
+ * The common placement request checked without the schema: a plain object of a known
+ * strategy and spot policy, provider, zone, region (`in`/`notIn`) and cost constraints and a
+ * failover order. Anything else (weights, `near`, capabilities, a bad value, an unknown key)
+ * gives `undefined`, and the schema runs and names the problem.
+ *
+ * @internal
+ */
+export function simplePlacementRequest(value: unknown): PlacementRequest | undefined {
+  if (!isPlain(value)) return undefined;
+  const out: { -readonly [K in keyof PlacementRequest]: PlacementRequest[K] } = {};
+  for (const key of Object.keys(value)) {
+    const given = value[key];
+    if (given === undefined) continue;
+    if (key === 'strategy') {
+      if (!(PLACEMENT_STRATEGIES as readonly unknown[]).includes(given)) return undefined;
+      out.strategy = given as PlacementRequest['strategy'];
+    } else if (key === 'spot') {
+      if (!SPOT_POLICIES.includes(given)) return undefined;
+      out.spot = given as PlacementRequest['spot'];
+    } else if (key === 'failoverPriority') {
+      const names = simpleNames(given, true);
+      if (!names) return undefined;
+      out.failoverPriority = names;
+    } else if (key === 'constraints') {
+      if (!Array.isArray(given) || Object.keys(given).length !== given.length) return undefined;
+      const constraints: PlacementConstraint[] = [];
+      for (const c of given) {
+        const parsed = simpleConstraint(c);
+        if (!parsed) return undefined;
+        constraints.push(parsed);
+      }
+      out.constraints = constraints;
+    } else {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** The common `place` options checked without the schema (see {@link simplePlacementRequest}), or `undefined`. */
+function simplePlaceOptions(value: unknown): PlaceOptions | undefined {
+  if (value === undefined) return {};
+  if (!isPlain(value)) return undefined;
+  const out: { -readonly [K in keyof PlaceOptions]: PlaceOptions[K] } = {};
+  for (const key of Object.keys(value)) {
+    const given = value[key];
+    if (given === undefined) continue;
+    if (key === 'explain' && typeof given === 'boolean') out.explain = given;
+    else if (key === 'signal' && given instanceof AbortSignal) out.signal = given;
+    else if (key === 'request') {
+      const request = simplePlacementRequest(given);
+      if (!request) return undefined;
+      out.request = request;
+    } else return undefined;
+  }
+  return out;
+}
+
 /**
  * Validates the options of `FederationManager.place`: `signal` (an `AbortSignal`), `request`
  * (see {@link parsePlacementRequest}) and `explain` (a boolean). `undefined` gives `{}`.
@@ -154,6 +252,8 @@ function optionsObject(value: unknown): object {
  * @throws InvalidSpecError naming the field under `options`, e.g. `options.request.strategy`.
  */
 export function parsePlaceOptions(value: unknown): PlaceOptions {
+  const simple = simplePlaceOptions(value);
+  if (simple) return simple;
   const o = parseAt(placeOptionsSchema, optionsObject(value), OPTIONS);
   return withoutUndefined({ ...o, request: o.request && finishRequest(o.request, `${OPTIONS}.request`) });
 }
