@@ -22,7 +22,7 @@ import type { PlacementProvider } from './placement-provider.js';
 import { STRATEGY_WEIGHTS, type PlacementRequest, type RegionNearConstraint, type ScoreWeights, type SpotPolicy } from './placement-request.js';
 import { conditionHolds, orderPolicies, type Policy, type PolicySubject } from './policy.js';
 import { DecisionRules, withSpecConstraints } from './rules.js';
-import { createPairTermCache, ScoredCandidate, Scorer, type PairTermCache } from './scoring.js';
+import { createPairTermCache, performanceScore, ScoredCandidate, Scorer, type PairTermCache } from './scoring.js';
 import { CandidateSearch } from './search.js';
 
 /** Options of one decision. */
@@ -72,6 +72,8 @@ export class PlacementEngine {
   /** Per-pair score terms, reused by every decision. */
   private readonly pairTerms: PairTermCache;
   private carbonCache: Float64Array | undefined;
+  private performanceCache: Float64Array | undefined;
+  private regionList: readonly string[] | undefined;
 
   /** Builds the engine and its offer index. */
   constructor(options: PlacementEngineOptions) {
@@ -99,6 +101,16 @@ export class PlacementEngine {
   /** Number of offers indexed. */
   get offerCount(): number {
     return this.index.size;
+  }
+
+  /** Every region some provider of this catalog offers, sorted (refusals name a region outside it). */
+  get regionNames(): readonly string[] {
+    return (this.regionList ??= [...new Set([...this.providers.values()].flatMap((p) => [...p.regions.keys()]))].sort());
+  }
+
+  /** Providers whose catalog could not be loaded: what they offer is not known. */
+  get unavailableProviders(): readonly string[] {
+    return [...this.unavailable.keys()];
   }
 
   /** Decides where `spec` goes. Throws nothing: an empty `ranked` means no feasible candidate. */
@@ -143,7 +155,7 @@ export class PlacementEngine {
     return new Decision({ ...result, chosen: ranked[0]! });
   }
 
-  // The four methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.
+  // The methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.
 
   /** @internal Region geography, for scoring. */
   geoOf(provider: string, region: string): Region['geo'] {
@@ -163,6 +175,18 @@ export class PlacementEngine {
   /** @internal Whether a carbon model is given. */
   get hasCarbonModel(): boolean {
     return this.carbon !== undefined;
+  }
+
+  /** @internal The performance score of the offer at `position` on its basis, worked out once per offer and catalog version. */
+  performanceOf(position: number, offer: Offer, spot: boolean): number {
+    this.performanceCache ??= new Float64Array(this.index.size * 2).fill(NaN);
+    const slot = spot ? position + this.index.size : position;
+    let score = this.performanceCache[slot]!;
+    if (Number.isNaN(score)) {
+      score = performanceScore(offer, spot);
+      this.performanceCache[slot] = score;
+    }
+    return score;
   }
 
   /** @internal Grams CO2e per hour of the offer at `position`, when a carbon model is given. */

@@ -130,33 +130,29 @@ export function compareCandidates(a: PlacementCandidate, b: PlacementCandidate):
  * ones it keeps.
  */
 export class ScoredCandidate implements RankFields {
+  // The ranking fields are copied out of `raw`: sorting reads them many times per candidate.
+  readonly hourlyPrice: number;
+  readonly provider: string;
+  readonly region: string;
+  readonly zone: string | undefined;
+  readonly instanceType: string;
+  readonly spot: boolean;
   /** Scores `raw`, on provider × region pair `pair`. */
   constructor(
     readonly raw: RawCandidate,
     readonly pair: number,
     readonly score: number,
-  ) {}
+  ) {
+    this.hourlyPrice = raw.price;
+    this.provider = raw.provider;
+    this.region = raw.offer.region;
+    this.zone = raw.zone;
+    this.instanceType = raw.offer.instanceType;
+    this.spot = raw.spot;
+  }
   /** Ranks these with {@link compareCandidates}'s order. */
   static compare(this: void, a: ScoredCandidate, b: ScoredCandidate): number {
     return rankOrder(a, b);
-  }
-  get hourlyPrice(): number {
-    return this.raw.price;
-  }
-  get provider(): string {
-    return this.raw.provider;
-  }
-  get region(): string {
-    return this.raw.offer.region;
-  }
-  get zone(): string | undefined {
-    return this.raw.zone;
-  }
-  get instanceType(): string {
-    return this.raw.offer.instanceType;
-  }
-  get spot(): boolean {
-    return this.raw.spot;
   }
 }
 
@@ -185,6 +181,8 @@ export interface ScoringSources {
   carbonOf(position: number): number | undefined;
   /** Whether a carbon model is given (without one every carbon term is 0). */
   readonly hasCarbonModel: boolean;
+  /** {@link performanceScore} of the offer at an index position on its basis (the engine keeps it per offer). */
+  performanceOf(position: number, offer: Offer, spot: boolean): number;
 }
 
 /** What a {@link Scorer} is built from. */
@@ -335,7 +333,7 @@ export class Scorer {
     const w = this.weights;
     this.pairTerms(pair, c.provider, c.offer.region);
     const cost = this.costScore(c.price);
-    const performance = w.performance > 0 ? performanceScore(c.offer, c.spot) : 0;
+    const performance = w.performance > 0 ? this.sources.performanceOf(c.position, c.offer, c.spot) : 0;
     const carbon = w.carbon > 0 ? carbonScore(this.sources.carbonOf(c.position)) : 0;
     const weighted =
       (w.cost * cost + w.performance * performance + w.compliance * this.compliance[pair]! + w.location * this.location[pair]! + w.carbon * carbon) / this.totalWeight;
@@ -363,7 +361,7 @@ export class Scorer {
       carbonGramsPerHour: carbon,
       components: {
         cost: this.costScore(c.price),
-        performance: performanceScore(c.offer, c.spot),
+        performance: this.sources.performanceOf(c.position, c.offer, c.spot),
         compliance: this.compliance[s.pair]!,
         location: this.location[s.pair]!,
         carbon: carbonScore(carbon),
