@@ -27,6 +27,9 @@ const LIMITS = {
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const REGION = /^[a-z][a-z0-9-]{1,40}$/;
+const ZONE = /^([a-z][a-z0-9-]{1,40}|[1-9])$/;
+const INSTANCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
 
 function quantitySchema(field: string, min: number, max: number, unit: 'GiB') {
   return v.pipe(
@@ -191,10 +194,10 @@ const specSchema = v.strictObject({
   spot: v.optional(v.boolean('must be true or false')),
   spotMaxPrice: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.gtValue(0, 'must be greater than 0'))),
   iamRole: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-  region: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be a region name such as "us-east-1"'))),
+  region: v.optional(v.pipe(v.string(), v.regex(REGION, 'must be a region name such as "us-east-1"'))),
   // Azure numbers its zones (1, 2, 3); the other clouds name them after their region.
-  zone: v.optional(v.pipe(v.string(), v.regex(/^([a-z][a-z0-9-]{1,40}|[1-9])$/, 'must be a zone name such as "us-east-1a" (or an Azure zone number)'))),
-  instanceType: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/, 'must be an instance type name'))),
+  zone: v.optional(v.pipe(v.string(), v.regex(ZONE, 'must be a zone name such as "us-east-1a" (or an Azure zone number)'))),
+  instanceType: v.optional(v.pipe(v.string(), v.regex(INSTANCE_TYPE, 'must be an instance type name'))),
   egressGBPerMonth: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(0, 'must not be negative'))),
 });
 
@@ -216,9 +219,9 @@ const SIMPLE_FIELDS: Readonly<Record<string, (value: unknown) => unknown>> = {
   spot: (x) => (typeof x === 'boolean' ? x : undefined),
   spotMaxPrice: (x) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : undefined),
   iamRole: (x) => (typeof x === 'string' && x.length >= 1 ? x : undefined),
-  region: (x) => (typeof x === 'string' && /^[a-z][a-z0-9-]{1,40}$/.test(x) ? x : undefined),
-  zone: (x) => (typeof x === 'string' && /^([a-z][a-z0-9-]{1,40}|[1-9])$/.test(x) ? x : undefined),
-  instanceType: (x) => (typeof x === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/.test(x) ? x : undefined),
+  region: (x) => (typeof x === 'string' && REGION.test(x) ? x : undefined),
+  zone: (x) => (typeof x === 'string' && ZONE.test(x) ? x : undefined),
+  instanceType: (x) => (typeof x === 'string' && INSTANCE_TYPE.test(x) ? x : undefined),
   egressGBPerMonth: (x) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined),
 };
 
