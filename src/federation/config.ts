@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { ConfigError } from './federation-errors.js';
+import { closestMatch } from '../provider/closest-match.js';
 import { InvalidSpecError, type SpecIssue } from '../provider/errors.js';
 import { describeInput, findStructuralIssue } from '../provider/input-guards.js';
 import { toSpecIssues } from '../provider/spec-schema.js';
@@ -335,6 +336,8 @@ async function readFederationConfig(input: string | object, options: LoadOptions
       throw new InvalidSpecError({ issues: [{ field: `spec.policies[${i}].action`, message: 'restrict needs providers, regions, countries or areas' }] });
     }
   });
+  const unknown = unknownProviderTargets(s.spec.providers, s.spec.policies ?? []);
+  if (unknown.length > 0) throw new InvalidSpecError({ issues: unknown });
   return {
     name: s.metadata.name,
     providers: s.spec.providers.map((p) => ({ name: p.name, type: p.type, config: { ...(p.config ?? {}) } })),
@@ -344,6 +347,54 @@ async function readFederationConfig(input: string | object, options: LoadOptions
       ? { enabled: s.spec.optimization.enabled ?? true, schedule: s.spec.optimization.schedule, strategies: s.spec.optimization.strategies ?? [] }
       : undefined,
   };
+}
+
+/** What a policy's `providers` list may name besides provider names and types: capacity types. */
+const CAPACITY_TARGETS: readonly string[] = ['spot-instances', 'spot', 'on-demand'];
+
+/**
+ * Every name in a policy's `providers` list that is neither a configured provider's name or
+ * type nor a capacity type: such a policy could never match (a `restrict` or `require` would
+ * refuse every VM it applies to), so the configuration is refused where it says it.
+ */
+function unknownProviderTargets(providers: readonly { name: string; type: string }[], policies: readonly { action: { type: string; providers?: readonly string[] | undefined } }[]): SpecIssue[] {
+  const names = providers.map((p) => p.name);
+  const types = [...new Set(providers.map((p) => p.type))];
+  const known = new Set([...names, ...types, ...CAPACITY_TARGETS]);
+  const issues: SpecIssue[] = [];
+  policies.forEach((policy, i) => {
+    (policy.action.providers ?? []).forEach((target, j) => {
+      if (known.has(target)) return;
+      const suggestion = closestMatch(target, [...known]);
+      const hint = suggestion !== undefined ? `did you mean "${suggestion}"?` : `providers: ${names.join(', ')}; types: ${types.join(', ')}; or ${CAPACITY_TARGETS.filter((t) => t !== 'spot').join(', ')}`;
+      issues.push({ field: `spec.policies[${i}].action.providers[${j}]`, message: `no provider named "${target}" is configured (${hint})` });
+    });
+  });
+  return issues;
+}
+
+/**
+ * Issues for the regions policies name that no provider serves, in the document's paths; empty
+ * when some provider does not say which regions it serves (then it cannot be known here).
+ */
+export function unservedPolicyRegions(policies: readonly Policy[], providers: readonly { readonly regionNames?: readonly string[] | undefined }[]): SpecIssue[] {
+  const declared = providers.map((p) => p.regionNames);
+  if (declared.some((names) => names === undefined)) return [];
+  const served = [...new Set(declared.flatMap((names) => names ?? []))].sort();
+  const known = new Set(served);
+  const issues: SpecIssue[] = [];
+  policies.forEach((policy, i) => {
+    const regions = 'regions' in policy.action ? (policy.action.regions ?? []) : [];
+    regions.forEach((region, j) => {
+      if (known.has(region)) return;
+      const suggestion = closestMatch(region, served);
+      issues.push({
+        field: `spec.policies[${i}].action.regions[${j}]`,
+        message: `region "${region}" is not served by any configured provider (${suggestion !== undefined ? `did you mean "${suggestion}"?` : `regions: ${served.join(', ')}`})`,
+      });
+    });
+  });
+  return issues;
 }
 
 /** Loads and validates a VirtualMachine manifest from YAML text or an object. */

@@ -32,7 +32,7 @@ import { decideOrThrow } from './decide.js';
 import type { FederationContext } from './federation-context.js';
 import { AllCandidatesFailedError, OutcomeUncertainError, PlacementRefusedError, type FailedAttempt } from './federation-errors.js';
 import { ConflictError } from '../provider/errors.js';
-import { LABEL_FEDERATION, LABEL_REQUEST, labelValue, specForStore, type StoredSpec } from './inventory.js';
+import { LABEL_FEDERATION, LABEL_REQUEST, labelValue, specForStore, specFromStore, type StoredSpec } from './inventory.js';
 import { provesNothingCreated } from './operations/call-outcome.js';
 import { abortErrorFor, throwIfCallerAborted, withDeadline } from './operations/deadline.js';
 import { DurableOperation, listOperations } from './operations/durable-operation.js';
@@ -41,6 +41,7 @@ import type { PlacementCandidate, PlacementDecision } from './placement/index.js
 import type { PlacementRequest } from './placement/index.js';
 import type { FederatedCreateOptions } from './request-input.js';
 import type { PlacementTarget } from './placement-target.js';
+import { displayCreateResult } from './result-display.js';
 
 /** What reconciliation did with a create that an earlier run left unsettled. */
 export interface SettledCreate {
@@ -123,6 +124,10 @@ export class VMCreator {
 
   /** Runs (or resumes, or returns the result of) the create named by `req.key`. */
   async run(req: CreateRequest): Promise<CreateVMResult> {
+    return displayCreateResult(await this.runOnce(req));
+  }
+
+  private async runOnce(req: CreateRequest): Promise<CreateVMResult> {
     const rid = requestIdOf(req.key);
     const opId = `create-${rid}`;
     const signal = req.options.signal;
@@ -169,7 +174,6 @@ export class VMCreator {
     const operationId = record.id;
     const input = record.input as { spec?: StoredSpec; onlyProviders?: string[] } | undefined;
     if (!input?.spec) return { operationId, outcome: 'unresolved', message: 'the record does not say what was asked' };
-    const { userDataSha256: _digest, ...spec } = input.spec;
     let opened;
     try {
       opened = await DurableOperation.open({
@@ -191,7 +195,7 @@ export class VMCreator {
     if ('settled' in opened) return { operationId, outcome: 'adopted', ...(opened.settled.result as { provider: string; vmId: string }) };
     const op = opened.operation;
     try {
-      const req: CreateRequest = { key: '', spec: { ...spec, userData: undefined }, request: {}, options: { signal }, onlyProviders: input.onlyProviders };
+      const req: CreateRequest = { key: '', spec: specFromStore(input.spec), request: {}, options: { signal }, onlyProviders: input.onlyProviders };
       return await new CreateRun(this.fed, op, req, operationId.slice('create-'.length), 'settle').settleEarlier();
     } finally {
       await op.close();

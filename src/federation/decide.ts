@@ -4,6 +4,7 @@
  */
 import type { PriceAgeWatch } from '../optimizer/price-age.js';
 import type { VMSpec } from '../provider/types.js';
+import { closestMatch } from '../provider/closest-match.js';
 import { PlacementRefusedError } from './federation-errors.js';
 import { DecisionParts, RefusedDecision, type PlacementCandidate, type PlacementDecision, type PlacementEngine, type PlacementExclusions } from './placement/index.js';
 import type { PlacementRequest } from './placement/index.js';
@@ -33,8 +34,10 @@ export function decideOrThrow(input: DecideInput): PlacementDecision {
   if (!(decision instanceof RefusedDecision)) return withPriceAge(decision, input.priceAge);
   let full: RefusedDecision | undefined = input.explain ? decision : undefined;
   const explained = (): RefusedDecision => (full ??= engine.decide(spec, request, { explain: true, exclusions, onlyProviders }) as RefusedDecision);
-  // A refusal is rare and final: its message says why, the commonest reasons first.
-  const reasons = [...unknownNames(request, input.providers), ...topReasons(explained().rejected.map((r) => r.reason))];
+  // A refusal is rare and final: its message says why — a name that matches nothing first (alone when it
+  // rules out every candidate by itself), then the commonest reasons.
+  const unknown = unknownNames(spec, request, engine, input.providers);
+  const reasons = unknown.decisive ? unknown.reasons : [...unknown.reasons, ...topReasons(explained().rejected.map((r) => r.reason))];
   throw new PlacementRefusedError({
     message: `no feasible placement for ${spec.name} (${spec.cpu} vCPU / ${spec.memoryGiB} GiB): ${reasons.join('; ') || 'no candidate'}`,
     rejected: () => explained().rejected.map((r) => ({ provider: r.provider, region: r.region, reason: r.reason })),
@@ -42,18 +45,55 @@ export function decideOrThrow(input: DecideInput): PlacementDecision {
   });
 }
 
-/** Provider names in `provider` constraints that no registered provider has (by name or by kind). */
-function unknownNames(request: PlacementRequest, providers: DecideInput['providers']): string[] {
-  if (!providers) return [];
-  const known = new Set(providers.flatMap((p) => [p.name, p.kind]));
-  const out: string[] = [];
-  for (const c of request.constraints ?? []) {
-    if (c.type !== 'provider') continue;
-    for (const value of (c as { values?: readonly unknown[] }).values ?? []) {
-      if (typeof value === 'string' && !known.has(value)) out.push(`no provider named "${value}" is registered (providers: ${providers.map((p) => p.name).join(', ') || 'none'})`);
+/** Names in a request that nothing registered answers to, and whether one of them rules out every candidate by itself. */
+interface UnknownNames {
+  readonly reasons: readonly string[];
+  readonly decisive: boolean;
+}
+
+/** Region names a refusal lists when it cannot suggest one. */
+const REGIONS_LISTED = 8;
+
+/**
+ * Provider names in `provider` constraints that no registered provider has (by name or by
+ * kind), and regions — the spec's, or in `region in` constraints — that no provider offers.
+ */
+function unknownNames(spec: VMSpec, request: PlacementRequest, engine: PlacementEngine, providers: DecideInput['providers']): UnknownNames {
+  const reasons: string[] = [];
+  let decisive = false;
+  const unknownOf = (values: readonly unknown[], known: (v: string) => boolean): string[] => values.filter((v): v is string => typeof v === 'string' && !known(v));
+  if (providers) {
+    const known = new Set(providers.flatMap((p) => [p.name, p.kind]));
+    for (const c of request.constraints ?? []) {
+      if (c.type !== 'provider') continue;
+      const unknown = unknownOf(c.values, (v) => known.has(v));
+      for (const value of unknown) reasons.push(`no provider named "${value}" is registered (providers: ${providers.map((p) => p.name).join(', ') || 'none'})`);
+      if (c.operator === 'in' && unknown.length === c.values.length && unknown.length > 0) decisive = true;
     }
   }
-  return out;
+  const offered = engine.regionNames;
+  const known = new Set(offered);
+  const asked: (readonly unknown[])[] = spec.region === undefined ? [] : [[spec.region]];
+  for (const c of request.constraints ?? []) if (c.type === 'region' && c.operator === 'in') asked.push(c.values);
+  const named = new Set<string>();
+  for (const values of asked) {
+    const unknown = unknownOf(values, (v) => known.has(v));
+    for (const region of unknown) {
+      if (!named.has(region)) reasons.push(unknownRegion(region, offered, engine.unavailableProviders));
+      named.add(region);
+    }
+    if (unknown.length === values.length && unknown.length > 0) decisive = true;
+  }
+  return { reasons, decisive };
+}
+
+/** `region mars-1 is not offered by any provider (regions: …)`, with a suggestion when one is close. */
+function unknownRegion(region: string, offered: readonly string[], unavailable: readonly string[]): string {
+  const suggestion = closestMatch(region, offered);
+  const listed = offered.length > REGIONS_LISTED ? `${offered.slice(0, REGIONS_LISTED).join(', ')} and ${offered.length - REGIONS_LISTED} more` : offered.join(', ') || 'none';
+  const hint = suggestion !== undefined ? `did you mean ${suggestion}?` : `regions: ${listed}`;
+  const unread = unavailable.length > 0 ? ` whose catalog loaded (${unavailable.join(', ')} could not be read)` : '';
+  return `region ${region} is not offered by any provider${unread} (${hint})`;
 }
 
 /** The most frequent reasons, at most {@link REASONS_IN_MESSAGE}, and how many others there are. */

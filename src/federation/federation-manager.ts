@@ -13,6 +13,9 @@
  * - every provider call has a deadline besides the caller's signal.
  */
 import { randomUUID } from 'node:crypto';
+import { closestMatch } from '../provider/closest-match.js';
+import { VM_DISPLAY } from '../provider/display.js';
+import { InvalidSpecError } from '../provider/errors.js';
 import { EventBus, NOVACRON_EVENT_NAMES, type NovacronEventName } from '../provider/events.js';
 import type { CallOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../provider/provider-v1.js';
 import type { RetryPolicy } from '../provider/retry.js';
@@ -26,7 +29,7 @@ import { PriceAgeWatch } from '../optimizer/price-age.js';
 import { BlockList } from './placement/index.js';
 import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
 import { CatalogCache } from './catalog-cache.js';
-import { asConfigError, loadFederationConfig, type LoadOptions, type ProviderEntry } from './config.js';
+import { asConfigError, loadFederationConfig, unservedPolicyRegions, type LoadOptions, type ProviderEntry } from './config.js';
 import { ConfigError } from './federation-errors.js';
 import { VMCreator, type CreateVMResult } from './create-vm.js';
 import { decideOrThrow } from './decide.js';
@@ -228,6 +231,9 @@ export class FederationManager {
         },
       });
     }
+    // Regions are known here only when every provider says which it serves without a call.
+    const unserved = unservedPolicyRegions(loaded.policies, providers.map((r) => r.provider));
+    if (unserved.length > 0) throw new ConfigError({ issues: unserved });
     const manager = new FederationManager({ ...options, providers, policies: loaded.policies, federationId: options.federationId ?? loaded.name });
     // Sections whose features have not landed are read (and validated) but say so, not silently ignored.
     const ignored: [string, unknown, string][] = [
@@ -285,6 +291,7 @@ export class FederationManager {
   async createVM(input: VMRequestInput, options?: FederatedCreateOptions): Promise<CreateVMResult> {
     const opts = parseCreateOptions(options);
     const { spec, request } = await resolveRequest(input, opts.request);
+    this.checkFailoverPriority(request.failoverPriority);
     return this.creator.run({ key: opts.idempotencyKey ?? randomUUID(), spec, request, options: opts });
   }
 
@@ -295,7 +302,24 @@ export class FederationManager {
    */
   async createGroup(input: VMRequestInput, options: CreateGroupOptions): Promise<GroupResult> {
     const opts = parseGroupOptions(options);
-    return createGroup(this.fed, this.creator, await resolveRequest(input, opts.request), opts);
+    const resolved = await resolveRequest(input, opts.request);
+    this.checkFailoverPriority(resolved.request.failoverPriority);
+    return createGroup(this.fed, this.creator, resolved, opts);
+  }
+
+  /**
+   * Refuses a failover priority that names a provider not registered here: failover ranks
+   * providers by name, so a misspelt one would be silently ignored.
+   */
+  private checkFailoverPriority(priority: readonly string[] | undefined): void {
+    const names = this.registry.names();
+    const issues = (priority ?? []).flatMap((name, i) => {
+      if (names.includes(name)) return [];
+      const suggestion = closestMatch(name, names);
+      const hint = suggestion !== undefined ? `did you mean "${suggestion}"?` : `providers: ${names.join(', ') || 'none'}`;
+      return [{ field: `failoverPriority[${i}]`, message: `no provider named "${name}" is registered (${hint})` }];
+    });
+    if (issues.length > 0) throw new InvalidSpecError({ issues });
   }
 
   /** Deletes a VM through its provider and marks its record deleted. */
@@ -326,7 +350,7 @@ export class FederationManager {
     const p = this.registry.get(provider);
     const vm = await withDeadline({ operation: 'getVM', provider }, this.registry.timeouts(provider).callMs, options.signal, (signal) => p.getVM(id, { signal }));
     await this.book.observe(vm, options);
-    return vm;
+    return VM_DISPLAY.attach(vm);
   }
 
   /** Starts a stopped VM through its provider (waiting until it runs), and records its state. */
@@ -349,7 +373,7 @@ export class FederationManager {
     const p = this.registry.get(provider);
     const vm = await withDeadline({ operation, provider }, this.registry.timeouts(provider).createMs, options.signal, (signal) => call(p, { ...options, signal }));
     await this.book.observe(vm, { signal: options.signal });
-    return vm;
+    return VM_DISPLAY.attach(vm);
   }
 
   /** Inventory records, in key order. */

@@ -13,6 +13,7 @@ import type { FederationContext } from './federation-context.js';
 import { GroupIncompleteError, OutcomeUncertainError, PlacementRefusedError } from './federation-errors.js';
 import type { PlacementDecision } from './placement/index.js';
 import type { CreateGroupOptions, ResolvedRequest } from './request-input.js';
+import { displayGroupResult } from './result-display.js';
 
 /** The VMs of a group. */
 export interface GroupResult {
@@ -76,7 +77,7 @@ export async function createGroup(fed: FederationContext, creator: VMCreator, re
       failures: [...failures].map(([replica, f]) => ({ replica, ...f })),
     });
   }
-  return { vms: created, providers };
+  return displayGroupResult({ vms: created, providers });
 }
 
 /** The largest `minProviders` of the `distribute` policies that applied to the decision. */

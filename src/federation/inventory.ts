@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../provider/errors.js';
+import { isSecretKey, REDACTED, redactString } from '../provider/redact.js';
 import type { EventBus } from '../provider/events.js';
 import type { CallOptions } from '../provider/provider-v1.js';
 import { HOURS_PER_MONTH, type CostEstimate, type VM, type VMSpec } from '../provider/types.js';
@@ -14,6 +15,15 @@ import type { PlacementTarget } from './placement-target.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { withDeadline } from './operations/deadline.js';
 import type { SettledCreate } from './create-vm.js';
+
+/**
+ * The store key of a VM's record, `vms/<provider>/<id>`. The id is URI-encoded: some clouds' ids
+ * are paths (an Azure resource id is `/subscriptions/.../virtualMachines/<name>`), and a key's
+ * segments must not be empty.
+ */
+function inventoryKey(provider: string, id: string): string {
+  return `vms/${provider}/${encodeURIComponent(id)}`;
+}
 
 /** What a managed VM costs, as recorded. */
 export interface InventoryCost {
@@ -53,7 +63,7 @@ export interface InventoryRecord extends PlacementTarget {
   readonly status: 'active' | 'lost' | 'adopted' | 'deleted';
   /** The request that created it, when the federation created it. */
   readonly requestId: string | undefined;
-  /** The normalized spec, when known, without its user data (never stored: it may hold secrets). */
+  /** The normalized spec, when known, without its secrets (its user data is a digest; see {@link StoredSpec}). */
   readonly spec: StoredSpec | undefined;
   /** Monthly cost by component and where the prices came from. */
   readonly cost: InventoryCost | undefined;
@@ -98,7 +108,12 @@ export const LABEL_FEDERATION = 'novacron-federation';
 /** Label every VM the federation creates carries: its request. */
 export const LABEL_REQUEST = 'novacron-request';
 
-/** A spec as the federation stores it: `userData` (which often carries bootstrap secrets) is replaced by its SHA-256 digest. */
+/**
+ * A spec as the federation stores it, with nothing secret-shaped in plain text: `userData` (which
+ * often carries bootstrap secrets) is replaced by its SHA-256 digest, the value of every label
+ * whose key names a secret (`db-password`, `api-token`, ...) by `[REDACTED]`, and a password
+ * inside an image URL likewise. Every other field is stored as given.
+ */
 export type StoredSpec = Omit<VMSpec, 'userData'> & {
   /** Hex SHA-256 of the user data the VM was created with, when it had any. */
   readonly userDataSha256?: string | undefined;
@@ -107,7 +122,20 @@ export type StoredSpec = Omit<VMSpec, 'userData'> & {
 /** The spec as stored (see {@link StoredSpec}). */
 export function specForStore(spec: VMSpec): StoredSpec {
   const { userData, ...rest } = spec;
-  return userData === undefined ? rest : { ...rest, userDataSha256: createHash('sha256').update(userData).digest('hex') };
+  // Label values are short: a digest of one could be guessed back, so it is removed, not hashed.
+  const labels = Object.fromEntries(Object.entries(rest.labels).map(([k, v]) => [k, isSecretKey(k) ? REDACTED : v]));
+  const stored: StoredSpec = { ...rest, labels, image: redactString(rest.image) };
+  return userData === undefined ? stored : { ...stored, userDataSha256: createHash('sha256').update(userData).digest('hex') };
+}
+
+/**
+ * What a stored spec still says of the VM asked for, as a spec: no user data, and no label whose
+ * value was redacted (what was stored cannot be sent again; settling a create only looks up).
+ */
+export function specFromStore(stored: StoredSpec): VMSpec {
+  const { userDataSha256: _digest, ...spec } = stored;
+  const labels = Object.fromEntries(Object.entries(spec.labels).filter(([, v]) => v !== REDACTED));
+  return { ...spec, labels, userData: undefined };
 }
 
 /** A label value any cloud accepts. */
@@ -150,7 +178,7 @@ export class Inventory {
       decision: detail.decision && Number.isFinite(detail.decision.score) && Number.isFinite(detail.decision.hourlyPrice) ? detail.decision : undefined,
     });
     try {
-      await this.o.store.put(`vms/${vm.provider}/${vm.id}`, record, { expectedVersion: null, signal: options.signal });
+      await this.o.store.put(inventoryKey(vm.provider, vm.id), record, { expectedVersion: null, signal: options.signal });
     } catch (error) {
       if (ConflictError.isInstance(error)) return; // written by an earlier run of the same request
       throw error;
@@ -166,7 +194,7 @@ export class Inventory {
    * `inventory.changed` when the state moved.
    */
   async observe(vm: VM, options: CallOptions = {}): Promise<void> {
-    const key = `vms/${vm.provider}/${vm.id}`;
+    const key = inventoryKey(vm.provider, vm.id);
     const rec = await this.o.store.get<InventoryRecord>(key, options);
     if (!rec || rec.value.state === vm.state) return;
     try {
@@ -180,7 +208,7 @@ export class Inventory {
 
   /** Marks a VM's record deleted, when it has one. */
   async markDeleted(provider: string, id: string, options: CallOptions = {}): Promise<void> {
-    const key = `vms/${provider}/${id}`;
+    const key = inventoryKey(provider, id);
     const rec = await this.o.store.get<InventoryRecord>(key, options);
     if (rec) await this.o.store.put(key, { ...rec.value, status: 'deleted', state: 'terminated' } satisfies InventoryRecord, { expectedVersion: rec.version, signal: options.signal });
   }
@@ -207,7 +235,7 @@ export class Inventory {
       for await (const rec of store.list<InventoryRecord>('vms', { signal: options.signal })) records.set(rec.key, rec);
       const seen = new Map<string, VM>();
       const listing = mergedListing(registry.list(), { labels: { [LABEL_FEDERATION]: labelValue(this.o.federationId) } }, { concurrency: this.o.listConcurrency, signal: options.signal });
-      for await (const vm of listing) seen.set(`vms/${vm.provider}/${vm.id}`, vm);
+      for await (const vm of listing) seen.set(inventoryKey(vm.provider, vm.id), vm);
       const failed = new Set(listing.failures.map((f) => f.provider));
       const lost: string[] = [];
       const adopted: string[] = [];

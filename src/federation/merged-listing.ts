@@ -1,9 +1,10 @@
 /**
  * Streams the VMs of several providers at once, with at most `concurrency` listings running,
  * so that one slow cloud does not hold the others back and one failing cloud does not hide
- * the others' VMs.
+ * the others' VMs. Each VM comes with its display (`${vm}` and `console.log(vm)` read as a line).
  */
 import { throwIfAborted } from '../provider/abort.js';
+import { VM_DISPLAY } from '../provider/display.js';
 import { NovacronError } from '../provider/errors.js';
 import type { ListVMsFilter, ProviderV1 } from '../provider/provider-v1.js';
 import type { VM } from '../provider/types.js';
@@ -96,7 +97,7 @@ export function mergedListing(
     for (;;) {
       throwIfAborted(options.signal);
       if (queue.length > 0) {
-        yield queue.shift()!;
+        yield VM_DISPLAY.attach(queue.shift()!);
         continue;
       }
       if (running === 0 && next >= providers.length) break;

@@ -113,6 +113,14 @@ export function instrumentProvider(provider: ProviderV1, options: InstrumentProv
     stopVM: (id: string, opts?: StopVMOptions) => provider.stopVM(id, opts),
     rebootVM: (id: string, opts?: PowerOptions) => provider.rebootVM(id, opts),
     regions: (opts?: CallOptions) => provider.regions(opts),
+    get regionNames() {
+      return provider.regionNames;
+    },
+    // What the durable core and the federation's event feed rely on passes through unchanged.
+    get events() {
+      return provider.events;
+    },
+    ...(provider.findByIdempotencyKey ? { findByIdempotencyKey: (key: string, opts?: CallOptions) => provider.findByIdempotencyKey!(key, opts) } : {}),
     offers: (region?: string, opts?: CallOptions) => provider.offers(region, opts),
     estimateCost: (spec: VMSpecInput | VMSpec, opts?: CallOptions) => provider.estimateCost(spec, opts),
     exportVM: (id: string, opts?: CallOptions) => provider.exportVM(id, opts),

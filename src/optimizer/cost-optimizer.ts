@@ -4,6 +4,7 @@
  * usage forecasts.
  */
 import type { BundledStoragePrices } from '../catalog/bundled-snapshot.js';
+import { COST_ESTIMATE_DISPLAY } from '../provider/display.js';
 import { InvalidSpecError } from '../provider/errors.js';
 import { EventBus } from '../provider/events.js';
 import type { CallOptions } from '../provider/provider-v1.js';
@@ -28,6 +29,7 @@ import type { PriceAdjustments } from './loaders/adjustments.js';
 import { bundledSnapshotLoader } from './loaders/provider-offers.js';
 import { priceOf, type OfferQuery, type PriceBasis } from './offer-query.js';
 import { PriceAgeWatch, type PriceAge } from './price-age.js';
+import { displayComparison, PREDICTION_DISPLAY, RECOMMENDATION_DISPLAY } from './result-display.js';
 import { spotRiskFactors, type SpotRiskFactors, type SpotRiskOptions } from './spot-risk.js';
 
 /** One hour of a VM's recorded usage. */
@@ -385,7 +387,7 @@ export class CostOptimizer {
     const snapshot = await this.catalog.current(options);
     const positions = this.rankedPositions(snapshot, req);
     const result: Recommendation[] = new Array<Recommendation>(positions.length);
-    for (let i = 0; i < positions.length; i++) result[i] = this.recommendation(snapshot, positions[i]!.position, i + 1, positions[i]!.score, req.rankBy);
+    for (let i = 0; i < positions.length; i++) result[i] = RECOMMENDATION_DISPLAY.attach(this.recommendation(snapshot, positions[i]!.position, i + 1, positions[i]!.score, req.rankBy));
     return result;
   }
 
@@ -454,7 +456,7 @@ export class CostOptimizer {
     forecasts.sort((a, b) => a.point - b.point || (a.provider < b.provider ? -1 : 1));
     const best = forecasts[0];
     const currentRate = vm?.hourlyPrice?.amount;
-    return {
+    return PREDICTION_DISPLAY.attach({
       durationHours,
       usage,
       model,
@@ -471,7 +473,7 @@ export class CostOptimizer {
       providers: forecasts,
       currency: vm?.hourlyPrice?.currency ?? snapshot.offers[0]?.currency ?? 'USD',
       priceWarnings: distinctWarnings(forecasts.map((f) => f.priceAge)),
-    };
+    });
   }
 
   /**
@@ -523,7 +525,7 @@ export class CostOptimizer {
     }
     entries.sort((a, b) => a.estimate.monthly - b.estimate.monthly || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.region < b.region ? -1 : 1));
     const ages = entries.flatMap((e) => (e.storagePriceAge ? [e.priceAge, e.storagePriceAge] : [e.priceAge]));
-    return { spec: parsed, entries, cheapest: entries[0], unavailable, priceWarnings: [...distinctWarnings(ages), ...warnings] };
+    return displayComparison({ spec: parsed, entries, cheapest: entries[0], unavailable, priceWarnings: [...distinctWarnings(ages), ...warnings] });
   }
 
   /** One offer priced for a spec: the estimate, spot and reserved options, and price ages. */
@@ -535,7 +537,7 @@ export class CostOptimizer {
     const network = spec.egressGBPerMonth * (storage?.egressPerGB ?? 0);
     const monthly = compute + storageMonthly + network;
     const asOf = storage !== undefined && storage.asOf < offer.asOf ? storage.asOf : offer.asOf;
-    const estimate: CostEstimate = {
+    const estimate: CostEstimate = COST_ESTIMATE_DISPLAY.attach({
       hourly: monthly / HOURS_PER_MONTH,
       monthly,
       breakdown: { compute, storage: storageMonthly, network },
@@ -545,7 +547,7 @@ export class CostOptimizer {
       spot: basis === 'spot',
       source: storage === undefined || storage.source === offer.source ? offer.source : `${offer.source}+${storage.source}`,
       asOf,
-    };
+    });
     const storagePriceAge =
       storage === undefined ? undefined : this.priceAge.check({ provider: offer.provider, region: offer.region, instanceType: offer.instanceType, source: storage.source, asOf: storage.asOf });
     return {

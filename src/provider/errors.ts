@@ -5,6 +5,7 @@
  * `isInstance` checks a `Symbol.for` marker rather than `instanceof`, so an error thrown by
  * one copy of the package is recognized by another copy loaded elsewhere in the process.
  */
+import { INSPECT } from './display.js';
 import { redactString } from './redact.js';
 
 /**
@@ -212,11 +213,44 @@ export class NovacronError extends Error {
     Object.defineProperty(this, markerFor(code), { value: true });
   }
 
+  /** `CapacityError [CAPACITY]: [novacron] [aws-east] …`: the class, its code and the message. */
+  override toString(): string {
+    return `${this.name} [${this.code}]: ${this.message}`;
+  }
+
+  /**
+   * What `util.inspect` (and `console.log`) shows: the class, code and retryability, the
+   * message, the stack frames, and the cause and operation in a line each — not the error's
+   * fields one by one.
+   */
+  [INSPECT](): string {
+    const head = `${this.name} [${this.code}${this.retryable ? ', retryable' : ''}]: ${this.message}`;
+    // The stack's own first lines say `Error: …` (the name is set after capture): keep its frames only.
+    const stack = this.stack ?? '';
+    const at = stack.indexOf('\n    at ');
+    const lines = [head + (at === -1 ? '' : stack.slice(at))];
+    if (this.cause !== undefined) lines.push(`  cause: ${describeCause(this.cause)}`);
+    if (this.operationId !== undefined) lines.push(`  operation: ${this.operationId}`);
+    return lines.join('\n');
+  }
+
   /** A JSON form for logs and events (already free of secrets). */
   toJSON(): Record<string, unknown> {
     const { stack: _stack, ...fields } = Object.fromEntries(Object.entries(this));
     return { name: this.name, message: this.message, ...fields, cause: this.cause ? { ...this.cause, name: this.cause.name, message: this.cause.message } : undefined };
   }
+}
+
+/** A cause in one line: `InsufficientInstanceCapacity: … (HTTP 500, request r-1)`, or a novacron error's `toString()`. */
+function describeCause(cause: Error): string {
+  if (NovacronError.isInstance(cause)) return cause.toString();
+  const facts: string[] = [];
+  if (cause instanceof ErrorCause) {
+    if (cause.code !== undefined && cause.code !== cause.name) facts.push(`code ${cause.code}`);
+    if (cause.statusCode !== undefined) facts.push(`HTTP ${cause.statusCode}`);
+    if (cause.requestId !== undefined) facts.push(`request ${cause.requestId}`);
+  }
+  return `${cause.name}${cause.message ? `: ${cause.message}` : ''}${facts.length ? ` (${facts.join(', ')})` : ''}`;
 }
 
 /**

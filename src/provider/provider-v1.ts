@@ -129,6 +129,12 @@ export interface ProviderV1 {
 
   /** The regions this provider can place VMs in. */
   regions(options?: CallOptions): AsyncIterable<Region>;
+  /**
+   * The names of the regions `regions()` yields, when the provider knows them without a call
+   * (from its own configuration). Optional: when every provider of a federation declares them,
+   * `FederationManager.fromConfig` refuses a policy that names a region none of them serves.
+   */
+  readonly regionNames?: readonly string[] | undefined;
   /** Instance types with prices, in one region or all. */
   offers(region?: string, options?: CallOptions): AsyncIterable<Offer>;
   /** Prices a spec: compute, storage and egress, with source and date. */

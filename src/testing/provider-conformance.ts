@@ -135,6 +135,8 @@ export function describeProviderConformance(
         expect(r.name).toMatch(/\S/);
         expect(Array.isArray(r.zones)).toBe(true);
       }
+      // Declared region names are what a federation checks its configuration against: they must be the listed ones.
+      if (provider.regionNames !== undefined) expect([...provider.regionNames].sort(), 'regionNames').toEqual(regions.map((r) => r.name).sort());
       const region = (options.baseSpec?.region as string | undefined) ?? regions[0]!.name;
       const offers = await collect(provider.offers(region));
       expect(offers.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /** A refusal says why in its message: unknown provider names first, then the commonest reasons. */
 import { describe, expect, it } from 'vitest';
 import { FederationManager, PlacementRefusedError } from '../../src/federation/index.js';
+import { InvalidSpecError } from '../../src/index.js';
 import { cloud, EAST, offer, WEST } from './fixtures.js';
 
 const providers = () => [cloud('aws-east', 'aws', [EAST], [offer('aws', 'east-1', 'm.large', 2, 8, 0.08)]), cloud('gcp-west', 'gcp', [WEST], [offer('gcp', 'west-1', 'e2-standard-2', 2, 8, 0.09)])];
@@ -27,5 +28,17 @@ describe('refusal messages', () => {
     const error = await refusal({}, { ...spec, cpu: 64 });
     expect(error.message).toMatch(/: .+; see rejected and explanation$/);
     expect(error.message.length).toBeLessThan(1_200);
+  });
+
+  it('refuses a failover priority naming a provider that is not registered, before anything is created', async () => {
+    const manager = new FederationManager({ providers: providers() });
+    const error = await manager.createVM(spec, { request: { failoverPriority: ['gcp-west', 'aws-eats'] } }).catch((e: unknown) => e);
+    expect(InvalidSpecError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidSpecError).issues).toEqual([{ field: 'failoverPriority[1]', message: 'no provider named "aws-eats" is registered (did you mean "aws-east"?)' }]);
+    const group = await manager.createGroup(spec, { replicas: 2, request: { failoverPriority: ['azure'] } }).catch((e: unknown) => e);
+    expect((group as InvalidSpecError).issues?.[0]?.message).toBe('no provider named "azure" is registered (providers: aws-east, gcp-west)');
+    const vms = [];
+    for await (const vm of manager.listVMs()) vms.push(vm);
+    expect(vms).toEqual([]);
   });
 });

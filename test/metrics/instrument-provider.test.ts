@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityError, createMemoryProvider, NotFoundError } from '../../src/index.js';
+import { CapacityError, createMemoryProvider, NotFoundError, type ProviderV1 } from '../../src/index.js';
 import { createFederationMetrics, instrumentProvider, noopMetricsSink, type MetricLabels, type MetricsSink } from '../../src/metrics/index.js';
 
 /** A sink that keeps the last value of every gauge series, for assertions. */
@@ -60,6 +60,19 @@ describe('instrumentProvider', () => {
       expect(gauges.get(`novacron_federation_provider_costs_dollars${JSON.stringify({ provider: 'mem', type })}`), type).toBe(0);
     }
     expect(gauges.get(vmsKey('mem', 'r1'))).toBe(0);
+  });
+
+  it('keeps what the federation relies on: the idempotency-key lookup, the event bus and the region names', async () => {
+    const raw = createMemoryProvider({ name: 'mem', regions: ['r1', 'r2'], provisioningDelayMs: 0 });
+    const provider = instrumentProvider(raw, { metrics: createFederationMetrics(noopMetricsSink) });
+    const vm = await provider.createVM(spec, { idempotencyKey: 'key-1' });
+    expect((await provider.findByIdempotencyKey!('key-1'))?.id).toBe(vm.id);
+    expect(await provider.findByIdempotencyKey!('key-2')).toBeUndefined();
+    expect(provider.events).toBe(raw.events);
+    expect(provider.regionNames).toEqual(raw.regionNames);
+    const bare = instrumentProvider(Object.create(raw, { findByIdempotencyKey: { value: undefined }, events: { value: undefined } }) as ProviderV1, { metrics: createFederationMetrics(noopMetricsSink) });
+    expect(bare.findByIdempotencyKey).toBeUndefined();
+    expect(bare.events).toBeUndefined();
   });
 
   it('the no-op sink accepts every call and records nothing', () => {

@@ -4,10 +4,11 @@
  * they are produced lives beside them (rules.ts, search.ts, scoring.ts) and how they read as text
  * in explanation.ts, so a caller's view of a decision does not move when the search does.
  */
+import { INSPECT } from '../../provider/display.js';
 import type { Offer, ProviderKind } from '../../provider/types.js';
 import type { RejectionSummary } from '../federation-errors.js';
 import type { PlacementTarget } from '../placement-target.js';
-import { renderDecision } from './explanation.js';
+import { describeDecision, renderDecision, summarizeDecision } from './explanation.js';
 import type { PlacementStrategy, ScoreWeights, SpotPolicy } from './placement-request.js';
 
 /** Score components of a candidate, each 0–1 (1 best). */
@@ -100,14 +101,26 @@ export abstract class DecisionParts {
   readonly policies: readonly AppliedPolicy[];
   /** Whether rejections were fully explained. */
   readonly explained: boolean;
+  /** Every scored candidate, best first (empty for a refusal). */
+  abstract readonly ranked: readonly PlacementCandidate[];
   /** @internal */
-  constructor(parts: DecisionParts) {
+  constructor(parts: Omit<DecisionParts, 'ranked'>) {
     this.rejected = parts.rejected;
     this.strategy = parts.strategy;
     this.weights = parts.weights;
     this.spot = parts.spot;
     this.policies = parts.policies;
     this.explained = parts.explained;
+  }
+
+  /** One line: the choice with its price and score, or the refusal (`explain()` has the table). */
+  toString(): string {
+    return summarizeDecision(this);
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the summary and the first few candidates or rejections. */
+  [INSPECT](): string {
+    return describeDecision(this);
   }
 }
 

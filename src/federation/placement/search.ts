@@ -500,7 +500,10 @@ export class CandidateSearch {
           if (typeof candidate === 'string') {
             if (firstReason === undefined) {
               const o = this.index.offer(position);
-              firstReason = `cheapest fitting ${spot ? 'spot' : 'on-demand'} offer ${o.instanceType} (${spot ? o.spotHourly : o.onDemandHourly} $/h): ${candidate}`;
+              // A reason that quotes the price already (a cost rule) is not told it twice.
+              const hourly = spot ? o.spotHourly : o.onDemandHourly;
+              const price = candidate.includes('$') || hourly === undefined ? '' : ` ($${Number(hourly.toFixed(4))}/h)`;
+              firstReason = `cheapest fitting ${spot ? 'spot' : 'on-demand'} offer ${o.instanceType}${price}: ${candidate}`;
             }
             continue;
           }

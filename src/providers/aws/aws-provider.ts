@@ -14,6 +14,7 @@ import type { EC2Client, EC2ClientConfig, Instance } from '@aws-sdk/client-ec2';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import { createHash } from 'node:crypto';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
+import { COST_ESTIMATE_DISPLAY } from '../../provider/display.js';
 import {
   ConflictError,
   type ErrorCause,
@@ -413,6 +414,11 @@ export class AwsProvider implements ProviderV1 {
     return undefined;
   }
 
+  /** The configured regions (`region` and `regions`): what `regions()` yields, known without a call. */
+  get regionNames(): readonly string[] {
+    return this.regionList;
+  }
+
   /** What a person (or a log line) sees of this adapter: its name and regions, never its credentials. */
   toString(): string {
     return `AwsProvider ${this.name} (${this.regionList.join(', ')})`;
@@ -576,7 +582,7 @@ export class AwsProvider implements ProviderV1 {
     const storage = perGb * spec.disk.sizeGiB;
     const network = tieredCost(extras.egressTiers, spec.egressGBPerMonth);
     const monthly = compute + storage + network;
-    return {
+    return COST_ESTIMATE_DISPLAY.attach({
       hourly: monthly / HOURS_PER_MONTH,
       monthly,
       breakdown: { compute, storage, network },
@@ -586,7 +592,7 @@ export class AwsProvider implements ProviderV1 {
       spot: spec.spot,
       source: plan.hourlyPrice.source,
       asOf: plan.hourlyPrice.asOf,
-    };
+    });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
  * needs no shutdown.
  */
 import { sleep, throwIfAborted } from '../../provider/abort.js';
+import { COST_ESTIMATE_DISPLAY } from '../../provider/display.js';
 import { CapacityError, ConflictError, ProviderUnavailableError, ThrottledError, TimeoutError, UnsupportedError } from '../../provider/errors.js';
 import { EventBus } from '../../provider/events.js';
 import { specFingerprint } from '../../provider/offer-selection.js';
@@ -336,6 +337,11 @@ export class MemoryProvider implements ProviderV1 {
     );
   }
 
+  /** The names of the `regions` option, when it was given (the default ones come from the snapshot, read on first use). */
+  get regionNames(): readonly string[] | undefined {
+    return this.options.regions?.map((r) => (typeof r === 'string' ? r : r.name));
+  }
+
   async *regions(options: CallOptions = {}): AsyncIterable<Region> {
     const catalog = await this.call('regions', options.signal, () => this.catalog());
     for (const region of catalog.regions) yield region;
@@ -350,7 +356,7 @@ export class MemoryProvider implements ProviderV1 {
   async estimateCost(input: VMSpecInput | VMSpec, options: CallOptions = {}): Promise<CostEstimate> {
     throwIfAborted(options.signal);
     const spec = parseVMSpec(input, { provider: this.name });
-    return this.call(
+    const estimate = await this.call(
       'estimateCost',
       options.signal,
       async () => {
@@ -377,6 +383,7 @@ export class MemoryProvider implements ProviderV1 {
       },
       { region: spec.region, zone: spec.zone },
     );
+    return COST_ESTIMATE_DISPLAY.attach(estimate);
   }
 
   async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
