@@ -99,9 +99,13 @@ interface CompiledRoute {
   readonly names: readonly string[];
 }
 
-function compileRoute(route: EmulatorRoute): CompiledRoute {
+/**
+ * A route path (`/things/:id`) as a pattern and the names of its parameters, in order. ARM
+ * matches paths case-insensitively and takes a trailing slash; the other clouds' routes do not.
+ */
+export function compilePathPattern(path: string, options: { caseInsensitive?: boolean; trailingSlash?: boolean } = {}): { pattern: RegExp; names: readonly string[] } {
   const names: string[] = [];
-  const source = route.path
+  const source = path
     .split('/')
     .map((segment) => {
       if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -109,7 +113,11 @@ function compileRoute(route: EmulatorRoute): CompiledRoute {
       return '([^/]+)';
     })
     .join('/');
-  return { route, pattern: new RegExp(`^${source}$`), names };
+  return { pattern: new RegExp(`^${source}${options.trailingSlash ? '/?' : ''}$`, options.caseInsensitive ? 'i' : ''), names };
+}
+
+function compileRoute(route: EmulatorRoute): CompiledRoute {
+  return { route, ...compilePathPattern(route.path) };
 }
 
 /** Thrown into a held request's wait when the emulator closes. */
