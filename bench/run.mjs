@@ -13,6 +13,7 @@ const benches = [
   ['federation placement', ['--import', 'tsx', 'bench/federation.ts']],
   ['create overhead', ['--import', 'tsx', 'bench/create-overhead.ts']],
   ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],
+  ['azure adapter', ['--import', 'tsx', 'bench/azure.ts']],
 ];
 
 for (const [name, args] of benches) {

@@ -1,26 +1,35 @@
-// The novacron demo: a federation of four clouds on this machine. AWS is the real AWS adapter
-// (the AWS SDK over HTTP) against the local EC2 emulator; Azure, GCP and on-prem OpenStack are
-// in-memory stand-ins priced from the bundled list-price snapshot. Nothing leaves this machine.
+// The novacron demo: a federation of four clouds on this machine. AWS and Azure are the real
+// adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS) against the local EC2 and ARM
+// emulators; GCP and on-prem OpenStack are in-memory stand-ins priced from the bundled
+// list-price snapshot. Nothing leaves this machine.
 // Run with `npm run demo` (it builds first).
 import { readFileSync } from 'node:fs';
 import { CostOptimizer, createEventBus, createMemoryProvider, FederationManager } from 'novacron';
-import { startEc2Emulator } from 'novacron/testing/emulators';
+import { startArmEmulator, startEc2Emulator } from 'novacron/testing/emulators';
 
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
 const money = (n) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 const emulator = await startEc2Emulator({ region: 'us-east-1' });
+const arm = await startArmEmulator({ location: 'westus2', locations: ['westus2'], resourceGroup: 'novacron-demo' });
 const events = createEventBus();
 events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
 
 try {
   const manager = await FederationManager.fromConfig(here('./federation.yaml'), {
-    env: { ...process.env, NOVACRON_DEMO_AWS_ENDPOINT: emulator.endpoint, AZURE_SUBSCRIPTION_ID: 'demo-subscription' },
-    // The secret resolver is the host's: here it hands over the emulator's keys. They never reach logs or events.
-    secrets: (name) => (name === 'aws-credentials' ? emulator.providerOptions.credentials : undefined),
+    env: {
+      ...process.env,
+      NOVACRON_DEMO_AWS_ENDPOINT: emulator.endpoint,
+      AZURE_SUBSCRIPTION_ID: arm.providerOptions.subscriptionId,
+      NOVACRON_DEMO_ARM_ENDPOINT: arm.endpoint,
+      NOVACRON_DEMO_ARM_PRICES: arm.providerOptions.retailPricesEndpoint,
+      NOVACRON_DEMO_ARM_CA: arm.providerOptions.caCertificate,
+      NOVACRON_DEMO_ARM_SSH_KEY: arm.providerOptions.defaults.sshPublicKey,
+    },
+    // The secret resolver is the host's: here it hands over the emulators' keys and credential. They never reach logs or events.
+    secrets: (name) => (name === 'aws-credentials' ? emulator.providerOptions.credentials : name === 'azure-credentials' ? arm.providerOptions.credential : undefined),
     providerFactories: {
-      azure: (e) => createMemoryProvider({ name: e.name, kind: 'azure', regions: ['westus2', 'eastus'], events }),
       gcp: (e) => createMemoryProvider({ name: e.name, kind: 'gcp', regions: ['us-central1', 'europe-west1'], events }),
       openstack: (e) => createMemoryProvider({ name: e.name, kind: 'openstack', events }),
     },
@@ -32,10 +41,14 @@ try {
   const vmYaml = here('./virtual-machine.yaml');
   const decision = await manager.place(vmYaml);
   console.log(decision.explain(12));
+  // A batch job: the cost-optimization policy prefers spot capacity, and the bonus column says by how much.
+  const batch = await manager.place({ name: 'nightly-report', cpu: 2, memory: '4Gi', labels: { workload: 'batch' } }, { request: { strategy: 'balanced' } });
+  console.log(`\n   a batch job: ${batch}`);
+  console.log(batch.explain(5));
 
   line('2. Create it (through the AWS SDK, against the EC2 emulator)');
   const created = await manager.createVM(vmYaml, { idempotencyKey: 'demo/multi-cloud-app' });
-  console.log(`   ${created.vm.name}: ${created.vm.id} on ${created.vm.provider} ${created.vm.region}/${created.vm.zone} ${created.vm.instanceType}${created.vm.spot ? ' (spot)' : ''}, ${created.vm.state}`);
+  console.log(`   ${created.vm}`);
   const again = await manager.createVM(vmYaml, { idempotencyKey: 'demo/multi-cloud-app' });
   console.log(`   repeated with the same idempotency key: ${again.vm.id} (reused: ${again.reused}); RunInstances calls so far: ${emulator.stats.count('RunInstances')}`);
 
@@ -93,6 +106,7 @@ try {
     }
   }
   console.log(`   deleted ${deleted} VMs; EC2 API calls made: ${JSON.stringify(emulator.stats.byAction())}`);
+  console.log(`   ARM API calls made: ${JSON.stringify(arm.stats.byOperation())}`);
 } finally {
-  await emulator.close();
+  await Promise.all([emulator.close(), arm.close()]);
 }

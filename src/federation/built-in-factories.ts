@@ -5,6 +5,7 @@
  */
 import { InvalidSpecError } from '../provider/errors.js';
 import type { ProviderV1 } from '../provider/provider-v1.js';
+import type { AzureTokenCredential } from '../providers/azure/index.js';
 import type { ProviderEntry } from './config.js';
 
 /** Builds a provider from a configuration entry. */
@@ -58,5 +59,54 @@ function waiterOption(entry: ProviderEntry): { minDelaySeconds: number; maxDelay
   return { minDelaySeconds: w.minDelaySeconds, maxDelaySeconds: w.maxDelaySeconds };
 }
 
+/**
+ * `type: azure` → `createAzureProvider`. Reads `location` (required), `locations`, `subscription`
+ * (required; `subscriptionId` also accepted), `resourceGroup` (required), `endpoint`,
+ * `caCertificate`, `retailPricesEndpoint`, `virtualNetwork`, `subnet`, `networkSecurityGroup`,
+ * `adminUsername`, `sshPublicKey`, `defaults.instanceFamily`/`instanceFamilies` (VM size families
+ * such as `Standard_D`), `defaults.spotEnabled`, `defaults.subnet`, `defaults.securityGroups` (one
+ * NSG). Credentials from `credentials.secret`: a `TokenCredential` (an object with `getToken`), or
+ * `{ tenantId, clientId, clientSecret }` for a service principal (`ClientSecretCredential` of
+ * @azure/identity); `DefaultAzureCredential` when absent.
+ */
+export const azureFactory: ProviderFactory = async (entry) => {
+  const { createAzureProvider } = await import('../providers/azure/index.js');
+  const defaults = (entry.config.defaults ?? {}) as { instanceFamily?: string; instanceFamilies?: string[]; spotEnabled?: boolean; subnet?: string; securityGroups?: string[] };
+  const subscriptionId = entry.config.subscription !== undefined ? stringOption(entry, 'subscription', true)! : stringOption(entry, 'subscriptionId', true)!;
+  return createAzureProvider({
+    name: entry.name,
+    location: stringOption(entry, 'location', true)!,
+    locations: Array.isArray(entry.config.locations) ? (entry.config.locations as string[]) : undefined,
+    subscriptionId,
+    resourceGroup: stringOption(entry, 'resourceGroup', true)!,
+    endpoint: stringOption(entry, 'endpoint', false),
+    caCertificate: stringOption(entry, 'caCertificate', false),
+    retailPricesEndpoint: stringOption(entry, 'retailPricesEndpoint', false),
+    credential: await azureCredential(entry),
+    defaults: {
+      vmSizeFamilies: defaults.instanceFamilies ?? (defaults.instanceFamily ? [defaults.instanceFamily] : undefined),
+      spot: defaults.spotEnabled,
+      virtualNetwork: stringOption(entry, 'virtualNetwork', false),
+      subnet: defaults.subnet ?? stringOption(entry, 'subnet', false),
+      networkSecurityGroup: defaults.securityGroups?.[0] ?? stringOption(entry, 'networkSecurityGroup', false),
+      adminUsername: stringOption(entry, 'adminUsername', false),
+      sshPublicKey: stringOption(entry, 'sshPublicKey', false),
+    },
+  });
+};
+
+/** The credential an Azure entry's resolved secret stands for, `undefined` for the default chain. */
+async function azureCredential(entry: ProviderEntry): Promise<AzureTokenCredential | undefined> {
+  const secret = entry.config.credentials as Record<string, unknown> | undefined;
+  if (secret === undefined) return undefined;
+  if (typeof secret.getToken === 'function') return secret as unknown as AzureTokenCredential;
+  const { tenantId, clientId, clientSecret } = secret;
+  if (typeof tenantId !== 'string' || typeof clientId !== 'string' || typeof clientSecret !== 'string') {
+    throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.credentials`, message: 'the secret must resolve to a TokenCredential or to { tenantId, clientId, clientSecret }' }] });
+  }
+  const { ClientSecretCredential } = await import('@azure/identity');
+  return new ClientSecretCredential(tenantId, clientId, clientSecret);
+}
+
 /** The factories `fromConfig` falls back to, by type. */
-export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory };
+export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory };

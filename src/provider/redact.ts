@@ -28,7 +28,7 @@ const STRING_PATTERNS: readonly [RegExp, string][] = [
 ];
 
 /** Words of a key that names a secret, in `key=value` and `key: value` text. */
-const SECRET_WORD = /secret|password|passwd|token|private[_-]?key|pre[_-]?shared[_-]?key|\bpsk\b|api[_-]?key|access[_-]?key|signature/i;
+const SECRET_WORD = /secret|password|passwd|token|private[_-]?key|pre[_-]?shared[_-]?key|\bpsk\b|api[_-]?key|access[_-]?key|signature|^sig$/i;
 /** Where a value ends. */
 const VALUE_END = new Set([' ', '\t', '\n', '\r', '"', "'", '&', ',', ';', '}', ')', ']']);
 

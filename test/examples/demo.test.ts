@@ -8,6 +8,14 @@ describe('npm run demo', () => {
   it('runs the federation showcase end to end against the local emulators', () => {
     const out = execFileSync(process.execPath, ['examples/demo.mjs'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
     expect(out).toMatch(/\*1\s+aws-us-east\s+us-east-1\/us-east-1\w\s+t3\.\w+ \(spot\)/); // the spec's VM goes to AWS spot
+    // The spec's VM has no bonus from any policy, so its table has no bonus column; the batch job's shows the policy's.
+    const tables = out.split('\n').filter((l) => l.startsWith('rank '));
+    expect(tables).toHaveLength(2);
+    expect(tables[0]).not.toContain('bonus');
+    expect(tables[1]).toContain(' bonus ');
+    expect(out).toMatch(/a batch job: PlacementDecision: \S+ \S+ \S+ \(spot\), \$0\.\d{4}\/h, score \d\.\d{4} \(balanced\)/);
+    expect(out).toMatch(/ \(spot\) .* \+0\.100 \(cost-optimization\) /);
+    expect(out).toMatch(/ {3}VM multi-cloud-app \(i-[0-9a-f]+\) running on aws-us-east us-east-1\/us-east-1\w, t3\.\w+ \(spot\), \$0\.\d{4}\/h\n/);
     expect(out).toMatch(/reused: true\); RunInstances calls so far: 1/);
     expect(out).toMatch(/landed in us-east-1\w after 2 attempts: us-east-1\w:failed → us-east-1\w:created/);
     expect(out).toMatch(/lost: aws-us-east\/i-/);

@@ -31,30 +31,11 @@ import {
   TimeoutError,
   UnsupportedError,
 } from '../../provider/errors.js';
+import type { CloudCallContext } from '../../provider/call-context.js';
 import { requestSentOf } from './attempt-tracking.js';
 
 /** What the failing call was about, so the mapped error can name it. */
-export interface AwsErrorContext {
-  /** Provider name. */
-  readonly provider: string;
-  /** Operation, e.g. `createVM`. */
-  readonly operation: string;
-  /** Region of the call. */
-  readonly region?: string | undefined;
-  /** Zone asked for, when one was. */
-  readonly zone?: string | undefined;
-  /** Instance type asked for. */
-  readonly instanceType?: string | undefined;
-  /** Resource looked up (`vm`, `image`, ...). */
-  readonly resourceType?: string | undefined;
-  /** Its id. */
-  readonly resourceId?: string | undefined;
-  /**
-   * The call changes state in the cloud (RunInstances, TerminateInstances, CreateImage, ...):
-   * a timeout after sending then means "may have happened" and maps to `TimeoutError`.
-   */
-  readonly mutating?: boolean | undefined;
-}
+export type AwsErrorContext = CloudCallContext;
 
 const CAPACITY = new Set([
   'InsufficientInstanceCapacity',
