@@ -27,7 +27,7 @@ import type { ProviderV1 } from '../provider/provider-v1.js';
 import { backoffDelay, withRetry } from '../provider/retry.js';
 import type { VM, VMSpec } from '../provider/types.js';
 import type { JsonValue } from '../state/state-store.js';
-import { combineExclusions } from './placement/index.js';
+import { combineExclusions, type PlacementEngine, type PlacementExclusions } from './placement/index.js';
 import { decideOrThrow } from './decide.js';
 import type { FederationContext } from './federation-context.js';
 import { AllCandidatesFailedError, OutcomeUncertainError, PlacementRefusedError, type FailedAttempt } from './federation-errors.js';
@@ -329,7 +329,7 @@ class CreateRun {
         first = decision;
         this.publishDecision(decision);
       }
-      const candidate = nextCandidate(decision, req.request.failoverPriority, this.launchSteps().length === 0, tried);
+      const candidate = (this.launchSteps().length > 0 ? priorityCandidate(engine, req, exclusions, tried) : undefined) ?? nextCandidate(decision, req.request.failoverPriority, this.launchSteps().length === 0, tried);
       if (!candidate) break;
       tried.add(candidateKey(launchInput(candidate)));
       const outcome = await this.launch(candidate);
@@ -604,6 +604,21 @@ function launchInput(c: PlacementCandidate): LaunchInput {
 
 function candidateKey(c: { provider: string; region: string; zone: string | null | undefined; instanceType: string; spot: boolean }): string {
   return `${c.provider}|${c.region}|${c.zone ?? ''}|${c.instanceType}|${c.spot}`;
+}
+
+/**
+ * After a failure, with a failover priority: the best untried candidate of the first provider in
+ * that order that has one, each provider's decided on its own (a decision ranks only what could
+ * beat its best, so another provider's candidates need not be in it); `undefined` when none has.
+ */
+function priorityCandidate(engine: PlacementEngine, req: CreateRequest, exclusions: PlacementExclusions, tried: Set<string>): PlacementCandidate | undefined {
+  for (const name of req.request.failoverPriority ?? []) {
+    if (req.onlyProviders && !req.onlyProviders.includes(name)) continue;
+    const decision = engine.decide(req.spec, req.request, { exclusions, onlyProviders: [name] });
+    const candidate = decision.ranked.find((c) => !tried.has(candidateKey(c)));
+    if (candidate) return candidate;
+  }
+  return undefined;
 }
 
 /** The next candidate: the best first; after a failure, the failover priority order, then score. */

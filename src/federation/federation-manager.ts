@@ -108,7 +108,7 @@ export interface FederationManagerOptions {
   readonly failover?: FailoverOptions | undefined;
   /** Deadlines of provider calls, for every provider (a registration's own `timeouts` win). */
   readonly timeouts?: ProviderTimeouts | undefined;
-  /** Candidates the fast placement path scores (default 32). */
+  /** Admitted offers the fast placement path scores per price basis before its bound may stop it (default 1; see `PlacementEngineOptions.topK`). */
   readonly topK?: number | undefined;
   /** Providers listed at once by `listVMs` (default 4). */
   readonly listConcurrency?: number | undefined;

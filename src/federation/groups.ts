@@ -29,11 +29,18 @@ export async function createGroup(fed: FederationContext, creator: VMCreator, re
   const engine = await fed.catalog.get(options.signal);
   const groupKey = options.idempotencyKey ?? randomUUID();
 
-  // Best candidate per provider, providers ranked by their best score.
   const decision = decideOrThrow({ engine, spec, request, explain: false, exclusions: fed.blocks, priceAge: fed.priceAge, providers: fed.registry.list() });
   const minProviders = options.minProviders ?? distributeMinimum(fed, decision) ?? 1;
-  const providerOrder: string[] = [];
-  for (const c of decision.ranked) if (!providerOrder.includes(c.provider)) providerOrder.push(c.provider);
+  // Providers in order of merit: the decision's choice, then the choice among the rest, and so on
+  // (a decision ranks only what could beat its best, so each next provider is decided anew).
+  const providerOrder: string[] = [decision.chosen.provider];
+  let rest = fed.registry.names().filter((n) => n !== decision.chosen.provider);
+  while (rest.length > 0) {
+    const next = engine.decide(spec, request, { exclusions: fed.blocks, onlyProviders: rest }).ranked[0];
+    if (!next) break;
+    providerOrder.push(next.provider);
+    rest = rest.filter((n) => n !== next.provider);
+  }
   if (providerOrder.length < minProviders) {
     const full = engine.decide(spec, request, { explain: true, exclusions: fed.blocks });
     throw new PlacementRefusedError({

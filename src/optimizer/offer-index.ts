@@ -37,12 +37,30 @@ import type { Architecture, Offer } from '../provider/types.js';
 import { instanceFamily } from '../provider/offer-selection.js';
 import { compareStrings, normalizeGpuModel, PRICE_BASES, priceOf, queryArchitectures, type OfferQuery, type PriceBasis } from './offer-query.js';
 
-const BUCKETS = 16;
+const VCPU_BUCKETS = 16;
+const MEMORY_BUCKETS = 7;
+/** Cells per (owner or place, GPU model): a vCPU bucket × a memory bucket. */
+const BUCKETS = VCPU_BUCKETS * MEMORY_BUCKETS;
 
 /** The vCPU bucket of a vCPU count: 0 for less than one vCPU, then one bucket per power of two. */
 function vcpuBucket(vcpus: number): number {
   if (!(vcpus >= 1)) return 0;
-  return Math.min(BUCKETS - 1, Math.floor(Math.log2(vcpus)) + 1);
+  return Math.min(VCPU_BUCKETS - 1, Math.floor(Math.log2(vcpus)) + 1);
+}
+
+/**
+ * The memory bucket of a memory size: 0 below 1 GiB, then one per power of four. With it, a
+ * memory-heavy query (2 vCPUs, 16 GiB) skips the partitions of lean offers whole instead of
+ * stepping over their cheaper entries one by one.
+ */
+function memoryBucket(memoryGiB: number): number {
+  if (!(memoryGiB >= 1)) return 0;
+  return Math.min(MEMORY_BUCKETS - 1, Math.floor(Math.log2(memoryGiB) / 2) + 1);
+}
+
+/** The cell of an offer's (or a query's least) vCPUs and memory within its owner's GPU row. */
+function cellOf(vcpus: number, memoryGiB: number): number {
+  return vcpuBucket(vcpus) * MEMORY_BUCKETS + memoryBucket(memoryGiB);
 }
 
 const ARCH_IDS: Readonly<Record<Architecture, number>> = { x86_64: 0, arm64: 1 };
@@ -194,6 +212,14 @@ export class OfferIndex {
   /** Per partition on the heap: its row in `allowedTypes`, or -1 when its owner is not restricted. */
   private readonly row: Int32Array;
   /**
+   * Partitions a query may use but has not seeded yet, as a heap keyed by the rank of each one's
+   * first entry (`waitFirst`): a partition is seeded only once that rank comes before the merge
+   * heap's top, so one whose offers are all dearer than the answers is never searched.
+   */
+  private readonly waiting: Int32Array;
+  private readonly waitFirst: Int32Array;
+  private waitingSize = 0;
+  /**
    * Instance-type restrictions of the current query, by stamp: type t of owner o is allowed
    * when `allowedTypes[o * typeCount + t] === typeStamp`, and owner o is restricted when
    * `restrictedOwners[o] === typeStamp`. Stamps avoid clearing; allocated on first use.
@@ -298,7 +324,7 @@ export class OfferIndex {
     const byProviderKey = new Uint32Array(n);
     const byPlaceKey = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
-      const bucket = vcpuBucket(keys.vcpus[i]!);
+      const bucket = cellOf(keys.vcpus[i]!, keys.memory[i]!);
       byProviderKey[i] = (providerOf[i]! * this.gpuModelCount + gpuOf[i]!) * BUCKETS + bucket;
       byPlaceKey[i] = (placeOf[i]! * this.gpuModelCount + gpuOf[i]!) * BUCKETS + bucket;
     }
@@ -315,6 +341,8 @@ export class OfferIndex {
     this.cursor = new Int32Array(most);
     this.stop = new Int32Array(most);
     this.row = new Int32Array(most);
+    this.waiting = new Int32Array(most);
+    this.waitFirst = new Int32Array(most);
   }
 
   /** The id of an instance type, numbering it (and its family) on first sight. */
@@ -575,15 +603,12 @@ export class OfferIndex {
   /** Seeds the heap from the (provider, GPU, bucket) partitions the query can use. */
   private queryByProvider(cols: PartitionedColumns, k: number, out: Uint32Array): number {
     const f = this.filter;
-    const firstBucket = vcpuBucket(f.minVcpus);
     this.heapSize = 0;
+    this.waitingSize = 0;
     const providers = this.providerIds.size;
     for (let prov = 0; prov < providers; prov++) {
       if (!f.anyProvider && this.providerMask[prov] === 0) continue;
-      for (let g = f.gpuFrom; g <= f.gpuTo; g++) {
-        const base = (prov * this.gpuModelCount + g) * BUCKETS;
-        for (let b = firstBucket; b < BUCKETS; b++) this.seed(cols, base + b);
-      }
+      for (let g = f.gpuFrom; g <= f.gpuTo; g++) this.deferCells(cols, (prov * this.gpuModelCount + g) * BUCKETS);
     }
     return this.drain(cols, k, out);
   }
@@ -591,19 +616,16 @@ export class OfferIndex {
   /** Seeds the heap from the (place, GPU, bucket) partitions of the query's regions. */
   private queryByRegion(cols: PartitionedColumns, regions: readonly string[], k: number, out: Uint32Array): number {
     const f = this.filter;
-    const firstBucket = vcpuBucket(f.minVcpus);
     const seen = this.regionMask;
     this.heapSize = 0;
+    this.waitingSize = 0;
     for (const name of regions) {
       const regionId = this.regionIds.get(name);
       if (regionId === undefined || seen[regionId] === 1) continue; // unknown or repeated
       seen[regionId] = 1;
       for (const place of this.placesOfRegion[regionId]!) {
         if (!f.anyProvider && this.providerMask[this.placeProvider[place]!] === 0) continue;
-        for (let g = f.gpuFrom; g <= f.gpuTo; g++) {
-          const base = (place * this.gpuModelCount + g) * BUCKETS;
-          for (let b = firstBucket; b < BUCKETS; b++) this.seed(cols, base + b);
-        }
+        for (let g = f.gpuFrom; g <= f.gpuTo; g++) this.deferCells(cols, (place * this.gpuModelCount + g) * BUCKETS);
       }
     }
     for (const name of regions) {
@@ -611,6 +633,39 @@ export class OfferIndex {
       if (regionId !== undefined) seen[regionId] = 0;
     }
     return this.drain(cols, k, out);
+  }
+
+  /** Queues the cells of one (owner or place, GPU) row that hold offers with at least the query's vCPUs and memory buckets. */
+  private deferCells(cols: PartitionedColumns, base: number): void {
+    const f = this.filter;
+    const firstMemory = memoryBucket(f.minMemory);
+    for (let v = vcpuBucket(f.minVcpus); v < VCPU_BUCKETS; v++) {
+      const row = base + v * MEMORY_BUCKETS;
+      for (let m = firstMemory; m < MEMORY_BUCKETS; m++) this.defer(cols, row + m);
+    }
+  }
+
+  /** Queues partition `p` to be seeded when the merge reaches its first entry's rank, unless it cannot match at all. */
+  private defer(cols: PartitionedColumns, p: number): void {
+    const s = cols.start[p]!;
+    if (s === cols.start[p + 1]! || cols.maxMemory[p]! < this.filter.minMemory || cols.price[s]! > this.filter.maxPrice) return;
+    this.waitFirst[p] = s;
+    this.waiting[this.waitingSize] = p;
+    siftUp(this.waiting, this.waitingSize, this.waitFirst, cols.rank);
+    this.waitingSize++;
+  }
+
+  /** Seeds every waiting partition whose first entry ranks before the merge heap's top (all of them while the heap is empty, until one is seeded). */
+  private seedWaiting(cols: PartitionedColumns): void {
+    const { waiting, waitFirst, heap, cursor } = this;
+    const rank = cols.rank;
+    while (this.waitingSize > 0) {
+      const p = waiting[0]!;
+      if (this.heapSize > 0 && rank[waitFirst[p]!]! > rank[cursor[heap[0]!]!]!) return;
+      waiting[0] = waiting[--this.waitingSize]!;
+      if (this.waitingSize > 0) siftDown(waiting, this.waitingSize, waitFirst, rank);
+      this.seed(cols, p);
+    }
   }
 
   /** Pushes partition `p` onto the heap at its first match, if it has one. */
@@ -680,7 +735,9 @@ export class OfferIndex {
   private drain(cols: PartitionedColumns, k: number, out: Uint32Array): number {
     const { heap, cursor, stop } = this;
     let written = 0;
-    while (this.heapSize > 0 && written < k) {
+    while (written < k) {
+      if (this.waitingSize > 0) this.seedWaiting(cols);
+      if (this.heapSize === 0) break;
       const p = heap[0]!;
       const j = cursor[p]!;
       out[written++] = cols.order[cols.rank[j]!]!;

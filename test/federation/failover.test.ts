@@ -214,6 +214,29 @@ describe('groups', () => {
     expect((await countVMs(all)).length).toBe(4);
   });
 
+  it('spreads replicas onto a provider whose offers all sit behind many cheaper ones of another', async () => {
+    const crowded = cloud('crowd', 'aws', [EAST], Array.from({ length: 80 }, (_, i) => offer('aws', 'east-1', `c.t${i}`, 2, 4, 0.01 + i * 0.001)));
+    const dear = cloud('dear', 'gcp', [WEST], [offer('gcp', 'west-1', 'd.large', 2, 4, 0.5)]);
+    const { manager } = managerWith([crowded, dear], { policies: [ha] });
+    const group = await manager.createGroup({ ...need, labels: { tier: 'critical' } }, { replicas: 2, request: cheapest });
+    expect([...group.providers].sort()).toEqual(['crowd', 'dear']);
+  });
+
+  it('fails over to the priority list’s provider even when the first choice’s provider has many cheaper offers', async () => {
+    const crowded = cloud('crowd', 'aws', [EAST], Array.from({ length: 80 }, (_, i) => offer('aws', 'east-1', `c.t${i}`, 2, 4, 0.01 + i * 0.001)));
+    const mid = cloud('mid', 'azure', [EU], [offer('azure', 'eu-1', 'm.large', 2, 4, 0.2)]);
+    const dear = cloud('dear', 'gcp', [WEST], [offer('gcp', 'west-1', 'd.large', 2, 4, 0.5)]);
+    const { manager } = managerWith([crowded, mid, dear]);
+    await manager.ready();
+    crowded.controls.faults.expireCredentials();
+    const result = await manager.createVM(need, { request: { ...cheapest, failoverPriority: ['crowd', 'dear', 'mid'] } });
+    expect(result.vm.provider).toBe('dear');
+    expect(result.attempts.map((a) => [a.provider, a.outcome])).toEqual([
+      ['crowd', 'failed'],
+      ['dear', 'created'],
+    ]);
+  });
+
   it('retries failed replicas elsewhere and keeps the spread', async () => {
     const { gcp, all } = clouds();
     const { manager } = managerWith(all, { policies: [ha] });

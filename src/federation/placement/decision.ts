@@ -90,17 +90,17 @@ export interface PlacementDecision extends DecisionParts {
 /** What every decision carries, feasible or not. */
 export abstract class DecisionParts {
   /** Rejections (complete with `explain: true`; empty on the fast path). */
-  readonly rejected: readonly RejectedCandidate[];
+  declare readonly rejected: readonly RejectedCandidate[];
   /** Strategy used. */
-  readonly strategy: PlacementStrategy;
+  declare readonly strategy: PlacementStrategy;
   /** Weights used. */
-  readonly weights: ScoreWeights;
+  declare readonly weights: ScoreWeights;
   /** Spot policy used. */
-  readonly spot: SpotPolicy;
+  declare readonly spot: SpotPolicy;
   /** Policies considered, in priority order. */
-  readonly policies: readonly AppliedPolicy[];
+  declare readonly policies: readonly AppliedPolicy[];
   /** Whether rejections were fully explained. */
-  readonly explained: boolean;
+  declare readonly explained: boolean;
   /** Every scored candidate, best first (empty for a refusal). */
   abstract readonly ranked: readonly PlacementCandidate[];
   /** @internal */
@@ -126,12 +126,13 @@ export abstract class DecisionParts {
 
 /** A decision with a feasible candidate: the {@link PlacementDecision} the engine returns. */
 export class Decision extends DecisionParts implements PlacementDecision {
-  readonly chosen: PlacementCandidate;
-  readonly ranked: readonly PlacementCandidate[];
-  constructor(parts: DecisionParts & { ranked: readonly PlacementCandidate[]; chosen: PlacementCandidate }) {
+  declare readonly chosen: PlacementCandidate;
+  declare readonly ranked: readonly PlacementCandidate[];
+  /** @internal `ranked` is not empty: its first is the choice. */
+  constructor(parts: Omit<DecisionParts, 'ranked'>, ranked: readonly PlacementCandidate[]) {
     super(parts);
-    this.chosen = parts.chosen;
-    this.ranked = parts.ranked;
+    this.chosen = ranked[0]!;
+    this.ranked = ranked;
   }
   explain(limit = 20): string {
     return renderDecision(this, limit);

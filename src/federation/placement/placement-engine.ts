@@ -45,11 +45,15 @@ export interface PlacementEngineOptions {
   readonly latency: LatencyMatrix;
   /** Grams CO2e per hour of an offer, for the carbon component. */
   readonly carbon?: ((offer: Offer) => number | undefined) | undefined;
-  /** Offers taken from the index in the first batch of each price basis (default 32). */
+  /**
+   * Admitted offers scored per price basis whatever the bound says (default 1). The search then
+   * scores only what could still beat the best, so `ranked` holds the choice and its near rivals;
+   * a larger value ranks more alternatives, and a catalog-size value scores every fitting offer.
+   */
   readonly topK?: number | undefined;
   /**
    * Largest batch of offers taken from the index at once (default 512); batches grow fourfold
-   * from `topK` up to it. A batch size only: the search reads on, batch after batch, until no
+   * from the first (8, or `topK` when larger) up to it. A batch size only: the search reads on, batch after batch, until no
    * unread offer could beat the best found, so the choice is exact whatever the catalog.
    */
   readonly maxBatch?: number | undefined;
@@ -91,7 +95,7 @@ export class PlacementEngine {
     this.policies = orderPolicies(options.policies ?? []);
     this.latency = options.latency;
     this.carbon = options.carbon;
-    const topK = Math.max(1, options.topK ?? 32);
+    const topK = Math.max(1, options.topK ?? 1);
     this.search = new CandidateSearch(this.index, this.providers, { topK, maxBatch: Math.max(topK, options.maxBatch ?? 512) });
     this.rankLimit = Math.max(1, options.rankLimit ?? 32);
     this.unavailable = options.unavailable ?? new Map();
@@ -116,7 +120,7 @@ export class PlacementEngine {
   /** Decides where `spec` goes. Throws nothing: an empty `ranked` means no feasible candidate. */
   decide(spec: VMSpec, request: PlacementRequest = {}, options: DecideOptions = {}): PlacementDecision | RefusedDecision {
     const strategy = request.strategy ?? 'balanced';
-    const weights: ScoreWeights = { ...STRATEGY_WEIGHTS[strategy], ...request.weights };
+    const weights: ScoreWeights = request.weights ? { ...STRATEGY_WEIGHTS[strategy], ...request.weights } : STRATEGY_WEIGHTS[strategy];
     const spotPolicy: SpotPolicy = request.spot ?? (spec.spot ? 'require' : 'provider-default');
     const explain = options.explain === true;
     const exclusions = options.exclusions ?? NO_EXCLUSIONS;
@@ -142,17 +146,9 @@ export class PlacementEngine {
     const keep = explain ? scored.length : Math.min(scored.length, this.rankLimit);
     const ranked: PlacementCandidate[] = [];
     for (let i = 0; i < keep; i++) ranked.push(scorer.materialize(scored[i]!));
-    const result = {
-      ranked,
-      rejected,
-      strategy,
-      weights,
-      spot: spotPolicy,
-      policies,
-      explained: explain,
-    };
-    if (ranked.length === 0) return new RefusedDecision(result);
-    return new Decision({ ...result, chosen: ranked[0]! });
+    const parts = { rejected, strategy, weights, spot: spotPolicy, policies, explained: explain };
+    if (ranked.length === 0) return new RefusedDecision(parts);
+    return new Decision(parts, ranked);
   }
 
   // The methods below are the engine's `ScoringSources`: what scores read of providers, regions and offers.

@@ -92,13 +92,13 @@ export interface ScoreWeights {
   readonly carbon: number;
 }
 
-/** The weights each strategy uses. `balanced` is the specification's 40/30/20/10. */
-export const STRATEGY_WEIGHTS: Readonly<Record<PlacementStrategy, ScoreWeights>> = {
-  'cost-optimized': { cost: 1, performance: 0, compliance: 0, location: 0, carbon: 0 },
-  performance: { cost: 0.1, performance: 0.6, compliance: 0, location: 0.3, carbon: 0 },
-  balanced: { cost: 0.4, performance: 0.3, compliance: 0.2, location: 0.1, carbon: 0 },
-  carbon: { cost: 0.3, performance: 0.1, compliance: 0, location: 0, carbon: 0.6 },
-};
+/** The weights each strategy uses (frozen: decisions share them). `balanced` is the specification's 40/30/20/10. */
+export const STRATEGY_WEIGHTS: Readonly<Record<PlacementStrategy, ScoreWeights>> = Object.freeze({
+  'cost-optimized': Object.freeze({ cost: 1, performance: 0, compliance: 0, location: 0, carbon: 0 }),
+  performance: Object.freeze({ cost: 0.1, performance: 0.6, compliance: 0, location: 0.3, carbon: 0 }),
+  balanced: Object.freeze({ cost: 0.4, performance: 0.3, compliance: 0.2, location: 0.1, carbon: 0 }),
+  carbon: Object.freeze({ cost: 0.3, performance: 0.1, compliance: 0, location: 0, carbon: 0.6 }),
+});
 
 /**
  * Whether spot capacity may be used: `require` (only spot), `forbid` (never), or

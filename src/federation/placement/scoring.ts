@@ -211,25 +211,25 @@ export interface ScorerInput {
 export class Scorer {
   /** Cheapest feasible price found so far: the cost component's reference. */
   minPrice = Infinity;
-  private readonly sources: ScoringSources;
-  private readonly weights: ScoreWeights;
-  private readonly near: RegionNearConstraint | undefined;
-  private readonly spotProviders: ReadonlyMap<string, string>;
-  private readonly totalWeight: number;
-  private readonly maxBonus: number;
-  private readonly residency: string | undefined;
-  private readonly prefers: readonly Policy[];
+  declare private readonly sources: ScoringSources;
+  declare private readonly weights: ScoreWeights;
+  declare private readonly near: RegionNearConstraint | undefined;
+  declare private readonly spotProviders: ReadonlyMap<string, string>;
+  declare private readonly totalWeight: number;
+  declare private readonly maxBonus: number;
+  declare private readonly residency: string | undefined;
+  declare private readonly prefers: readonly Policy[];
   /**
    * True when the non-cost terms can differ between provider × region pairs (a `near` region, a
    * residency label, `prefer` bonuses, or carbon): the search then bounds per pair.
    */
-  readonly pairTermsVary: boolean;
+  declare readonly pairTermsVary: boolean;
   /** True when the carbon term is weighted and a carbon model gives figures. */
-  readonly carbonMatters: boolean;
-  private readonly rtt: Float64Array;
-  private readonly compliance: Float64Array;
-  private readonly location: Float64Array;
-  private readonly bonus: Float64Array; // [pair * 2 + spot]
+  declare readonly carbonMatters: boolean;
+  declare private readonly rtt: Float64Array;
+  declare private readonly compliance: Float64Array;
+  declare private readonly location: Float64Array;
+  declare private readonly bonus: Float64Array; // [pair * 2 + spot]
 
   /** A scorer for one decision. */
   constructor(input: ScorerInput) {

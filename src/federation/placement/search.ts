@@ -54,9 +54,15 @@ export interface SearchContext {
   readonly scorer: Scorer;
 }
 
+/** Offers read in the first batch of a basis when `topK` is smaller: enough for the usual decision to end in one read. */
+const FIRST_BATCH = 8;
+
 /** How the search reads the index. */
 export interface SearchLimits {
-  /** Offers taken from the index in the first batch of a price basis. */
+  /**
+   * Admitted offers scored per price basis before the bound may stop the search (at least 1);
+   * also the smallest first batch. A catalog-size value scores every fitting offer.
+   */
   readonly topK: number;
   /** Largest batch: later batches grow fourfold up to this size. Not a limit on how far the search looks. */
   readonly maxBatch: number;
@@ -77,6 +83,9 @@ interface BasisScan {
   lastPrice: number;
   /** No offer is left to read, or none left could win. */
   done: boolean;
+  /** Offers of the last batch in `positions`, and the next of them to look at. */
+  count: number;
+  cursor: number;
   admitted: number;
 }
 
@@ -145,7 +154,7 @@ export class CandidateSearch {
     this.index = index;
     this.providers = providers;
     this.topK = limits.topK;
-    this.maxBatch = Math.max(limits.topK, limits.maxBatch);
+    this.maxBatch = Math.max(limits.topK, FIRST_BATCH, limits.maxBatch);
     this.scratch = new Uint32Array(Math.max(this.topK * 4, 64));
     this.buffers = { onDemand: new Uint32Array(this.maxBatch), spot: new Uint32Array(this.maxBatch) };
     const pairIds = new Map<string, number>();
@@ -296,10 +305,10 @@ export class CandidateSearch {
     query.providers = providers;
     query.regions = ctx.filter.regionNames;
     query.maxHourly = ctx.rules.costMax?.value;
-    return { basis, spot: basis === 'spot', query, positions: this.buffers[basis], batch: this.topK, lastPrice: 0, done: false, admitted: 0 };
+    return { basis, spot: basis === 'spot', query, positions: this.buffers[basis], batch: Math.max(this.topK, FIRST_BATCH), lastPrice: 0, done: false, count: 0, cursor: 0, admitted: 0 };
   }
 
-  /** Reads the next batch of a basis from the index; returns how many offers it read. */
+  /** Reads the next batch of a basis from the index into `positions` (from its start); returns how many offers it read. */
   private read(scan: BasisScan): number {
     const n = this.index.query(scan.query, scan.positions, scan.batch);
     if (n < scan.batch) scan.done = true;
@@ -309,28 +318,32 @@ export class CandidateSearch {
       scan.lastPrice = priceOfBasis(this.index.offer(last), scan.basis);
     }
     scan.batch = Math.min(scan.batch * 4, this.maxBatch);
+    scan.count = n;
+    scan.cursor = 0;
     return n;
   }
 
   /**
    * Branch and bound over the offers in price order. Phase 1 reads each basis up to its first
-   * admitted offer: the cheapest feasible price fixes the cost scale. Phase 2 reads on while
-   * `scorer.bound` at the current price, over the pairs' ceilings, can still reach the best
-   * score found; an offer whose own pair's ceiling cannot is not even scored.
+   * `topK` admitted offers: the cheapest feasible price fixes the cost scale. Phase 2 goes on from there
+   * (the rest of the batch, then batch after batch) while `scorer.bound` at the current price,
+   * over the pairs' ceilings, can still reach the best score found; an offer whose own pair's
+   * ceiling cannot is not even scored. Offers are admitted one at a time, so an offer the bound
+   * rules out is never put through the offer rules.
    */
   private branchAndBound(ctx: SearchContext, bases: BasisScan[], out: ScoredCandidate[]): void {
     const { scorer } = ctx;
     const pending: RawCandidate[] = [];
-    // Phase 1: the cheapest feasible candidate of every basis (it fixes the cost scale).
+    // Phase 1: the cheapest `topK` feasible candidates of every basis (the cheapest fixes the cost scale).
     for (const scan of bases) {
-      while (scan.admitted === 0 && !scan.done) {
-        const n = this.read(scan);
-        for (let i = 0; i < n; i++) {
-          const candidate = this.admitFresh(ctx, scan.positions[i]!, scan.spot);
-          if (candidate === undefined) continue;
-          pending.push(candidate);
-          scan.admitted++;
+      while (scan.admitted < this.topK) {
+        if (scan.cursor === scan.count) {
+          if (scan.done || this.read(scan) === 0) break;
         }
+        const candidate = this.admitFresh(ctx, scan.positions[scan.cursor++]!, scan.spot);
+        if (candidate === undefined) continue;
+        pending.push(candidate);
+        scan.admitted++;
       }
     }
     if (pending.length === 0) return;
@@ -343,32 +356,34 @@ export class CandidateSearch {
       if (scoredCandidate.score > best) best = scoredCandidate.score;
       out.push(scoredCandidate);
     }
-    if (bases.every((b) => b.done)) return;
+    if (bases.every((b) => b.done && b.cursor === b.count)) return;
     // Phase 2: read on while an offer at the current price could still beat the best.
     const perPair = scorer.pairTermsVary;
     const ceiling = perPair ? this.fillPairCeilings(ctx, bases) : undefined;
     for (const scan of bases) {
       const slot = scan.spot ? 1 : 0;
       const top = ceiling ? ceiling[slot]! : scorer.ceiling(scan.spot);
-      while (!scan.done && scorer.bound(scan.lastPrice, top) >= best) {
-        const n = this.read(scan);
-        for (let i = 0; i < n; i++) {
-          const position = scan.positions[i]!;
-          const price = priceOfBasis(this.index.offer(position), scan.basis);
-          if (scorer.bound(price, top) < best) {
-            scan.done = true; // price order: no later offer can win either
-            break;
-          }
-          if (perPair) {
-            const pair = this.pairOf[position]!;
-            if (pair >= this.pairProvider.length || scorer.bound(price, this.pairCeilings[pair * 2 + slot]!) < best) continue;
-          }
-          const candidate = this.admitFresh(ctx, position, scan.spot);
-          if (candidate === undefined) continue;
-          const scoredCandidate = scorer.score(candidate, this.pairOf[position]!);
-          if (scoredCandidate.score > best) best = scoredCandidate.score;
-          out.push(scoredCandidate);
+      for (;;) {
+        if (scan.cursor === scan.count) {
+          // Every unread offer costs at least the last one read.
+          if (scan.done || scorer.bound(scan.lastPrice, top) < best || this.read(scan) === 0) break;
         }
+        const position = scan.positions[scan.cursor++]!;
+        const price = priceOfBasis(this.index.offer(position), scan.basis);
+        if (scorer.bound(price, top) < best) {
+          scan.done = true; // price order: no later offer can win either
+          scan.cursor = scan.count;
+          break;
+        }
+        if (perPair) {
+          const pair = this.pairOf[position]!;
+          if (pair >= this.pairProvider.length || scorer.bound(price, this.pairCeilings[pair * 2 + slot]!) < best) continue;
+        }
+        const candidate = this.admitFresh(ctx, position, scan.spot);
+        if (candidate === undefined) continue;
+        const scoredCandidate = scorer.score(candidate, this.pairOf[position]!);
+        if (scoredCandidate.score > best) best = scoredCandidate.score;
+        out.push(scoredCandidate);
       }
     }
   }
