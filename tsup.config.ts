@@ -6,6 +6,7 @@ export const entries: Record<string, string> = {
   'provider-utils': 'src/provider-utils/index.ts',
   aws: 'src/providers/aws/index.ts',
   azure: 'src/providers/azure/index.ts',
+  gcp: 'src/providers/gcp/index.ts',
   sqlite: 'src/state/sqlite/index.ts',
   postgres: 'src/state/postgres/index.ts',
   prometheus: 'src/metrics/prometheus/index.ts',

@@ -14,6 +14,7 @@ const benches = [
   ['create overhead', ['--import', 'tsx', 'bench/create-overhead.ts']],
   ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],
   ['azure adapter', ['--import', 'tsx', 'bench/azure.ts']],
+  ['gcp adapter', ['--import', 'tsx', 'bench/gcp.ts']],
 ];
 
 for (const [name, args] of benches) {

@@ -1,11 +1,11 @@
-// The novacron demo: a federation of four clouds on this machine. AWS and Azure are the real
-// adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS) against the local EC2 and ARM
-// emulators; GCP and on-prem OpenStack are in-memory stand-ins priced from the bundled
-// list-price snapshot. Nothing leaves this machine.
+// The novacron demo: a federation of four clouds on this machine. AWS, Azure and GCP are the real
+// adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS, the Compute Engine client over
+// REST) against the local EC2, ARM and Compute Engine emulators; on-prem OpenStack is an
+// in-memory stand-in priced from the bundled list-price snapshot. Nothing leaves this machine.
 // Run with `npm run demo` (it builds first).
 import { readFileSync } from 'node:fs';
 import { CostOptimizer, createEventBus, createMemoryProvider, FederationManager } from 'novacron';
-import { startArmEmulator, startEc2Emulator } from 'novacron/testing/emulators';
+import { startArmEmulator, startEc2Emulator, startGceEmulator } from 'novacron/testing/emulators';
 
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
@@ -13,6 +13,7 @@ const money = (n) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 const emulator = await startEc2Emulator({ region: 'us-east-1' });
 const arm = await startArmEmulator({ location: 'westus2', locations: ['westus2'], resourceGroup: 'novacron-demo' });
+const gce = await startGceEmulator({ project: 'novacron-demo', region: 'us-central1' });
 const events = createEventBus();
 events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
 
@@ -26,11 +27,12 @@ try {
       NOVACRON_DEMO_ARM_PRICES: arm.providerOptions.retailPricesEndpoint,
       NOVACRON_DEMO_ARM_CA: arm.providerOptions.caCertificate,
       NOVACRON_DEMO_ARM_SSH_KEY: arm.providerOptions.defaults.sshPublicKey,
+      NOVACRON_DEMO_GCE_ENDPOINT: gce.providerOptions.endpoint,
+      NOVACRON_DEMO_GCE_BILLING: gce.providerOptions.billingCatalogEndpoint,
     },
     // The secret resolver is the host's: here it hands over the emulators' keys and credential. They never reach logs or events.
-    secrets: (name) => (name === 'aws-credentials' ? emulator.providerOptions.credentials : name === 'azure-credentials' ? arm.providerOptions.credential : undefined),
+    secrets: (name) => ({ 'aws-credentials': emulator.providerOptions.credentials, 'azure-credentials': arm.providerOptions.credential, 'gcp-credentials': gce.providerOptions.authClient })[name],
     providerFactories: {
-      gcp: (e) => createMemoryProvider({ name: e.name, kind: 'gcp', regions: ['us-central1', 'europe-west1'], events }),
       openstack: (e) => createMemoryProvider({ name: e.name, kind: 'openstack', events }),
     },
     events,
@@ -62,7 +64,7 @@ try {
   emulator.faults.capacity({ zone: crowded }, Infinity);
   console.log(`   ${moved.vm.name} landed in ${moved.vm.zone} after ${moved.attempts.length} attempts: ${moved.attempts.map((a) => `${a.zone ?? a.region}:${a.outcome}`).join(' → ')}`);
 
-  line('4. A critical group spread over two providers (policy high-availability)');
+  line('4. A critical group spread over at least two providers (policy high-availability)');
   const group = await manager.createGroup({ name: 'db', cpu: 2, memory: '8Gi', labels: { tier: 'critical' } }, { replicas: 3, request: { strategy: 'balanced' } });
   for (const vm of group.vms) console.log(`   ${vm.name.padEnd(6)} ${vm.provider.padEnd(12)} ${vm.region.padEnd(12)} ${vm.instanceType}`);
 
@@ -107,6 +109,7 @@ try {
   }
   console.log(`   deleted ${deleted} VMs; EC2 API calls made: ${JSON.stringify(emulator.stats.byAction())}`);
   console.log(`   ARM API calls made: ${JSON.stringify(arm.stats.byOperation())}`);
+  console.log(`   Compute Engine API calls made: ${JSON.stringify(gce.stats.byOperation())}`);
 } finally {
-  await Promise.all([emulator.close(), arm.close()]);
+  await Promise.all([emulator.close(), arm.close(), gce.close()]);
 }

@@ -6,6 +6,7 @@
 import { InvalidSpecError } from '../provider/errors.js';
 import type { ProviderV1 } from '../provider/provider-v1.js';
 import type { AzureTokenCredential } from '../providers/azure/index.js';
+import type { GcpAuthClient, GcpCredentialsObject } from '../providers/gcp/index.js';
 import type { ProviderEntry } from './config.js';
 
 /** Builds a provider from a configuration entry. */
@@ -108,5 +109,52 @@ async function azureCredential(entry: ProviderEntry): Promise<AzureTokenCredenti
   return new ClientSecretCredential(tenantId, clientId, clientSecret);
 }
 
+/**
+ * `type: gcp` → `createGcpProvider`. Reads `project` (required), `region` (required), `regions`,
+ * `zones` (or one `zone`, as the specification's `gcp-central` entry writes it), `endpoint`, `billingCatalogEndpoint`, `network`, `subnetwork`, `serviceAccount`,
+ * `defaults.instanceFamily`/`instanceFamilies` (machine families such as `n2`),
+ * `defaults.spotEnabled`, `defaults.subnet`. Credentials from `credentials.secret`: an auth client
+ * (an object with `getRequestHeaders`), a service account key object (`{ client_email,
+ * private_key, ... }`), or a key file path (a string), or `credentials.keyFile`; Application
+ * Default Credentials when absent.
+ */
+export const gcpFactory: ProviderFactory = async (entry) => {
+  const { createGcpProvider } = await import('../providers/gcp/index.js');
+  const defaults = (entry.config.defaults ?? {}) as { instanceFamily?: string; instanceFamilies?: string[]; spotEnabled?: boolean; subnet?: string };
+  const { credentials, authClient } = gcpCredentials(entry);
+  return createGcpProvider({
+    name: entry.name,
+    project: stringOption(entry, 'project', true)!,
+    region: stringOption(entry, 'region', true)!,
+    regions: Array.isArray(entry.config.regions) ? (entry.config.regions as string[]) : undefined,
+    zones: Array.isArray(entry.config.zones) ? (entry.config.zones as string[]) : entry.config.zone !== undefined ? [stringOption(entry, 'zone', true)!] : undefined,
+    endpoint: stringOption(entry, 'endpoint', false),
+    billingCatalogEndpoint: stringOption(entry, 'billingCatalogEndpoint', false),
+    credentials,
+    authClient,
+    defaults: {
+      machineFamilies: defaults.instanceFamilies ?? (defaults.instanceFamily ? [defaults.instanceFamily] : undefined),
+      spot: defaults.spotEnabled,
+      network: stringOption(entry, 'network', false),
+      subnetwork: defaults.subnet ?? stringOption(entry, 'subnetwork', false),
+      serviceAccount: stringOption(entry, 'serviceAccount', false),
+    },
+  });
+};
+
+/** The credentials a GCP entry's resolved secret stands for; neither for Application Default Credentials. */
+function gcpCredentials(entry: ProviderEntry): { credentials?: string | GcpCredentialsObject; authClient?: GcpAuthClient } {
+  const secret = entry.config.credentials as unknown;
+  if (secret === undefined) return {};
+  if (typeof secret === 'string' && secret.length > 0) return { credentials: secret };
+  if (typeof secret === 'object' && secret !== null) {
+    const s = secret as Record<string, unknown>;
+    if (typeof s.getRequestHeaders === 'function') return { authClient: secret as GcpAuthClient };
+    if (typeof s.keyFile === 'string') return { credentials: s.keyFile };
+    if (typeof s.client_email === 'string' && typeof s.private_key === 'string') return { credentials: secret as GcpCredentialsObject };
+  }
+  throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.credentials`, message: 'the secret must resolve to an auth client, a service account key ({ client_email, private_key, ... }) or a key file path' }] });
+}
+
 /** The factories `fromConfig` falls back to, by type. */
-export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory };
+export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory, gcp: gcpFactory };

@@ -1,0 +1,27 @@
+/**
+ * `novacron/gcp`: the GCE provider over Compute Engine (`@google-cloud/compute` 7 on its REST
+ * transport) and the Cloud Billing Catalog. Importing this entry loads no Google library; the
+ * client library (seconds and ~100 MB on a cold start) loads on first use.
+ *
+ * Export/import formats:
+ * - `exportVM` is unsupported (`UnsupportedError`): Compute Engine has no API call that writes a
+ *   disk image to Cloud Storage; `gcloud compute images export` runs a Cloud Build workflow.
+ * - `importVM` takes a `raw` artifact in Cloud Storage (`gs://bucket/object.tar.gz` holding a
+ *   `disk.raw`), creates an image from it and boots a VM from that image.
+ *
+ * Idempotency: a create's insert carries a `requestId` derived from its idempotency key, its
+ * instance is named from the key (`nc-<16 hex>`, see {@link instanceNameFor}) and labelled with the
+ * key's digest and the spec's hash, and its zone operation is recorded in the state store before
+ * any wait.
+ *
+ * @module novacron/gcp
+ * @packageDocumentation
+ */
+export { GcpProvider, createGcpProvider } from './gcp-provider.js';
+export type { GcpCostComponents, GcpCostEstimate, GcpProviderDefaults, GcpProviderOptions, GcpProviderSummary } from './gcp-provider.js';
+export type { GcpAuthClient, GcpCredentialsObject, GcpReadyClients } from './gcp-api.js';
+export type { GcpStateStoreLike, GcpStoredValue } from './create-record.js';
+// The image table and the naming and label contracts with the host's own tooling and policies.
+export { GCP_IMAGE_ALIASES, type GcpImageAlias, type ImageFamily } from './image-aliases.js';
+export { instanceNameFor, requestIdFor } from './naming.js';
+export { NOVACRON_LABEL, decodeLabelValue, encodeLabelValue } from './labels.js';
