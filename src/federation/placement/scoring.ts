@@ -208,6 +208,9 @@ export interface ScorerInput {
  * to the cheapest feasible price. Per-pair terms (location, compliance) are computed once per
  * decision; full candidate objects are built only for the candidates kept.
  */
+/** The bonuses of a candidate no `prefer` policy applies to (shared, frozen). */
+const NO_BONUSES: readonly PolicyBonus[] = Object.freeze([]);
+
 export class Scorer {
   /** Cheapest feasible price found so far: the cost component's reference. */
   minPrice = Infinity;
@@ -315,9 +318,9 @@ export class Scorer {
     return sum;
   }
 
-  private bonusesOf(provider: string, region: string, spot: boolean): PolicyBonus[] {
+  private bonusesOf(provider: string, region: string, spot: boolean): readonly PolicyBonus[] {
+    if (this.prefers.length === 0) return NO_BONUSES;
     const out: PolicyBonus[] = [];
-    if (this.prefers.length === 0) return out;
     const identity = { provider, providerKind: this.sources.kindOf(provider), spot };
     for (const p of this.prefers) {
       const a = p.action as Extract<Policy['action'], { type: 'prefer' }>;

@@ -103,6 +103,8 @@ function describeNeed(spec: VMSpec): string {
 
 /** Most carbon-ceiling tables kept (one per distinct VM shape). */
 const CARBON_MEMO_LIMIT = 4096;
+/** A cheapest-fit memo slot not looked up yet. */
+const FIT_UNKNOWN = -2;
 
 /** Per distinct (pair, vCPUs, memory, GPU or not): the best carbon score of the pair's offers of that shape. */
 interface CarbonShapes {
@@ -148,6 +150,8 @@ export class CandidateSearch {
   private covered: Uint32Array | undefined;
   private carbonShapes: CarbonShapes | undefined;
   private readonly carbonMemo = new Map<string, Float64Array>();
+  /** Per spec shape: each pair × basis's cheapest fitting offer (-1 none, -2 not yet looked up), kept for the catalog version. */
+  private readonly fitMemo = new Map<string, Int32Array>();
 
   /** Numbers the pairs of `providers` and lays out the columns of `index`. */
   constructor(index: OfferIndex, providers: ReadonlyMap<string, PlacementProvider>, limits: SearchLimits) {
@@ -489,6 +493,7 @@ export class CandidateSearch {
     const covered = this.coveredStamps(out);
     const fitQuery = { onDemand: this.specQuery(spec, 'onDemand'), spot: this.specQuery(spec, 'spot') };
     const probe = new Uint32Array(256);
+    const fits = this.fitsOf(spec);
     for (const pairId of filter.allowedPairs) {
       const provider = this.pairProvider[pairId]!;
       const region = this.pairRegion[pairId]!;
@@ -499,11 +504,27 @@ export class CandidateSearch {
       for (const basis of bases) {
         const spot = basis === 'spot';
         if (covered[pairId * 2 + (spot ? 1 : 0)] === this.stamp) continue;
+        // The pair's cheapest fitting offer, looked up once per spec shape: when the offer rules
+        // admit it (the usual case) it stands for the pair; otherwise the walk below looks further.
+        const slot = pairId * 2 + (spot ? 1 : 0);
+        let first = fits[slot]!;
+        if (first === FIT_UNKNOWN) fits[slot] = first = this.firstFit(this.fitWalk(pairId, basis, spec, fitQuery[basis], probe), fitQuery[basis]);
+        if (first < 0) {
+          rejected.push({ provider, region, rule: 'no-fit', reason: `no ${basis === 'spot' ? 'spot ' : ''}offer fits ${describeNeed(spec)}` });
+          continue;
+        }
+        const quick = this.admit(ctx, first, spot);
+        if (typeof quick !== 'string') {
+          const key = this.seenKey(first, spot);
+          if (!this.seen(key)) {
+            this.markSeen(key);
+            if (!Number.isFinite(scorer.minPrice)) scorer.minPrice = quick.price;
+            out.push(scorer.score(quick, pairId));
+          }
+          continue;
+        }
         // The pair's offers of the spec's size in price order: the first that fits and is admitted stands for the pair.
-        // GPU requests ask the index, whose GPU partitions skip the many offers without that GPU.
-        const walk: PairWalk = spec.gpu
-          ? listWalk(probe.subarray(0, this.index.query({ ...fitQuery[basis], providers: [provider], regions: [region] }, probe, probe.length)))
-          : this.pairWalk(pairId, basis, spec);
+        const walk = this.fitWalk(pairId, basis, spec, fitQuery[basis], probe);
         let firstReason: string | undefined;
         let admitted = false;
         let fitted = false;
@@ -534,6 +555,35 @@ export class CandidateSearch {
         else if (!admitted) rejected.push({ provider, region, rule: costMax && firstReason?.includes('is not') ? 'constraint:cost' : 'offer', reason: firstReason ?? 'no admissible offer' });
       }
     }
+  }
+
+  /** The cheapest-fit memo of the spec's shape (what `specQuery` reads of it). */
+  private fitsOf(spec: VMSpec): Int32Array {
+    const g = spec.gpu;
+    const key = `${spec.cpu}|${spec.memoryGiB}|${g ? `${g.count}|${g.type ?? ''}|${g.exact === true}` : ''}|${specArchitectures(spec)?.join(',') ?? ''}|${spec.instanceType ?? ''}`;
+    let fits = this.fitMemo.get(key);
+    if (fits === undefined) {
+      if (this.fitMemo.size >= CARBON_MEMO_LIMIT) this.fitMemo.clear();
+      fits = new Int32Array(this.pairProvider.length * 2).fill(FIT_UNKNOWN);
+      this.fitMemo.set(key, fits);
+    }
+    return fits;
+  }
+
+  /**
+   * The pair's offers on `basis` with at least the spec's size, in price order. GPU requests ask
+   * the index, whose GPU partitions skip the many offers without that GPU (into `probe`).
+   */
+  private fitWalk(pairId: number, basis: SearchBasis, spec: VMSpec, query: SearchQuery, probe: Uint32Array): PairWalk {
+    return spec.gpu
+      ? listWalk(probe.subarray(0, this.index.query({ ...query, providers: [this.pairProvider[pairId]!], regions: [this.pairRegion[pairId]!] }, probe, probe.length)))
+      : this.pairWalk(pairId, basis, spec);
+  }
+
+  /** The first offer of `walk` that matches `query` in full, or -1. */
+  private firstFit(walk: PairWalk, query: SearchQuery): number {
+    for (let position = walk.next(); position >= 0; position = walk.next()) if (matchesQuery(this.index.offer(position), query)) return position;
+    return -1;
   }
 
   /** Stamps `pair * 2 + spot` of every pair × basis the fast path already has a candidate on. */
