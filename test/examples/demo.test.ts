@@ -20,6 +20,11 @@ describe('npm run demo', () => {
     expect(out).toMatch(/landed in us-east-1\w after 2 attempts: us-east-1\w:failed → us-east-1\w:created/);
     expect(out).toMatch(/lost: aws-us-east\/i-/);
     expect(out).toMatch(/deleted \d+ VMs/);
+    // Azure and GCP are the real adapters over the ARM and Compute Engine emulators: the group puts replicas on them.
+    expect(out).toMatch(/db-\d\s+gcp-central\s+us-central1\s+\S+/);
+    expect(out).toMatch(/db-\d\s+azure-west\s+westus2\s+Standard_\S+/);
+    expect(out).toMatch(/Compute Engine API calls made: \{.*"instances\.insert":1.*\}/);
+    expect(out).toMatch(/ARM API calls made: \{.*"virtualMachines\.createOrUpdate":1.*\}/);
     expect(out).not.toMatch(/emulator-secret-access-key|AKIAEMULATOR/);
   });
 });
