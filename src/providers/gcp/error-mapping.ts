@@ -178,6 +178,8 @@ export function specFieldOf(message: string, location?: string | null): string {
   const field = /field '([^']+)'/.exec(text)?.[1] ?? location ?? '';
   const resource = /resource '([^']+)'/.exec(text)?.[1] ?? '';
   const probe = `${field} ${resource}`.toLowerCase();
+  // An image import's archive (`rawDisk.source`, a Cloud Storage URL) is the artifact's location.
+  if (/rawdisk|storage\.googleapis\.com\/|storage\.cloud\.google\.com\//.test(probe)) return 'artifact.location';
   if (/guestaccelerators|acceleratortypes|acceleratortype/.test(probe)) return 'gpu';
   if (/sourceimage|\/images\/|initializeparams\.source/.test(probe)) return 'image';
   if (/disksizegb/.test(probe)) return 'disk';
@@ -217,7 +219,9 @@ export function toNovacronError(error: unknown, ctx: GcpErrorContext): Error {
     statusCode: status,
     stack: error instanceof Error ? error.stack : undefined,
   });
-  const message = `${ctx.operation}: ${code}: ${rawMessage}${operationName ? ` (operation ${operationName})` : ''}`;
+  // An operation's error already starts with its code (`RESOURCE_NOT_FOUND: ...`): it is not said twice.
+  const said = rawMessage.startsWith(`${code}:`) ? rawMessage : `${code}: ${rawMessage}`;
+  const message = `${ctx.operation}: ${said}${operationName ? ` (operation ${operationName})` : ''}`;
   const requestSent = failedBeforeSending(error) ? false : undefined;
   const base = { provider: ctx.provider, cause, message, requestSent };
   const all = [code, ...entries.map((e) => e.code ?? '')];
@@ -238,7 +242,7 @@ export function toNovacronError(error: unknown, ctx: GcpErrorContext): Error {
   if (any(CONFLICT) || status === 409 || grpc === GRPC.ALREADY_EXISTS || grpc === GRPC.ABORTED) return new ConflictError(base);
   const invalid = (): InvalidSpecError => {
     const location = entries[0]?.location;
-    return new InvalidSpecError({ provider: ctx.provider, cause, message, issues: [{ field: specFieldOf(rawMessage, location), message: `${code}: ${rawMessage}` }] });
+    return new InvalidSpecError({ provider: ctx.provider, cause, message, issues: [{ field: specFieldOf(rawMessage, location), message: said }] });
   };
   if (any(NOT_FOUND) || status === 404 || grpc === GRPC.NOT_FOUND) {
     // A create that names something missing (an image family, a machine type, a subnetwork) is bad input.

@@ -15,12 +15,13 @@
  *   streams the disk out), so the adapter refuses it with `UnsupportedError` rather than fake one;
  * - `importVM` takes a `raw` artifact in Cloud Storage (`gs://bucket/object.tar.gz` holding a
  *   `disk.raw`, GCE's import format), creates an image from it (`images.insert` with
- *   `rawDisk.source`) and boots a VM from that image.
+ *   `rawDisk.source`) and boots a VM from that image, its boot disk raised to the image's size
+ *   (GCE refuses a smaller one).
  */
 import { randomUUID } from 'node:crypto';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import { COST_ESTIMATE_DISPLAY } from '../../provider/display.js';
-import { ConflictError, InvalidSpecError, NotFoundError, ProviderUnavailableError, UnsupportedError } from '../../provider/errors.js';
+import { ConflictError, InvalidSpecError, NotFoundError, ProviderUnavailableError, TimeoutError, UnsupportedError } from '../../provider/errors.js';
 import { EventBus } from '../../provider/events.js';
 import type { CallOptions, CreateVMOptions, ImportVMOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from '../../provider/provider-v1.js';
 import { parseVMSpec } from '../../provider/spec-schema.js';
@@ -48,7 +49,8 @@ import { LaunchPlanner } from './launch-plan.js';
 import { instanceId, instanceNameFor, parseInstanceId, regionOfZone, requestIdFor, type InstanceRef } from './naming.js';
 import { composePrice, GcpCatalog, type RegionCatalog } from './offer-catalog.js';
 import { OperationWaiter } from './operation-waiter.js';
-import { gceInstanceToVM, terminatedCopy, type GceInstance } from './state-mapping.js';
+import { CUSTOM_PREMIUM, familyOf } from './machine-types.js';
+import { customShapeOf, gceInstanceToVM, terminatedCopy, type GceInstance } from './state-mapping.js';
 import { refOf, VmCreator } from './vm-creator.js';
 
 /** Provider-wide defaults applied where a spec is silent. */
@@ -534,13 +536,14 @@ export class GcpProvider implements ProviderV1 {
     const spec = this.parse(input);
     throwIfAborted(options.signal);
     if (!this.capabilities.importFormats.includes(artifact.format)) {
-      throw new UnsupportedError({ provider: this.name, capability: `import:${artifact.format}`, message: `importVM: ${artifact.format} images cannot be imported into GCE; give a raw disk (disk.raw in a tar.gz) in Cloud Storage` });
+      throw new UnsupportedError({ provider: this.name, capability: `import:${artifact.format}`, message: `importVM: artifact.format ${artifact.format} cannot be imported into GCE; give a raw disk (disk.raw in a tar.gz) in Cloud Storage` });
     }
     const source = storageUrlOf(artifact.location);
     if (source === undefined) throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: 'GCE imports images from Cloud Storage: gs://bucket/object.tar.gz (or its https://storage.googleapis.com URL)' }] });
     return this.creator.keyed(options.idempotencyKey, async (key, name) => {
       const image = `${name}-image`;
-      const ctx = { operation: 'importVM', resourceType: 'image', resourceId: `projects/${this.project}/global/images/${image}`, mutating: true };
+      const sourceImage = `projects/${this.project}/global/images/${image}`;
+      const ctx = { operation: 'importVM', resourceType: 'image', resourceId: sourceImage, mutating: true };
       try {
         const [op] = await this.api.run(ctx, options.signal, ({ images }, call) =>
           images.insert({ project: this.project, requestId: requestIdFor(key, 'image'), imageResource: { name: image, rawDisk: { source }, labels: { [NOVACRON_LABEL.managed]: 'true', [NOVACRON_LABEL.provider]: encodeLabelValue(this.name) } } }, call),
@@ -550,8 +553,21 @@ export class GcpProvider implements ProviderV1 {
       } catch (error) {
         if (!ConflictError.isInstance(error)) throw error; // an image of this key exists: boot from it
       }
-      return this.creator.create(spec, key, name, options, { artifact, sourceImage: `projects/${this.project}/global/images/${image}` });
+      const diskGiB = await this.readyImageDiskGiB(image, ctx, options);
+      return this.creator.create(spec, key, name, options, { artifact, sourceImage, diskGiB });
     });
+  }
+
+  /** Reads an imported image until it is READY (an import of the same key elsewhere may still run); its disk size, GiB. */
+  private async readyImageDiskGiB(image: string, ctx: { operation: string; resourceType: string; resourceId: string }, options: ImportVMOptions): Promise<number> {
+    const limitMs = options.waitTimeoutMs ?? this.options.waitTimeoutMs ?? 15 * 60_000;
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const [found] = await this.api.run({ ...ctx, mutating: false }, options.signal, ({ images }, call) => images.get({ project: this.project, image }, call));
+      if (found.status !== 'PENDING') return Number(found.diskSizeGb ?? 0);
+      if (Date.now() > deadline) throw new TimeoutError({ provider: this.name, resourceId: ctx.resourceId, message: `importVM: image ${ctx.resourceId} was not READY within ${limitMs} ms` });
+      await sleep(this.waiter.pollIntervalMs, options.signal);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -584,10 +600,13 @@ export class GcpProvider implements ProviderV1 {
   private toVM(raw: GceInstance, catalog: RegionCatalog | undefined): VM {
     const type = (raw.machineType ?? '').split('/').pop() ?? '';
     const facts = catalog?.machineTypes.get(type);
+    // A custom machine type is in no catalog: it is priced from its name, as the plan priced it.
+    const custom = facts ? undefined : customShapeOf(type);
+    const priced = facts ?? (custom && { name: type, family: familyOf(type), ...custom });
     const accel = raw.guestAccelerators?.[0];
     const gpu = accel?.acceleratorType ? { model: (accel.acceleratorType.split('/').pop() ?? '').replace(/^nvidia-/, '').replace(/^tesla-/, ''), count: Number(accel.acceleratorCount ?? 1) } : facts?.gpu;
     const spot = raw.scheduling?.provisioningModel === 'SPOT';
-    const amount = catalog && facts ? composePrice(catalog.rates, facts, gpu, spot ? 'spot' : 'onDemand') : undefined;
+    const amount = catalog && priced ? composePrice(catalog.rates, priced, gpu, spot ? 'spot' : 'onDemand', custom ? CUSTOM_PREMIUM : 1) : undefined;
     const hourlyPrice: HourlyPrice | undefined = catalog && amount !== undefined ? { amount, currency: catalog.rates.currency, source: catalog.rates.source, asOf: catalog.rates.asOf } : undefined;
     return gceInstanceToVM(raw, { provider: this.name, project: this.project, shape: facts, hourlyPrice });
   }

@@ -7,7 +7,11 @@
  * - `exportVM` is unsupported (`UnsupportedError`): Compute Engine has no API call that writes a
  *   disk image to Cloud Storage; `gcloud compute images export` runs a Cloud Build workflow.
  * - `importVM` takes a `raw` artifact in Cloud Storage (`gs://bucket/object.tar.gz` holding a
- *   `disk.raw`), creates an image from it and boots a VM from that image.
+ *   `disk.raw`, or its `https://storage.googleapis.com/...` URL), creates an image from it
+ *   (`images.insert` with `rawDisk.source`) and boots a VM from that image, its boot disk at least
+ *   the image's size. Any other format is an `UnsupportedError` (`capability: 'import:<format>'`),
+ *   any other location an `InvalidSpecError` on `artifact.location`; `capabilities` says
+ *   `exportFormats: []`, `importFormats: ['raw']`.
  *
  * Idempotency: a create's insert carries a `requestId` derived from its idempotency key, its
  * instance is named from the key (`nc-<16 hex>`, see {@link instanceNameFor}) and labelled with the

@@ -75,6 +75,16 @@ export interface VmCreatorContext {
   readonly toVM: (raw: GceInstance, catalog: RegionCatalog | undefined) => VM;
 }
 
+/** The image an import boots from. */
+export interface ImportedImage {
+  /** The artifact it was made from. */
+  readonly artifact: ImageArtifact;
+  /** Its path (`projects/<p>/global/images/<name>`). */
+  readonly sourceImage: string;
+  /** Its disk size, GiB: the least the boot disk may have. */
+  readonly diskGiB: number;
+}
+
 /** Errors that prove a create made nothing: it can fail over at once. */
 export function isDefinitiveRefusal(error: unknown): boolean {
   return CapacityError.isInstance(error) || QuotaError.isInstance(error) || InvalidSpecError.isInstance(error) || AuthError.isInstance(error);
@@ -106,7 +116,7 @@ export class VmCreator {
   }
 
   /** A create (or an import, booting `imageOf` the artifact) under its key's instance name. */
-  async create(spec: VMSpec, key: string, name: string, options: CreateVMOptions, imported?: { readonly artifact: ImageArtifact; readonly sourceImage: string }): Promise<VM> {
+  async create(spec: VMSpec, key: string, name: string, options: CreateVMOptions, imported?: ImportedImage): Promise<VM> {
     const { signal } = options;
     const keyed = options.idempotencyKey !== undefined;
     const specHash = specFingerprint(spec);
@@ -132,7 +142,7 @@ export class VmCreator {
         hasGpu: plan.gpu !== undefined,
         sourceImage: imported?.sourceImage ?? plan.sourceImage!,
         diskType: plan.diskType,
-        diskGiB: plan.diskGiB,
+        diskGiB: Math.max(plan.diskGiB, imported?.diskGiB ?? 0), // GCE refuses a boot disk smaller than its image
         network: plan.network,
         subnetwork: plan.subnetwork,
         labels,

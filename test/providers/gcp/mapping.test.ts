@@ -77,6 +77,8 @@ describe('error mapping', () => {
   it('classifies a DONE operation\'s errors like call errors, with the zone', () => {
     const capacity = toNovacronError(new GceOperationError([{ code: 'ZONE_RESOURCE_POOL_EXHAUSTED', message: "The zone 'projects/p/zones/us-central1-b' does not have enough resources available to fulfill the request." }], { operationName: 'op-1' }), ctx);
     expect(CapacityError.isInstance(capacity) && capacity.zone).toBe('us-central1-b');
+    // The operation's code is said once, not twice.
+    expect(capacity.message).toMatch(/^\[novacron\] \[gcp-test\] createVM: ZONE_RESOURCE_POOL_EXHAUSTED: The zone 'projects\/p\/zones\/us-central1-b' does not have enough resources available to fulfill the request\. \(operation op-1\)$/);
     const withDetails = toNovacronError(new GceOperationError([{ code: 'ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS', message: 'no room' }], {}), ctx);
     expect(CapacityError.isInstance(withDetails) && withDetails.zone).toBe('us-central1-a');
     const quota = toNovacronError(new GceOperationError([{ code: 'QUOTA_EXCEEDED', message: "Quota 'NVIDIA_T4_GPUS' exceeded. Limit: 0.0 in region us-central1." }], {}), ctx);

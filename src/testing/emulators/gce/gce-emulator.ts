@@ -167,6 +167,9 @@ interface GceEmulatorParts {
 
 /** GCP's GPU list price per hour, T4 (`bundled-snapshot.ts`: "T4 $0.35/h, read 2025"), scaled per region. */
 const T4_HOURLY = 0.35;
+/** N1 per-vCPU and per-GiB hourly list prices in us-central1 (the snapshot's N1 rows are composed from them). */
+const N1_VCPU_HOURLY = 0.031611;
+const N1_GIB_HOURLY = 0.004237;
 
 /**
  * A running Compute Engine emulator. Start one with {@link startGceEmulator}.
@@ -274,7 +277,14 @@ export class GceEmulator extends EmulatorBase {
       },
     });
     const gpus: GcpGpuRateSeed[] = regions.filter((r) => known.get(r)?.gpu).map((r) => ({ model: 'Tesla T4', region: r, hourly: T4_HOURLY * (known.get(r)?.priceMultiplier ?? 1), spotHourly: T4_HOURLY * (known.get(r)?.priceMultiplier ?? 1) * 0.3 }));
-    const billing = await startGcpBillingCatalogEmulator({ gpus });
+    // The snapshot prices N1 only in its fixed GPU rows; the real catalog has N1 core and RAM SKUs, and so does this one.
+    const families = snapshot.bundledGcpRates();
+    const n1 = regions.flatMap((r) => {
+      const like = families.find((f) => f.region === r);
+      const multiplier = known.get(r)?.priceMultiplier ?? 1;
+      return like ? [{ ...like, family: 'n1', vcpuHourly: N1_VCPU_HOURLY * multiplier, gibHourly: N1_GIB_HOURLY * multiplier, spotFraction: 0.3 }] : [];
+    });
+    const billing = await startGcpBillingCatalogEmulator({ families: [...families, ...n1], gpus });
     const authClient = new GceEmulatorAuthClient({ token: issuer.issue(), projectId: project });
     return new GceEmulator(server, { state, faults, issuer, authClient, billing, region, defaults, requests, storage });
   }
