@@ -18,6 +18,7 @@ import type { Architecture, GpuInfo, Offer } from '../../provider/types.js';
 import type { AwsApi } from './aws-api.js';
 import { withSignal } from '../../provider/abort.js';
 import { onDemandPrice, onDemandTiers, parsePriceListItem, reservedEffectiveHourly, type PriceTier } from './pricing.js';
+import { LoadCache } from '../../provider/load-cache.js';
 
 /** Cache lifetimes in milliseconds. */
 export interface CatalogTtl {
@@ -90,11 +91,6 @@ export interface RegionExtras {
   readonly asOf: string;
 }
 
-interface CacheEntry<T> {
-  value: Promise<T>;
-  expiresAt: number;
-}
-
 /** Pricing source names that offers and estimates carry. */
 export const PRICE_SOURCES = { list: 'aws-pricing-api', spot: 'aws-ec2-spot-price-history', snapshot: 'bundled-snapshot:aws' } as const;
 
@@ -121,7 +117,7 @@ function typeFacts(info: InstanceTypeInfo): InstanceTypeFacts | undefined {
 
 /** The cached catalog of one provider. */
 export class AwsCatalog {
-  private readonly cache = new Map<string, CacheEntry<unknown>>();
+  private readonly cache: LoadCache;
 
   /** Until when (epoch ms) the Price List API is not asked again. */
   private pricingDownUntil = -Infinity;
@@ -135,25 +131,17 @@ export class AwsCatalog {
     private readonly ttl: CatalogTtl,
     private readonly now: () => number = Date.now,
     private readonly pricing: { readonly retryMs?: number | undefined; readonly onFallback?: PricingFallbackListener | undefined } = {},
-  ) {}
+  ) {
+    this.cache = new LoadCache(ttl.catalogMs, now);
+  }
 
   private cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key) as CacheEntry<T> | undefined;
-    if (hit && hit.expiresAt > this.now()) return hit.value;
-    const value = load();
-    this.cache.set(key, { value, expiresAt: this.now() + ttlMs });
-    // A failed load is not cached: the next caller tries again.
-    value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
-    });
-    return value;
+    return this.cache.get(key, load, ttlMs);
   }
 
   /** The cached value of `key` if it is loaded and fresh, without loading. */
-  private async peek<T>(key: string): Promise<T | undefined> {
-    const hit = this.cache.get(key) as CacheEntry<T> | undefined;
-    if (!hit || hit.expiresAt <= this.now()) return undefined;
-    return hit.value.catch(() => undefined);
+  private peek<T>(key: string): Promise<T | undefined> {
+    return this.cache.peek<T>(key);
   }
 
   /** Names of the regions enabled for the account (DescribeRegions). */

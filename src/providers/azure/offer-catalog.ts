@@ -25,6 +25,7 @@ import type { Architecture, GpuInfo, Offer } from '../../provider/types.js';
 import { azureRetailPricesLoader } from '../../optimizer/loaders/azure-retail-prices.js';
 import type { AzureApi } from './azure-api.js';
 import { trustedFetch } from './trusted-fetch.js';
+import { LoadCache } from '../../provider/load-cache.js';
 
 /** Facts of one VM size in one location. */
 export interface SizeFacts {
@@ -106,11 +107,6 @@ export interface AzureCatalogOptions {
   readonly now?: (() => number) | undefined;
 }
 
-interface CacheEntry<T> {
-  readonly value: Promise<T>;
-  readonly expiresAt: number;
-}
-
 const DEFAULT_PRICING_RETRY_MS = 600_000;
 
 /** The value of a Resource SKUs capability. */
@@ -163,7 +159,7 @@ export function sizeFactsOf(sku: ResourceSku, location: string): SizeFacts | 're
 
 /** The cached catalog of one provider. */
 export class AzureCatalog {
-  private readonly cache = new Map<string, CacheEntry<unknown>>();
+  private readonly cache: LoadCache;
   private readonly now: () => number;
   private pricingDownUntil = -Infinity;
   private fallbackReported = false;
@@ -174,18 +170,11 @@ export class AzureCatalog {
     private readonly options: AzureCatalogOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.cache = new LoadCache(options.ttlMs, this.now);
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key) as CacheEntry<T> | undefined;
-    if (hit && hit.expiresAt > this.now()) return hit.value;
-    const value = load();
-    this.cache.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
-    // A failed load is not cached: the next caller tries again.
-    value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
-    });
-    return value;
+    return this.cache.get(key, load);
   }
 
   /** The catalog of a location (the signal governs the caller's wait only: a shared load goes on). */
@@ -194,10 +183,8 @@ export class AzureCatalog {
   }
 
   /** The catalog of a location if it is loaded and fresh, without loading it. */
-  async peek(location: string): Promise<LocationCatalog | undefined> {
-    const hit = this.cache.get(`location/${location}`) as CacheEntry<LocationCatalog> | undefined;
-    if (!hit || hit.expiresAt <= this.now()) return undefined;
-    return hit.value.catch(() => undefined);
+  peek(location: string): Promise<LocationCatalog | undefined> {
+    return this.cache.peek<LocationCatalog>(`location/${location}`);
   }
 
   /** Priced offers of a location: one per size and zone it can be deployed in (region-wide for sizes without zones). */

@@ -23,6 +23,7 @@ import { gcpBillingCatalogLoader, type GcpMachineType } from '../../optimizer/lo
 import type { GcpApi } from './gcp-api.js';
 import { architectureOf, familyOf, gpuModelOfAccelerator, takesAttachedGpus } from './machine-types.js';
 import { lastSegment, regionOfZone } from './naming.js';
+import { LoadCache } from '../../provider/load-cache.js';
 
 /** A machine type of the region. */
 export interface MachineTypeFacts {
@@ -132,11 +133,6 @@ export interface GcpCatalogOptions {
   readonly now?: (() => number) | undefined;
 }
 
-interface CacheEntry<T> {
-  readonly value: Promise<T>;
-  readonly expiresAt: number;
-}
-
 interface ProjectTypes {
   /** Zone → machine types. */
   readonly machineTypes: ReadonlyMap<string, readonly { name: string; vcpus: number; memoryGiB: number; arch: Architecture; gpu: GpuInfo | undefined }[]>;
@@ -149,7 +145,7 @@ const ATTACHED_COUNTS = [1, 2, 4, 8];
 
 /** The cached catalog of one provider. */
 export class GcpCatalog {
-  private readonly cache = new Map<string, CacheEntry<unknown>>();
+  private readonly cache: LoadCache;
   private readonly now: () => number;
   private pricingDownUntil = -Infinity;
   private fallbackReported = false;
@@ -160,17 +156,11 @@ export class GcpCatalog {
     private readonly options: GcpCatalogOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.cache = new LoadCache(options.ttlMs, this.now);
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key) as CacheEntry<T> | undefined;
-    if (hit && hit.expiresAt > this.now()) return hit.value;
-    const value = load();
-    this.cache.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
-    value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
-    });
-    return value;
+    return this.cache.get(key, load);
   }
 
   /** The catalog of a region (the signal governs the caller's wait only: a shared load goes on). */
@@ -179,10 +169,8 @@ export class GcpCatalog {
   }
 
   /** The catalog of a region if it is loaded and fresh, without loading it. */
-  async peek(region: string): Promise<RegionCatalog | undefined> {
-    const hit = this.cache.get(`region/${region}`) as CacheEntry<RegionCatalog> | undefined;
-    if (!hit || hit.expiresAt <= this.now()) return undefined;
-    return hit.value.catch(() => undefined);
+  peek(region: string): Promise<RegionCatalog | undefined> {
+    return this.cache.peek<RegionCatalog>(`region/${region}`);
   }
 
   /** Priced offers of a region: one per machine type and zone, and per N1 type with each GPU the zone attaches. */
