@@ -111,7 +111,8 @@ async function azureCredential(entry: ProviderEntry): Promise<AzureTokenCredenti
 
 /**
  * `type: gcp` → `createGcpProvider`. Reads `project` (required), `region` (required), `regions`,
- * `zones` (or one `zone`, as the specification's `gcp-central` entry writes it), `endpoint`, `billingCatalogEndpoint`, `network`, `subnetwork`, `serviceAccount`,
+ * `zones` (or one `zone`, as the specification's `gcp-central` entry writes it), `endpoint`, `billingCatalogEndpoint`,
+ * `storageEndpoint`, `exportBucket` (where `exportVM` writes images), `network`, `subnetwork`, `serviceAccount`,
  * `defaults.instanceFamily`/`instanceFamilies` (machine families such as `n2`),
  * `defaults.spotEnabled`, `defaults.subnet`. Credentials from `credentials.secret`: an auth client
  * (an object with `getRequestHeaders`), a service account key object (`{ client_email,
@@ -130,6 +131,8 @@ export const gcpFactory: ProviderFactory = async (entry) => {
     zones: Array.isArray(entry.config.zones) ? (entry.config.zones as string[]) : entry.config.zone !== undefined ? [stringOption(entry, 'zone', true)!] : undefined,
     endpoint: stringOption(entry, 'endpoint', false),
     billingCatalogEndpoint: stringOption(entry, 'billingCatalogEndpoint', false),
+    storageEndpoint: stringOption(entry, 'storageEndpoint', false),
+    exportBucket: stringOption(entry, 'exportBucket', false),
     credentials,
     authClient,
     defaults: {

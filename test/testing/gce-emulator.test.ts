@@ -2,7 +2,8 @@
  * The Compute Engine emulator as the real `@google-cloud/compute` clients (REST transport) see
  * it: insert → operation wait → RUNNING, requestId dedupe, aggregated list paging and filters,
  * GCE's refusals (GPU + MIGRATE, spot rules, labels, names, zone offers, disk types), actions,
- * machine and accelerator types, image families, export and import.
+ * machine and accelerator types, image families, export (an export worker writing its object,
+ * read with the Cloud Storage JSON API) and import.
  */
 import { randomUUID } from 'node:crypto';
 import { AcceleratorTypesClient, DisksClient, GlobalOperationsClient, ImagesClient, InstancesClient, MachineTypesClient, ZoneOperationsClient } from '@google-cloud/compute';
@@ -289,6 +290,40 @@ describe('types, images and disks', () => {
     const [missingDone] = await global.wait({ project, operation: missing.latestResponse.name as string });
     expect(missingDone.error?.errors?.[0]?.code).toBe('RESOURCE_NOT_FOUND');
     await Promise.all([disks.close(), images.close(), global.close()]);
+  });
+
+  it('runs an export worker: RUNNING, then its object appears and it is TERMINATED; objects are read with the JSON API', async () => {
+    const images = new ImagesClient(options(emu));
+    const global = new GlobalOperationsClient(options(emu));
+    await insertAndWait('export-2');
+    const [image] = await images.insert({ project, forceCreate: true, imageResource: { name: 'export-2-image', sourceDisk: `zones/${ZONE}/disks/export-2` } });
+    await global.wait({ project, operation: image.latestResponse.name as string });
+    const destination = 'gs://novacron-exports/runs/export-2.tar.gz';
+    const objectUrl = `${emu.providerOptions.storageEndpoint}/storage/v1/b/novacron-exports/o/${encodeURIComponent('runs/export-2.tar.gz')}`;
+    const read = (url: string) => emu.providerOptions.authClient.fetch(url, { validateStatus: () => true }) as Promise<{ status: number; json(): Promise<Record<string, unknown>> }>;
+    expect((await read(objectUrl)).status).toBe(404);
+    await insertAndWait('export-2-worker', {
+      machineType: `zones/${ZONE}/machineTypes/e2-small`,
+      disks: [
+        { boot: true, autoDelete: true, initializeParams: { sourceImage: 'projects/debian-cloud/global/images/family/debian-12' } },
+        { autoDelete: true, mode: 'READ_ONLY', deviceName: 'novacron-export-source', initializeParams: { sourceImage: 'global/images/export-2-image' } },
+      ],
+      metadata: { items: [{ key: 'novacron-export-destination', value: destination }, { key: 'startup-script', value: '#!/bin/bash\npoweroff' }] },
+    });
+    expect(emu.state.instance('export-2-worker')?.status).toBe('RUNNING');
+    for (let i = 0; i < 100 && emu.state.instance('export-2-worker')?.status !== 'TERMINATED'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(emu.state.instance('export-2-worker')?.status).toBe('TERMINATED');
+    const found = await read(objectUrl);
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({ kind: 'storage#object', bucket: 'novacron-exports', name: 'runs/export-2.tar.gz', size: String(20 * 1024 ** 3 / 4), md5Hash: expect.any(String) });
+    // The object is what an import reads.
+    const [raw] = await images.insert({ project, imageResource: { name: 'export-2-reimport', rawDisk: { source: 'https://storage.googleapis.com/novacron-exports/runs/export-2.tar.gz' } } });
+    const [rawDone] = await global.wait({ project, operation: raw.latestResponse.name as string });
+    expect(rawDone.error).toBeFalsy();
+    expect(emu.state.images().find((i) => i.name === 'export-2-reimport')?.diskSizeGb).toBe('20');
+    // A bearer token is required.
+    expect((await fetch(objectUrl)).status).toBe(401);
+    await Promise.all([images.close(), global.close()]);
   });
 
   it('names every operation it serves in GCE_OPERATIONS', () => {

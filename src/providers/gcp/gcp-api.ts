@@ -176,6 +176,16 @@ export class GcpApi {
   }
 
   /**
+   * The headers that authenticate a request to another Google API (Cloud Storage's JSON API):
+   * the given auth client's, else those of the clients' own google-auth-library `GoogleAuth`.
+   */
+  async requestHeaders(url: string): Promise<Headers> {
+    const auth: { getRequestHeaders(url?: string): Promise<unknown> } = this.options.authClient ?? (await this.clients()).instances.auth;
+    const raw = await auth.getRequestHeaders(url);
+    return raw instanceof Headers ? raw : new Headers(raw as Record<string, string>);
+  }
+
+  /**
    * Per-call options for the library: the timeout. The library retries only its idempotent calls
    * (reads) on UNAVAILABLE and DEADLINE_EXCEEDED; throttling and everything else is retried here.
    */

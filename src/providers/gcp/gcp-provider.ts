@@ -10,9 +10,11 @@
  * the state store before anything waits, so another process resumes the same wait.
  *
  * Export and import:
- * - `exportVM` is unsupported: Compute Engine has no API call that writes a disk image to Cloud
- *   Storage (`gcloud compute images export` runs a Cloud Build workflow that boots a worker VM and
- *   streams the disk out), so the adapter refuses it with `UnsupportedError` rather than fake one;
+ * - `exportVM` (with the `exportBucket` option) does what `gcloud compute images export` does,
+ *   since Compute Engine has no API call that writes a disk image to Cloud Storage: an image of
+ *   the boot disk (`forceCreate`, so a running VM need not stop), a short-lived worker VM that
+ *   streams it into `gs://bucket/….tar.gz` as a `disk.raw` and powers off, a check that the
+ *   object exists, and cleanup of worker and image whatever happened (`image-export.ts`);
  * - `importVM` takes a `raw` artifact in Cloud Storage (`gs://bucket/object.tar.gz` holding a
  *   `disk.raw`, GCE's import format), creates an image from it (`images.insert` with
  *   `rawDisk.source`) and boots a VM from that image, its boot disk raised to the image's size
@@ -52,6 +54,7 @@ import { OperationWaiter } from './operation-waiter.js';
 import { CUSTOM_PREMIUM, familyOf } from './machine-types.js';
 import { customShapeOf, gceInstanceToVM, terminatedCopy, type GceInstance } from './state-mapping.js';
 import { refOf, VmCreator } from './vm-creator.js';
+import { ImageExporter } from './image-export.js';
 
 /** Provider-wide defaults applied where a spec is silent. */
 export interface GcpProviderDefaults {
@@ -127,6 +130,18 @@ export interface GcpProviderOptions {
   readonly pricingRetryMs?: number | undefined;
   /** Instances per listing page (default 500, GCE's maximum). */
   readonly pageSize?: number | undefined;
+  /** Cloud Storage bucket `exportVM` writes disk images to (`gs://<exportBucket>/<prefix><instance>-<stamp>.tar.gz`); without it there is no export. */
+  readonly exportBucket?: string | undefined;
+  /** Object name prefix of exports (default `novacron-exports/`). */
+  readonly exportPrefix?: string | undefined;
+  /** Longest time an export's worker VM may take, ms (default one hour). */
+  readonly exportTimeoutMs?: number | undefined;
+  /** Machine type of the export worker (default `e2-small`). */
+  readonly exportWorkerMachineType?: string | undefined;
+  /** Boot image of the export worker; it needs bash, curl, python3 and the gcloud CLI (default `projects/debian-cloud/global/images/family/debian-12`). */
+  readonly exportWorkerImage?: string | undefined;
+  /** Cloud Storage JSON API origin (default `https://storage.googleapis.com`). */
+  readonly storageEndpoint?: string | undefined;
 }
 
 /** What `JSON.stringify(provider)` shows of a GCE adapter. */
@@ -170,8 +185,8 @@ export class GcpProvider implements ProviderV1 {
   readonly name: string;
   /** Kind of cloud: `gcp`. */
   readonly kind = 'gcp' as const;
-  /** Spot, GPUs, committed-use prices, stop/start; `raw` import, no export. */
-  readonly capabilities: ProviderCapabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: false, exportFormats: [], importFormats: ['raw'], vpn: false, peering: false };
+  /** Spot, GPUs, committed-use prices, stop/start; `raw` import, and `raw` export when `exportBucket` is set. */
+  readonly capabilities: ProviderCapabilities;
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
 
@@ -181,6 +196,7 @@ export class GcpProvider implements ProviderV1 {
   private readonly waiter: OperationWaiter;
   private readonly reader: InstanceReader;
   private readonly creator: VmCreator;
+  private readonly exporter: ImageExporter | undefined;
   private readonly regionList: readonly string[];
   private readonly project: string;
   /** Deleted VMs, still reported `terminated` for a while: GCE forgets an instance the moment it is gone. */
@@ -192,6 +208,8 @@ export class GcpProvider implements ProviderV1 {
     if (missing.length > 0) throw new InvalidSpecError({ issues: missing.map((field) => ({ field, message: 'a GCP provider needs it (a non-empty string)' })) });
     this.name = options.name ?? `gcp-${options.region}`;
     this.project = options.project;
+    const exportBucket = options.exportBucket === '' ? undefined : options.exportBucket;
+    this.capabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: false, exportFormats: exportBucket !== undefined ? ['raw'] : [], importFormats: ['raw'], vpn: false, peering: false };
     this.regionList = [...new Set([options.region, ...(options.regions ?? []), ...(options.zones ?? []).map(regionOfZone)])];
     this.events = options.events ?? new EventBus();
     const credentials = options.credentials;
@@ -232,6 +250,25 @@ export class GcpProvider implements ProviderV1 {
     const pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.waiter = new OperationWaiter(this.api, options.project, this.name, { pollIntervalMs, waitTimeoutMs: options.waitTimeoutMs });
     this.reader = new InstanceReader(this.api, options.project, options.pageSize ?? 500);
+    this.exporter =
+      exportBucket === undefined
+        ? undefined
+        : new ImageExporter(this.api, this.waiter, {
+            providerName: this.name,
+            project: options.project,
+            bucket: exportBucket,
+            prefix: options.exportPrefix ?? 'novacron-exports/',
+            storageEndpoint: options.storageEndpoint ?? 'https://storage.googleapis.com',
+            machineType: options.exportWorkerMachineType ?? 'e2-small',
+            workerImage: options.exportWorkerImage ?? 'projects/debian-cloud/global/images/family/debian-12',
+            network: d.network,
+            subnetwork: d.subnetwork,
+            serviceAccount: d.serviceAccount ?? 'default',
+            timeoutMs: options.exportTimeoutMs ?? 3_600_000,
+          });
+    if (this.exporter) {
+      this.exporter.onLeftBehind = (message) => this.events.publish('provider.degraded', { provider: this.name, capability: 'export', fallback: 'none', message });
+    }
     this.creator = new VmCreator({
       providerName: this.name,
       project: options.project,
@@ -516,19 +553,32 @@ export class GcpProvider implements ProviderV1 {
   // Portability
 
   /**
-   * Unsupported: Compute Engine has no API call that exports a disk image to Cloud Storage
-   * (`gcloud compute images export` runs a Cloud Build workflow with a worker VM). Export the
-   * image with that tool (a `disk.raw` in a tar.gz) and pass it to another provider's `importVM`.
+   * Exports the VM's boot disk to Cloud Storage as a `raw` artifact (`gs://<exportBucket>/….tar.gz`
+   * holding a `disk.raw`, what {@link importVM} and `gcloud compute images import` take), the way
+   * `gcloud compute images export` does it: an image of the boot disk (`forceCreate: true`: a
+   * running VM is exported as it runs, crash-consistent; stop it first for a clean file system),
+   * a short-lived `e2-small` worker that streams that image into the object and powers off, a
+   * read of the object's metadata, and removal of worker and image, on failure too. Without the
+   * `exportBucket` option it is an `UnsupportedError` naming that option.
    */
-  exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
-    throwIfAborted(options.signal);
-    return Promise.reject(
-      new UnsupportedError({
+  async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    if (!this.exporter) {
+      throw new UnsupportedError({
         provider: this.name,
         capability: 'export',
-        message: `exportVM of ${id}: Compute Engine has no API call that writes a disk image to Cloud Storage (gcloud compute images export runs a Cloud Build workflow); export it that way and import the tar.gz elsewhere`,
-      }),
-    );
+        message: `exportVM of ${id}: set the exportBucket option (a Cloud Storage bucket the export worker may write) to export disk images from GCE`,
+      });
+    }
+    const ref = this.refOfId(id);
+    if (!ref) throw this.notFound(id);
+    const raw = await this.reader.get(ref, 'exportVM', signal);
+    if (!raw) throw this.notFound(id);
+    const bootDisk = raw.disks?.find((disk) => disk.boot)?.source;
+    if (!bootDisk) throw new ProviderUnavailableError({ provider: this.name, retryable: false, message: `exportVM of ${id}: the instance shows no boot disk` });
+    const vm = this.toVM(raw, await this.catalog.peek(regionOfZone(ref.zone)));
+    return this.exporter.export({ ref, bootDisk, baseImage: vm.image }, signal);
   }
 
   /** Creates an image from a `raw` artifact in Cloud Storage (`images.insert`, `rawDisk.source`) and a VM booting from it; idempotent by key like `createVM`. */

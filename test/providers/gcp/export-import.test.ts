@@ -2,8 +2,9 @@
  * importVM: a `raw` artifact in Cloud Storage (`gs://…/disk.tar.gz`, a `disk.raw` in a tar.gz)
  * becomes an image (`images.insert` with `rawDisk.source`) and a VM that boots from it, read back
  * from the emulator's stored image, instance and boot disk. Other formats and locations are
- * refused naming the field, before anything is sent. exportVM is a typed UnsupportedError, and
- * `capabilities` says so.
+ * refused naming the field, before anything is sent. exportVM (with `exportBucket`) goes through an
+ * image of the boot disk and a worker VM that writes the tar.gz, read back from the emulator's
+ * state while it runs and after it is cleaned up; the artifact imports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSpecError, NotFoundError, NovacronError, UnsupportedError } from '../../../src/provider/errors.js';
@@ -99,13 +100,108 @@ describe('GCE import', () => {
 });
 
 describe('GCE export', () => {
-  it('is a typed UnsupportedError, as capabilities declare', async () => {
-    expect(env.gcp.capabilities).toMatchObject({ exportFormats: [], importFormats: ['raw'] });
+  /** Watches the emulator while `run` goes on, keeping the insert body of every export worker seen. */
+  async function watchingWorkers<T>(run: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; workers: Map<string, GceJsonObjectView> }> {
+    const workers = new Map<string, GceJsonObjectView>();
+    const timer = setInterval(() => {
+      for (const instance of env.emu.state.instances()) {
+        if (instance.labels?.['novacron-role'] === 'export-worker' && !workers.has(instance.name!)) workers.set(instance.name!, env.emu.state.instanceInsert(instance.name!) as unknown as GceJsonObjectView);
+      }
+    }, 1);
+    try {
+      return { result: await run(), error: undefined, workers };
+    } catch (error) {
+      return { result: undefined, error, workers };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  const leftovers = () => ({
+    instances: env.emu.state.instances().filter((i) => i.labels?.['novacron-role'] === 'export-worker' || i.name?.endsWith('-worker')),
+    images: env.emu.state.images().filter((i) => i.labels?.['novacron-role'] === 'export-worker'),
+    disks: env.emu.state.disks().filter((d) => d.name?.includes('-worker')),
+  });
+
+  it('declares raw export with exportBucket (the emulator names one) and none without it', () => {
+    expect(env.emu.providerOptions.exportBucket).toBe('novacron-exports');
+    expect(env.gcp.capabilities).toMatchObject({ exportFormats: ['raw'], importFormats: ['raw'] });
+    expect(env.provider({ exportBucket: undefined }).capabilities.exportFormats).toEqual([]);
+  });
+
+  it('exports a running VM through a worker into gs://…tar.gz, cleans up, and the artifact imports', async () => {
+    const vm = await env.gcp.createVM({ name: 'export-src', cpu: 2, memory: 4, disk: 30 }, { idempotencyKey: 'export-src' });
+    expect(vm.state).toBe('running');
+    const { result: artifact, error, workers } = await watchingWorkers(() => env.gcp.exportVM(vm.id));
+    expect(error).toBeUndefined();
+    expect(artifact).toMatchObject({ format: 'raw', sourceVmId: vm.id, sourceProvider: env.gcp.name, sourceProviderKind: 'gcp', checksum: { algorithm: 'md5' } });
+    expect(artifact!.location).toMatch(/^gs:\/\/novacron-exports\/novacron-exports\/nc-[0-9a-z-]+\.tar\.gz$/);
+    expect(artifact!.sizeBytes).toBeGreaterThan(0);
+    expect(artifact!.checksum.value).toMatch(/^[0-9a-f]{32}$/);
+
+    // The intermediate image came from the running VM's boot disk, forced.
+    const imageInsert = env.emu.requests('images.insert').at(-1)!;
+    expect(imageInsert.path).toMatch(/\/global\/images$/);
+    expect(env.emu.stats.count('images.delete')).toBeGreaterThan(0);
+
+    // One worker: e2-small, the image as a second read-only disk, storage write scope, the script and the destination.
+    expect(workers.size).toBe(1);
+    const [workerName, body] = [...workers][0]!;
+    expect(body.machineType).toMatch(/machineTypes\/e2-small$/);
+    expect(body.labels).toMatchObject({ 'novacron-managed': 'true', 'novacron-role': 'export-worker' });
+    expect(body.disks).toHaveLength(2);
+    expect(body.disks[1]).toMatchObject({ mode: 'READ_ONLY', autoDelete: true, initializeParams: { sourceImage: expect.stringMatching(/\/global\/images\/nc-[0-9a-z-]+$/) } });
+    expect(body.serviceAccounts[0]!.scopes).toContain('https://www.googleapis.com/auth/devstorage.read_write');
+    const metadata = Object.fromEntries(body.metadata.items.map((m) => [m.key, m.value]));
+    expect(metadata['novacron-export-destination']).toBe(artifact!.location);
+    expect(metadata['startup-script']).toMatch(/disk\.raw/);
+    expect(metadata['startup-script']).toMatch(/poweroff/);
+
+    // Nothing of the export is left: no worker, no worker disk, no intermediate image.
+    expect(env.emu.state.instance(workerName)).toBeUndefined();
+    expect(leftovers()).toEqual({ instances: [], images: [], disks: [] });
+    expect(env.emu.state.instance(instanceNameFor('export-src'))?.status).toBe('RUNNING'); // the source VM ran on
+
+    // The artifact is what importVM takes.
+    const imported = await env.gcp.importVM(artifact!, { name: 'export-copy', cpu: 1, memory: 1, disk: 30 }, { idempotencyKey: 'export-copy' });
+    expect(imported.state).toBe('running');
+    expect(imported.id).not.toBe(vm.id);
+    const url = artifact!.location.replace(/^gs:\/\//, 'https://storage.googleapis.com/');
+    expect(env.emu.state.images().find((i) => i.name === `${instanceNameFor('export-copy')}-image`)?.rawDisk?.source).toBe(url);
+  });
+
+  it('without exportBucket is an UnsupportedError naming the option, without a call', async () => {
+    const gcp = env.provider({ exportBucket: undefined });
     const calls = env.emu.stats.count();
-    const error = await rejectionOf(env.gcp.exportVM(`projects/${env.emu.providerOptions.project}/zones/us-central1-a/instances/${instanceNameFor('import-1')}`));
+    const error = await rejectionOf(gcp.exportVM(`projects/${env.emu.providerOptions.project}/zones/us-central1-a/instances/${instanceNameFor('export-src')}`));
     expect(UnsupportedError.isInstance(error)).toBe(true);
     expect((error as UnsupportedError).capability).toBe('export');
-    expect((error as Error).message).toMatch(/Cloud Storage/);
-    expect(env.emu.stats.count()).toBe(calls); // refused without a call
+    expect((error as Error).message).toContain('exportBucket');
+    expect(env.emu.stats.count()).toBe(calls);
+  });
+
+  it('a worker that powers off without writing the object is a typed error, and worker and image are removed', async () => {
+    const vm = await env.gcp.createVM({ name: 'export-fails', cpu: 1, memory: 1 }, { idempotencyKey: 'export-fails' });
+    env.emu.faults.failNextExportWorker();
+    const { error, workers } = await watchingWorkers(() => env.gcp.exportVM(vm.id));
+    expect(NovacronError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/without writing gs:\/\/novacron-exports\/.+\.tar\.gz/);
+    expect(workers.size).toBe(1);
+    expect(leftovers()).toEqual({ instances: [], images: [], disks: [] });
+    expect(env.emu.requests('storage.objects.get').at(-1)?.status).toBe(404);
+  });
+
+  it('an unknown VM is a NotFoundError', async () => {
+    const error = await rejectionOf(env.gcp.exportVM(`projects/${env.emu.providerOptions.project}/zones/us-central1-a/instances/nc-0000000000000000`));
+    expect(NotFoundError.isInstance(error), String(error)).toBe(true);
   });
 });
+
+/** The parts of a worker's insert body read here. */
+interface GceJsonObjectView {
+  readonly machineType: string;
+  readonly labels: Record<string, string>;
+  readonly disks: readonly Record<string, unknown>[];
+  readonly serviceAccounts: readonly { readonly scopes: readonly string[] }[];
+  readonly metadata: { readonly items: readonly { readonly key: string; readonly value: string }[] };
+}

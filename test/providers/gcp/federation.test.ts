@@ -25,7 +25,14 @@ const others = {
 /** The specification's config, with the GCP entry pointed at the emulator. */
 function yamlFor(e: GceEmulator): string {
   const o = e.providerOptions;
-  const extra = [`        endpoint: ${o.endpoint}`, `        billingCatalogEndpoint: ${o.billingCatalogEndpoint}`, '        credentials:', '          secret: gcp-credentials'].join('\n');
+  const extra = [
+    `        endpoint: ${o.endpoint}`,
+    `        billingCatalogEndpoint: ${o.billingCatalogEndpoint}`,
+    `        storageEndpoint: ${o.storageEndpoint}`,
+    `        exportBucket: ${o.exportBucket}`,
+    '        credentials:',
+    '          secret: gcp-credentials',
+  ].join('\n');
   return FEDERATION_YAML.replace('        zone: us-central1-a\n', `        zone: us-central1-a\n${extra}\n`);
 }
 
@@ -49,6 +56,7 @@ describe('fromConfig with type: gcp', () => {
     const request = { strategy: 'cost-optimized' as const, spot: 'forbid' as const, constraints: [{ type: 'provider' as const, operator: 'in' as const, values: ['gcp'] }] };
     const result = await manager.createVM({ name: 'fed-web', cpu: 2, memory: 4 }, { idempotencyKey: 'fed-web-1', request });
     expect(result.vm.provider).toBe('gcp-central');
+    expect(manager.providers.get('gcp-central')!.capabilities.exportFormats).toEqual(['raw']); // exportBucket reached the adapter
     expect(result.vm.state).toBe('running');
     expect(result.vm.zone).toBe('us-central1-a');
     const again = await manager.createVM({ name: 'fed-web', cpu: 2, memory: 4 }, { idempotencyKey: 'fed-web-1', request });

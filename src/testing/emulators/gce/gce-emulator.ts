@@ -8,8 +8,15 @@
  * operations that go PENDING → RUNNING → DONE; deduplicates writes by `requestId`; pages and
  * filters lists; keeps GCE's strictness on the insert body; and takes the kit's faults in GCE's
  * words (see `gce-fault-plan.ts`; operation names in {@link GCE_OPERATIONS}). A Cloud Billing
- * Catalog emulator runs beside it, pricing the machine types from the same bundled snapshot. It
- * stands on the emulator kit and runs without vitest.
+ * Catalog emulator runs beside it, pricing the machine types from the same bundled snapshot.
+ *
+ * Cloud Storage is held as a registry of objects (`registerStorageObject`), read by image
+ * imports and by the JSON API's object metadata read (`GET /storage/v1/b/{bucket}/o/{object}`,
+ * bearer token required). An export worker is real in these terms: an instance whose metadata
+ * names a `novacron-export-destination` (`gs://bucket/object.tar.gz`) and which has a non-boot
+ * disk created from an image runs like any instance, then writes that object (sized from the
+ * image) and moves STOPPING → TERMINATED, as its startup script's `poweroff` would. It stands on
+ * the emulator kit and runs without vitest.
  */
 import type { Offer } from '../../../provider/types.js';
 import { startGcpBillingCatalogEmulator, type GcpBillingCatalogEmulator, type GcpGpuRateSeed } from '../gcp-billing-catalog.js';
@@ -56,6 +63,10 @@ export interface GceEmulatorProviderOptions {
   readonly authClient: GceEmulatorAuthClient;
   /** Base URL of the Cloud Billing Catalog emulator beside it. */
   readonly billingCatalogEndpoint: string;
+  /** Base URL of the Cloud Storage JSON API the emulator serves (object metadata, `GET /storage/v1/b/{bucket}/o/{object}`): this emulator's own. */
+  readonly storageEndpoint: string;
+  /** The bucket `exportVM` writes disk images to (default `novacron-exports`; the emulator holds any bucket). */
+  readonly exportBucket: string;
   /** Defaults for new instances. */
   readonly defaults: GceEmulatorDefaults;
 }
@@ -101,6 +112,8 @@ export interface GceEmulatorOptions {
   readonly defaults?: Partial<GceEmulatorDefaults> | undefined;
   /** Quotas in force from the start, as `faults.quota(name, n)` sets them (`{ CPUS: 24 }`). */
   readonly quotas?: Readonly<Record<string, number>> | undefined;
+  /** Bucket named in `providerOptions.exportBucket` (default `novacron-exports`). */
+  readonly exportBucket?: string | undefined;
   /** Finds Cloud Storage objects for image imports (default: those registered with `registerStorageObject`). */
   readonly storageObject?: ((url: string) => StorageObjectInfo | undefined) | undefined;
   /** Seed of the throttling PRNG. */
@@ -160,9 +173,9 @@ interface GceEmulatorParts {
   readonly authClient: GceEmulatorAuthClient;
   readonly billing: GcpBillingCatalogEmulator;
   readonly region: string;
+  readonly exportBucket: string;
   readonly defaults: GceEmulatorDefaults;
   readonly requests: GceRequestRecord[];
-  readonly storage: Map<string, StorageObjectInfo>;
 }
 
 /** GCP's GPU list price per hour, T4 (`bundled-snapshot.ts`: "T4 $0.35/h, read 2025"), scaled per region. */
@@ -214,6 +227,8 @@ export class GceEmulator extends EmulatorBase {
       protocol: 'http',
       authClient: parts.authClient,
       billingCatalogEndpoint: parts.billing.endpoint,
+      storageEndpoint: server.endpoint,
+      exportBucket: parts.exportBucket,
       defaults: parts.defaults,
     };
     this.clientOptions = { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', fallback: true, authClient: parts.authClient };
@@ -254,7 +269,6 @@ export class GceEmulator extends EmulatorBase {
     const serviceAccount = `123456789012-compute@developer.gserviceaccount.com`;
     const operations = new OperationStore(clock, timings, serviceAccount);
     const state = new GceState(project, new MachineCatalog(offers, zones, regionZones), clock, operations, options.requestIdRetentionMs ?? 3_600_000);
-    const storage = new Map<string, StorageObjectInfo>();
     const defaults: GceEmulatorDefaults = { network: options.defaults?.network ?? 'default', subnetwork: options.defaults?.subnetwork ?? 'default' };
     const world: GceWorld = {
       state,
@@ -262,7 +276,7 @@ export class GceEmulator extends EmulatorBase {
       defaults,
       waitTimeoutMs: options.waitTimeoutMs ?? 120_000,
       timings,
-      storageObject: options.storageObject ?? ((url) => storage.get(url)),
+      storageObject: options.storageObject ?? ((url) => state.storage.get(url)),
       defaultServiceAccount: serviceAccount,
     };
     const issuer = new GceTokenIssuer();
@@ -286,7 +300,7 @@ export class GceEmulator extends EmulatorBase {
     });
     const billing = await startGcpBillingCatalogEmulator({ families: [...families, ...n1], gpus });
     const authClient = new GceEmulatorAuthClient({ token: issuer.issue(), projectId: project });
-    return new GceEmulator(server, { state, faults, issuer, authClient, billing, region, defaults, requests, storage });
+    return new GceEmulator(server, { state, faults, issuer, authClient, billing, region, exportBucket: options.exportBucket ?? 'novacron-exports', defaults, requests });
   }
 
   /** The kit's fault plan, with GCE's failed operations. */
@@ -314,9 +328,9 @@ export class GceEmulator extends EmulatorBase {
     this.parts.issuer.revokeAll();
   }
 
-  /** Makes a Cloud Storage object known to image imports (`rawDisk.source`). */
+  /** Makes a Cloud Storage object known to image imports (`rawDisk.source`) and to object reads (`/storage/v1/b/{bucket}/o/{object}`). */
   registerStorageObject(url: string, info: StorageObjectInfo): void {
-    this.parts.storage.set(url, info);
+    this.parts.state.storage.set(url, { ...info, createdAt: this.parts.state.clock.now() });
   }
 
   /**

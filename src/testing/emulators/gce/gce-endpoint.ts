@@ -3,7 +3,8 @@
  * from `@google-cloud/compute`'s http rules, `build/protos/protos.json`, 7.8), bearer
  * authentication before the fault plan, then per call: due changes applied, the project checked
  * (404 for another project; the public image projects answer image reads), the handler, and its
- * JSON answer or `GceError` written in GCE's error document.
+ * JSON answer or `GceError` written in GCE's error document. Beside them, Cloud Storage's object
+ * metadata read (`storage-handlers.ts`), behind the same bearer authentication and faults.
  */
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from '../kit/emulator-request.js';
 import type { EmulatorRoute, EmulatorServerOptions } from '../kit/emulator-server.js';
@@ -17,6 +18,7 @@ import * as instances from './instance-handlers.js';
 import { insertInstance } from './instance-insert.js';
 import * as operations from './operation-handlers.js';
 import { PUBLIC_IMAGE_FAMILIES } from './public-images.js';
+import { getStorageObject } from './storage-handlers.js';
 
 type Handler = (call: GceCall) => unknown;
 
@@ -87,6 +89,7 @@ function answer(world: GceWorld, operation: string, handle: Handler): (request: 
 /** The kit server's options for the Compute Engine emulator. */
 export function gceEndpointOptions(world: GceWorld, issuer: GceTokenIssuer): Omit<EmulatorServerOptions, 'host' | 'port' | 'tls'> {
   const routes: EmulatorRoute[] = ROUTES.map(([method, path, operation, handle]) => ({ method, path, operation, handle: answer(world, operation, handle) }));
+  routes.push({ method: 'GET', path: '/storage/v1/b/:bucket/o/:object', operation: 'storage.objects.get', handle: getStorageObject(world) });
   return {
     name: 'gce-emulator',
     faults: world.faults,

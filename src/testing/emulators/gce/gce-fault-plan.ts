@@ -18,6 +18,7 @@
  * - `expireCredentials`: every call 401 `authError` (`UNAUTHENTICATED`) until restored.
  * - `dropResponse(op)`: the call takes effect and the connection is reset without an answer.
  * - `delay`, `hang`, `failNext`: the kit's, on GCE's operation names, said in GCE's error body.
+ * - `failNextExportWorker()`: an export worker runs and powers off without writing its object.
  */
 import { FaultPlan } from '../kit/fault-plan.js';
 import type { GceOperationFailure } from './operation-store.js';
@@ -30,6 +31,23 @@ const ALIASES: Readonly<Record<string, string>> = { vcpus: 'CPUS', instances: 'I
 /** Faults of the Compute Engine emulator. */
 export class GceFaultPlan extends FaultPlan {
   private readonly operationFailures: GceOperationFailure[] = [];
+  private silentExportWorkers = 0;
+
+  /**
+   * The next `count` export workers (instances whose metadata names a
+   * `novacron-export-destination`) run and power off without writing their object, as a worker
+   * whose script failed does.
+   */
+  failNextExportWorker(count = 1): void {
+    this.silentExportWorkers += count;
+  }
+
+  /** @internal True when the export worker being started is to write nothing (takes one). */
+  takeExportWorkerFailure(): boolean {
+    if (this.silentExportWorkers === 0) return false;
+    this.silentExportWorkers--;
+    return true;
+  }
 
   /**
    * The next insert or start is accepted and its operation then ends with `failure` (default:
@@ -59,5 +77,6 @@ export class GceFaultPlan extends FaultPlan {
   override reset(): void {
     super.reset();
     this.operationFailures.length = 0;
+    this.silentExportWorkers = 0;
   }
 }

@@ -47,6 +47,7 @@ export const GCE_OPERATIONS = [
   'zones.list',
   'regions.get',
   'regions.list',
+  'storage.objects.get',
 ] as const;
 
 /** The name of one operation of the Compute Engine emulator (see {@link GCE_OPERATIONS}). */

@@ -85,6 +85,26 @@ export interface InstanceRecord extends LifecycleSubject<GceInstanceStatus> {
   queue: ScheduledTransition<GceInstanceStatus>[];
 }
 
+/** An object in the emulated Cloud Storage. */
+export interface StoredObject {
+  /** Size in bytes. */
+  readonly sizeBytes: number;
+  /** Size of the disk inside, GB (default: the object's size rounded up to whole GiB). */
+  readonly diskSizeGb?: number | undefined;
+  /** When it was written (clock ms); registration time when absent. */
+  readonly createdAt?: number | undefined;
+}
+
+/** What an export worker writes when its startup script ends. */
+export interface ExportWorkerJob {
+  /** Object URL (`https://storage.googleapis.com/bucket/object`). */
+  readonly url: string;
+  /** The object. */
+  readonly object: StoredObject;
+  /** `false` when a fault makes the worker power off without writing. */
+  readonly writes: boolean;
+}
+
 /** A disk as stored. */
 export interface DiskRecord {
   /** Numeric id. */
@@ -178,6 +198,10 @@ export class GceState {
   readonly images = new Map<string, ImageRecord>();
   /** Snapshots by name. */
   readonly snapshots = new Map<string, SnapshotRecord>();
+  /** Cloud Storage objects by `https://storage.googleapis.com/bucket/object` URL (imports read them, export workers write them). */
+  readonly storage = new Map<string, StoredObject>();
+  /** Export workers by instance `zone/name`: what each writes to Cloud Storage when its script ends. */
+  readonly exportWorkers = new Map<string, ExportWorkerJob>();
   private readonly requestIds = new Map<string, RequestIdRecord>();
   private idCounter = 0;
   private addressCounter = 0;
@@ -249,6 +273,7 @@ export class GceState {
   /** Removes an instance; deletes its auto-delete disks and detaches the others. */
   removeInstance(instance: InstanceRecord): void {
     this.instances.delete(`${instance.zone}/${instance.name}`);
+    this.exportWorkers.delete(`${instance.zone}/${instance.name}`);
     const url = this.instanceUrl(instance.zone, instance.name);
     for (const attachment of instance.disks) {
       const disk = this.disks.get(attachment.diskKey);
@@ -399,6 +424,12 @@ export class GceState {
     instance.transition = instance.queue.shift();
     if (to === 'RUNNING') instance.lastStart = at;
     if (to === 'TERMINATED') instance.lastStop = at;
+    const job = this.exportWorkers.get(`${instance.zone}/${instance.name}`);
+    // The worker's script has streamed the disk out (or failed to) and powers off.
+    if (job && to === 'STOPPING') {
+      this.exportWorkers.delete(`${instance.zone}/${instance.name}`);
+      if (job.writes) this.storage.set(job.url, { ...job.object, createdAt: at });
+    }
     if (to === 'SUSPENDED') instance.lastSuspended = at;
   }
 

@@ -16,7 +16,7 @@
 import { GceError, alreadyExists, invalidField } from './gce-error.js';
 import { arrayField, booleanField, integerField, objectField, parseReference, stringField, type GceCall } from './gce-call.js';
 import type { GceAcceleratorConfig, GceAccessConfig, GceJsonObject, GceMetadataItem, GceOperation, GceScheduling, GceServiceAccount } from './gce-shapes.js';
-import type { AttachmentRecord, DiskRecord, GceState, ImageRecord, InstanceRecord, NetworkInterfaceRecord } from './gce-state.js';
+import type { AttachmentRecord, DiskRecord, ExportWorkerJob, GceState, ImageRecord, InstanceRecord, NetworkInterfaceRecord } from './gce-state.js';
 import { checkLabels } from './label-rules.js';
 import { COMPUTE_BASE, DISK_TYPES, diskTypeRefusal, type AcceleratorSpec, type MachineTypeSpec } from './machine-catalog.js';
 import type { GceOperationFailure } from './operation-store.js';
@@ -393,7 +393,36 @@ export function insertInstance(call: GceCall): GceOperation {
     },
   });
   const view = state.operations.view(operation)!;
-  state.schedule(instance, 'PROVISIONING', failure ? [['STAGING', view.startsAt]] : [['STAGING', view.startsAt], ['RUNNING', view.doneAt]]);
+  const job = failure ? undefined : exportWorkerJob(call, instance, disks);
+  if (job) {
+    // An export worker: RUNNING as any instance, then its startup script streams the image disk
+    // out (the object appears when it is done) and powers the instance off.
+    const { runningMs } = call.world.timings;
+    state.exportWorkers.set(key, job);
+    state.schedule(instance, 'PROVISIONING', [['STAGING', view.startsAt], ['RUNNING', view.doneAt], ['STOPPING', view.doneAt + runningMs], ['TERMINATED', view.doneAt + 2 * runningMs]]);
+  } else {
+    state.schedule(instance, 'PROVISIONING', failure ? [['STAGING', view.startsAt]] : [['STAGING', view.startsAt], ['RUNNING', view.doneAt]]);
+  }
   if (requestId !== undefined) state.rememberRequestId(requestId, operation, zone);
   return state.operations.get(operation, state.project, zone)!;
+}
+
+/** The metadata key naming where an export worker writes its archive (`gs://bucket/object.tar.gz`). */
+export const EXPORT_DESTINATION_KEY = 'novacron-export-destination';
+
+/**
+ * The Cloud Storage write of an instance that is an export worker: its metadata names a
+ * `gs://` destination and one of its non-boot disks is created from an image. The object's size
+ * is that image's archive size (its disk size when unknown), its disk size the image's.
+ */
+function exportWorkerJob(call: GceCall, instance: InstanceRecord, disks: readonly PlannedDisk[]): ExportWorkerJob | undefined {
+  const destination = instance.metadata.find((m) => m.key === EXPORT_DESTINATION_KEY)?.value;
+  const m = destination === undefined ? null : /^gs:\/\/([^/]+)\/(.+)$/.exec(destination);
+  if (!m) return undefined;
+  const source = disks.find((d) => !d.attachment.boot && d.record?.sourceImage !== undefined)?.record;
+  if (!source) return undefined;
+  const image = [...call.state.images.values()].find((i) => call.state.imageUrl(i.project, i.name) === source.sourceImage);
+  const diskSizeGb = image?.diskSizeGb ?? source.sizeGb;
+  const sizeBytes = image && image.archiveSizeBytes > 0 ? image.archiveSizeBytes : diskSizeGb * 1024 ** 3;
+  return { url: `https://storage.googleapis.com/${m[1]}/${m[2]}`, object: { sizeBytes, diskSizeGb }, writes: !call.world.faults.takeExportWorkerFailure() };
 }
