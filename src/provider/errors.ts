@@ -394,6 +394,19 @@ export class InvalidSpecError extends NovacronError {
   }
 }
 
+/**
+ * Runs `fn` and re-throws an InvalidSpecError it raised without a provider name with `provider`'s
+ * on it (a shared mapping table knows the field, the adapter knows who refused).
+ */
+export function withProviderName<T>(provider: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (InvalidSpecError.isInstance(error) && error.provider === undefined) throw new InvalidSpecError({ provider, issues: error.issues });
+    throw error;
+  }
+}
+
 /** The provider does not offer this capability (see `ProviderV1.capabilities`). */
 export class UnsupportedError extends NovacronError {
   /** The capability or operation that is missing. */

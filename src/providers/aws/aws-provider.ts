@@ -24,6 +24,7 @@ import {
   ProviderUnavailableError,
   CapacityError,
   UnsupportedError,
+  withProviderName,
 } from '../../provider/errors.js';
 import { EventBus } from '../../provider/events.js';
 import { requirementOf, selectOffer, specArchitectures, specFingerprint } from '../../provider/offer-selection.js';
@@ -806,14 +807,7 @@ export class AwsProvider implements ProviderV1 {
 
   /** Re-throws a mapping's InvalidSpecError with this provider's name on it. */
   private wrapSpecErrors<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (InvalidSpecError.isInstance(error) && error.provider === undefined) {
-        throw new InvalidSpecError({ provider: this.name, issues: error.issues });
-      }
-      throw error;
-    }
+    return withProviderName(this.name, fn);
   }
 
   private async checkRegion(region: string, signal: AbortSignal | undefined): Promise<void> {

@@ -6,7 +6,7 @@
  * and the subnet and NSG ids. Every refusal is an `InvalidSpecError` naming the spec field, so a
  * bad input creates nothing.
  */
-import { InvalidSpecError } from '../../provider/errors.js';
+import { InvalidSpecError, withProviderName } from '../../provider/errors.js';
 import { requirementOf, selectOffer, specArchitectures } from '../../provider/offer-selection.js';
 import { ARCHITECTURES, type Architecture, type HourlyPrice, type Offer, type VMSpec } from '../../provider/types.js';
 import { aliasImageFor, isImageRefusal, resolveAzureImage, type MarketplaceImage, type ResolvedAzureImage } from './image-aliases.js';
@@ -86,12 +86,7 @@ export class LaunchPlanner {
 
   /** Re-throws a mapping's InvalidSpecError with this provider's name on it. */
   named<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (InvalidSpecError.isInstance(error) && error.provider === undefined) throw new InvalidSpecError({ provider: this.ctx.providerName, issues: error.issues });
-      throw error;
-    }
+    return withProviderName(this.ctx.providerName, fn);
   }
 
   /** A location of this provider, or `InvalidSpecError` on `region`. */

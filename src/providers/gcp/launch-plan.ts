@@ -6,7 +6,7 @@
  * the boot disk type (Hyperdisk on the families that need it), and the network and subnetwork
  * paths. Every refusal is an `InvalidSpecError` naming the spec field, so bad input creates nothing.
  */
-import { InvalidSpecError } from '../../provider/errors.js';
+import { InvalidSpecError, withProviderName } from '../../provider/errors.js';
 import { requirementOf, selectOffer, specArchitectures } from '../../provider/offer-selection.js';
 import { ARCHITECTURES, type Architecture, type GpuInfo, type HourlyPrice, type Offer, type VMSpec } from '../../provider/types.js';
 import { gceDiskTypeOf, isPortableDiskClass, type GceDiskType } from './disk-types.js';
@@ -105,12 +105,7 @@ export class LaunchPlanner {
 
   /** Re-throws a mapping's InvalidSpecError with this provider's name on it. */
   named<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (InvalidSpecError.isInstance(error) && error.provider === undefined) throw new InvalidSpecError({ provider: this.ctx.providerName, issues: error.issues });
-      throw error;
-    }
+    return withProviderName(this.ctx.providerName, fn);
   }
 
   /** A region of this provider, or `InvalidSpecError` on `region`. */
