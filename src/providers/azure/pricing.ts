@@ -18,7 +18,7 @@
  * the first GB: the marginal cost of one more VM.
  */
 import type { BundledStoragePrices } from '../../catalog/bundled-snapshot.js';
-import type { Provenance } from '../../provider/types.js';
+import type { UnitPrice } from '../../provider/unit-price.js';
 import type { OsDiskStorageType } from './vm-mapping.js';
 
 /** Provisioned tier sizes of managed disks, GiB. */
@@ -27,14 +27,6 @@ export const DISK_TIERS_GIB: readonly number[] = [4, 8, 16, 32, 64, 128, 256, 51
 /** The size a disk of `sizeGiB` is billed as. */
 export function billedDiskGiB(sizeGiB: number): number {
   return DISK_TIERS_GIB.find((t) => t >= sizeGiB) ?? Math.ceil(sizeGiB);
-}
-
-/** A price per unit with its provenance. */
-export interface UnitPrice extends Provenance {
-  /** Amount per unit, in `currency`. */
-  readonly amount: number;
-  /** ISO 4217 currency code. */
-  readonly currency: string;
 }
 
 /** When the Standard SSD figure was read. */
@@ -50,14 +42,4 @@ export function diskPricePerGiBMonth(type: OsDiskStorageType, snapshot: BundledS
     case 'StandardSSD_LRS':
       return { amount: 76.8 / 1024, currency: 'USD', source: 'azure-managed-disks-price:E30 (lucidity.cloud quote)', asOf: STANDARD_SSD_AS_OF };
   }
-}
-
-/** Price per GB of internet egress. */
-export function egressPricePerGB(snapshot: BundledStoragePrices): UnitPrice {
-  return { amount: snapshot.egressPerGB, currency: snapshot.currency, source: snapshot.source, asOf: snapshot.asOf };
-}
-
-/** The older of two ISO dates (estimates carry the date of their stalest figure). */
-export function olderDate(a: string, b: string): string {
-  return Date.parse(a) <= Date.parse(b) ? a : b;
 }

@@ -19,8 +19,9 @@
  * Internet egress: the snapshot's $0.12/GB (premium tier, first paid tier).
  */
 import type { BundledStoragePrices } from '../../catalog/bundled-snapshot.js';
+import type { UnitPrice } from '../../provider/unit-price.js';
 import { InvalidSpecError } from '../../provider/errors.js';
-import type { DiskType, Provenance } from '../../provider/types.js';
+import type { DiskType } from '../../provider/types.js';
 
 /** GCE boot disk types the adapter uses. */
 export type GceDiskType = 'pd-standard' | 'pd-balanced' | 'pd-ssd' | 'pd-extreme' | 'hyperdisk-balanced';
@@ -54,14 +55,6 @@ export function gceDiskTypeOf(type: DiskType, hyperdisk = false): GceDiskType {
   }
 }
 
-/** A price per unit with its provenance. */
-export interface UnitPrice extends Provenance {
-  /** Amount per unit. */
-  readonly amount: number;
-  /** ISO 4217 currency. */
-  readonly currency: string;
-}
-
 const DISK_PAGE_AS_OF = '2025-06-01';
 const DISK_PAGE = 'gce-disk-pricing-page';
 
@@ -80,14 +73,4 @@ export function diskPricePerGiBMonth(type: GceDiskType, snapshot: BundledStorage
     case 'hyperdisk-balanced':
       return page(0.06);
   }
-}
-
-/** Price per GB of internet egress. */
-export function egressPricePerGB(snapshot: BundledStoragePrices): UnitPrice {
-  return { amount: snapshot.egressPerGB, currency: snapshot.currency, source: snapshot.source, asOf: snapshot.asOf };
-}
-
-/** The older of two ISO dates. */
-export function olderDate(a: string, b: string): string {
-  return Date.parse(a) <= Date.parse(b) ? a : b;
 }

@@ -43,7 +43,8 @@ import {
   type VMState,
 } from '../../provider/types.js';
 import type { GcpStateStoreLike } from './create-record.js';
-import { diskPricePerGiBMonth, egressPricePerGB, olderDate } from './disk-types.js';
+import { diskPricePerGiBMonth } from './disk-types.js';
+import { egressPricePerGB, olderDate } from '../../provider/unit-price.js';
 import { GcpApi, type GcpAuthClient, type GcpCredentialsObject, type GcpReadyClients } from './gcp-api.js';
 import { InstanceReader } from './instance-reader.js';
 import { NOVACRON_LABEL, encodeLabelValue, labelFilter } from './labels.js';

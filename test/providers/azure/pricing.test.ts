@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundledStoragePrices } from '../../../src/catalog/bundled-snapshot.js';
-import { billedDiskGiB, DISK_TIERS_GIB, diskPricePerGiBMonth, egressPricePerGB, olderDate } from '../../../src/providers/azure/pricing.js';
+import { billedDiskGiB, DISK_TIERS_GIB, diskPricePerGiBMonth } from '../../../src/providers/azure/pricing.js';
+import { egressPricePerGB, olderDate } from '../../../src/provider/unit-price.js';
 
 describe('Azure disk and egress prices', () => {
   it('bills a disk as the smallest tier that holds it', () => {
