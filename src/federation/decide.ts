@@ -27,7 +27,7 @@ export interface DecideInput {
 /** Reasons a refusal message names before it points at `rejected` and the explanation. */
 const REASONS_IN_MESSAGE = 3;
 
-/** Decides; a refusal throws `PlacementRefusedError` whose explanation is worked out when first read. */
+/** Decides; a refusal throws `PlacementRefusedError` whose message and explanation are worked out when first read. */
 export function decideOrThrow(input: DecideInput): PlacementDecision {
   const { engine, spec, request, exclusions, onlyProviders } = input;
   const decision = engine.decide(spec, request, { explain: input.explain, exclusions, onlyProviders });
@@ -37,9 +37,9 @@ export function decideOrThrow(input: DecideInput): PlacementDecision {
   // A refusal is rare and final: its message says why — a name that matches nothing first (alone when it
   // rules out every candidate by itself), then the commonest reasons.
   const unknown = unknownNames(spec, request, engine, input.providers);
-  const reasons = unknown.decisive ? unknown.reasons : [...unknown.reasons, ...topReasons(explained().rejected.map((r) => r.reason))];
+  const reasons = (): readonly string[] => (unknown.decisive ? unknown.reasons : [...unknown.reasons, ...topReasons(explained().rejected.map((r) => r.reason))]);
   throw new PlacementRefusedError({
-    message: `no feasible placement for ${spec.name} (${spec.cpu} vCPU / ${spec.memoryGiB} GiB): ${reasons.join('; ') || 'no candidate'}`,
+    message: () => `no feasible placement for ${spec.name} (${spec.cpu} vCPU / ${spec.memoryGiB} GiB): ${reasons().join('; ') || 'no candidate'}`,
     rejected: () => explained().rejected.map((r) => ({ provider: r.provider, region: r.region, reason: r.reason })),
     explanation: () => explained().explain(),
   });

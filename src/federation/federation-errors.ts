@@ -55,11 +55,14 @@ export class PlacementRefusedError extends NovacronError {
    * refusal that nobody prints costs no table.
    */
   constructor(options: {
-    message: string;
+    message: string | (() => string);
     rejected: readonly RejectionSummary[] | (() => readonly RejectionSummary[]);
     explanation: string | (() => string);
   }) {
-    super('PLACEMENT_REFUSED', false, { message: `${options.message}; see rejected and explanation` });
+    const message = options.message;
+    super('PLACEMENT_REFUSED', false, { message: typeof message === 'string' ? `${message}; see rejected and explanation` : '' });
+    // A message that needs the explained decision is written when first read: a refusal caught and dropped costs no explanation.
+    if (typeof message === 'function') this.deferMessage(() => `${message()}; see rejected and explanation`);
     this.name = 'PlacementRefusedError';
     const rejected = options.rejected;
     let cached: readonly RejectionSummary[] | undefined;

@@ -85,16 +85,16 @@ interface PartitionedColumns {
   /** Per partition: the largest memory it holds, for pruning. */
   readonly maxMemory: Float64Array;
   /**
-   * Where each instance family sits in each partition: partition p's families are entries
-   * [familyStart[p], familyStart[p + 1]) of `family` (its id), `familyFirst` and `familyLast`
-   * (its first and last position), ordered by family id. A query that restricts an owner's families reads only the
-   * span from the first to the last offer of an allowed family, and skips partitions without
-   * one, instead of stepping over the excluded offers on every batch.
+   * Each partition's offers again, grouped by instance family: partition p's families are
+   * groups [familyStart[p], familyStart[p + 1]) ordered by family id (`family`), and group k's
+   * offers are the positions `groupPositions[groupStart[k] .. groupStart[k + 1])`, in price order.
+   * A query that restricts an owner's families merges only the allowed families' groups (one
+   * heap slot each), so it never steps over the offers of the families it excludes.
    */
   readonly familyStart: Uint32Array;
   readonly family: Uint32Array;
-  readonly familyFirst: Uint32Array;
-  readonly familyLast: Uint32Array;
+  readonly groupStart: Uint32Array;
+  readonly groupPositions: Uint32Array;
 }
 
 /** A price basis in both partitionings. */
@@ -206,11 +206,18 @@ export class OfferIndex {
   // Scratch space reused by every query (no per-query allocation).
   private readonly regionMask: Uint8Array;
   private readonly providerMask: Uint8Array;
-  private readonly heap: Int32Array;
-  private readonly cursor: Int32Array;
-  private readonly stop: Int32Array;
-  /** Per partition on the heap: its row in `allowedTypes`, or -1 when its owner is not restricted. */
-  private readonly row: Int32Array;
+  /**
+   * The merge heap of slots: slot p < P (the partition count) is partition p, slot P + k is
+   * family group k of a restricted owner's partition. `cursor` is the slot's current position,
+   * `stop` its end (a position, or for a group an index into `groupPositions`), `groupAt` a
+   * group slot's index into `groupPositions`.
+   */
+  private heap: Int32Array;
+  private cursor: Int32Array;
+  private stop: Int32Array;
+  private groupAt: Int32Array;
+  /** Per slot on the heap: its row in `allowedTypes`, or -1 when its owner is not restricted. */
+  private row: Int32Array;
   /**
    * Partitions a query may use but has not seeded yet, as a heap keyed by the rank of each one's
    * first entry (`waitFirst`): a partition is seeded only once that rank comes before the merge
@@ -340,6 +347,7 @@ export class OfferIndex {
     this.heap = new Int32Array(most);
     this.cursor = new Int32Array(most);
     this.stop = new Int32Array(most);
+    this.groupAt = new Int32Array(most);
     this.row = new Int32Array(most);
     this.waiting = new Int32Array(most);
     this.waitFirst = new Int32Array(most);
@@ -431,7 +439,7 @@ export class OfferIndex {
       const layouts = this.layouts(basis)!;
       for (const cols of [layouts.byProvider, layouts.byRegion]) {
         for (let p = 0; p + 1 < cols.start.length; p++) if (cols.start[p + 1]! > cols.start[p]!) partitions++;
-        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuArch, cols.type, cols.owner, cols.rank, cols.maxMemory, cols.familyStart, cols.family, cols.familyFirst, cols.familyLast]) {
+        for (const c of [cols.start, cols.price, cols.vcpus, cols.memory, cols.gpuArch, cols.type, cols.owner, cols.rank, cols.maxMemory, cols.familyStart, cols.family, cols.groupStart, cols.groupPositions]) {
           columnBytes += c.byteLength;
         }
       }
@@ -602,6 +610,7 @@ export class OfferIndex {
 
   /** Seeds the heap from the (provider, GPU, bucket) partitions the query can use. */
   private queryByProvider(cols: PartitionedColumns, k: number, out: Uint32Array): number {
+    this.ensureSlots(cols);
     const f = this.filter;
     this.heapSize = 0;
     this.waitingSize = 0;
@@ -615,6 +624,7 @@ export class OfferIndex {
 
   /** Seeds the heap from the (place, GPU, bucket) partitions of the query's regions. */
   private queryByRegion(cols: PartitionedColumns, regions: readonly string[], k: number, out: Uint32Array): number {
+    this.ensureSlots(cols);
     const f = this.filter;
     const seen = this.regionMask;
     this.heapSize = 0;
@@ -633,6 +643,17 @@ export class OfferIndex {
       if (regionId !== undefined) seen[regionId] = 0;
     }
     return this.drain(cols, k, out);
+  }
+
+  /** Grows the merge heap's slot arrays to hold every partition and family group of `cols` (once per partitioning). */
+  private ensureSlots(cols: PartitionedColumns): void {
+    const slots = cols.start.length - 1 + cols.family.length;
+    if (this.cursor.length >= slots) return;
+    this.heap = new Int32Array(slots);
+    this.cursor = new Int32Array(slots);
+    this.stop = new Int32Array(slots);
+    this.groupAt = new Int32Array(slots);
+    this.row = new Int32Array(slots);
   }
 
   /** Queues the cells of one (owner or place, GPU) row that hold offers with at least the query's vCPUs and memory buckets. */
@@ -672,61 +693,78 @@ export class OfferIndex {
   private seed(cols: PartitionedColumns, p: number): void {
     const f = this.filter;
     let s = cols.start[p]!;
-    let e = cols.start[p + 1]!;
+    const e = cols.start[p + 1]!;
     if (s === e || cols.maxMemory[p]! < f.minMemory || cols.price[s]! > f.maxPrice) return;
     const row = this.rowOf(cols, p);
     if (row >= 0) {
-      // A restricted owner: only the span from the first to the last offer of an allowed family can match.
-      let lo = e;
-      let hi = s;
-      const from = cols.familyStart[p]!;
-      const to = cols.familyStart[p + 1]!;
-      for (const wanted of this.ownerFamilies[cols.owner[p]!]!) {
-        const k = findFamily(cols.family, from, to, wanted);
-        if (k < 0) continue;
-        if (cols.familyFirst[k]! < lo) lo = cols.familyFirst[k]!;
-        if (cols.familyLast[k]! + 1 > hi) hi = cols.familyLast[k]! + 1;
-      }
-      if (lo >= hi) return;
-      s = lo;
-      e = hi;
+      this.seedGroups(cols, p, row);
+      return;
     }
     if (f.afterRank >= 0) {
-      // Ranks rise along a partition: skip to the first entry ranked after the cursor.
-      const rank = cols.rank;
-      let hi = e;
-      while (s < hi) {
-        const mid = (s + hi) >>> 1;
-        if (rank[mid]! <= f.afterRank) s = mid + 1;
-        else hi = mid;
-      }
+      s = firstRankedAfter(cols.rank, undefined, s, e, f.afterRank);
       if (s === e) return;
     }
-    const j = this.advance(cols, s, e, row);
+    const j = this.advance(cols, s, e, -1, undefined);
     if (j < 0) return;
     this.cursor[p] = j;
     this.stop[p] = e;
-    this.row[p] = row;
+    this.row[p] = -1;
     this.heap[this.heapSize] = p;
     siftUp(this.heap, this.heapSize, this.cursor, cols.rank);
     this.heapSize++;
   }
 
-  /** First position in [from, end) that passes the current filter, or -1; `row` is the partition's `allowedTypes` row, -1 for none. */
-  private advance(cols: PartitionedColumns, from: number, end: number, row: number): number {
+  /** Pushes each allowed family group of partition `p` (of a restricted owner, `row`) onto the heap at its first match. */
+  private seedGroups(cols: PartitionedColumns, p: number, row: number): void {
+    const f = this.filter;
+    const slots = cols.start.length - 1;
+    const from = cols.familyStart[p]!;
+    const to = cols.familyStart[p + 1]!;
+    const wanted = this.ownerFamilies[cols.owner[p]!]!;
+    for (let w = 0; w < wanted.length; w++) {
+      if (wanted.indexOf(wanted[w]!) < w) continue; // a family allowed twice (two of its types) is one group
+      const k = findFamily(cols.family, from, to, wanted[w]!);
+      if (k < 0) continue;
+      const positions = cols.groupPositions;
+      let s = cols.groupStart[k]!;
+      const e = cols.groupStart[k + 1]!;
+      if (f.afterRank >= 0) {
+        s = firstRankedAfter(cols.rank, positions, s, e, f.afterRank);
+        if (s === e) continue;
+      }
+      const at = this.advance(cols, s, e, row, positions);
+      if (at < 0) continue;
+      const slot = slots + k;
+      this.cursor[slot] = positions[at]!;
+      this.groupAt[slot] = at;
+      this.stop[slot] = e;
+      this.row[slot] = row;
+      this.heap[this.heapSize] = slot;
+      siftUp(this.heap, this.heapSize, this.cursor, cols.rank);
+      this.heapSize++;
+    }
+  }
+
+  /**
+   * The first index in [from, end) whose position passes the current filter, or -1: positions
+   * are the indices themselves, or `positions[i]` for a family group. `row` is the slot's
+   * `allowedTypes` row, -1 for none.
+   */
+  private advance(cols: PartitionedColumns, from: number, end: number, row: number, positions: Uint32Array | undefined): number {
     const f = this.filter;
     const { price, vcpus, memory, gpuArch, type } = cols;
     const { maxPrice, minVcpus, minMemory, gpuCount, gpuExact, archBits } = f;
     const allowed = this.allowedTypes;
     const stamp = this.typeStamp;
-    for (let j = from; j < end; j++) {
+    for (let i = from; i < end; i++) {
+      const j = positions === undefined ? i : positions[i]!;
       if (price[j]! > maxPrice) return -1; // price-sorted: nothing cheaper follows
       if (!(vcpus[j]! >= minVcpus) || !(memory[j]! >= minMemory)) continue;
       const ga = gpuArch[j]!;
       if (gpuCount > 0 && (gpuExact ? (ga & 0xffff) !== gpuCount : (ga & 0xffff) < gpuCount)) continue;
       if (archBits !== 0 && ((archBits >>> (ga >>> 16)) & 1) === 0) continue;
       if (row >= 0 && allowed![row + type[j]!] !== stamp) continue;
-      return j;
+      return i;
     }
     return -1;
   }
@@ -734,6 +772,7 @@ export class OfferIndex {
   /** Pops up to `k` answers off the heap, advancing each partition past the one it gave. */
   private drain(cols: PartitionedColumns, k: number, out: Uint32Array): number {
     const { heap, cursor, stop } = this;
+    const slots = cols.start.length - 1;
     let written = 0;
     while (written < k) {
       if (this.waitingSize > 0) this.seedWaiting(cols);
@@ -741,7 +780,14 @@ export class OfferIndex {
       const p = heap[0]!;
       const j = cursor[p]!;
       out[written++] = cols.order[cols.rank[j]!]!;
-      const next = this.advance(cols, j + 1, stop[p]!, this.row[p]!);
+      let next: number;
+      if (p < slots) {
+        next = this.advance(cols, j + 1, stop[p]!, -1, undefined);
+      } else {
+        const at = this.advance(cols, this.groupAt[p]! + 1, stop[p]!, this.row[p]!, cols.groupPositions);
+        this.groupAt[p] = at;
+        next = at < 0 ? -1 : cols.groupPositions[at]!;
+      }
       if (next >= 0) {
         cursor[p] = next;
       } else {
@@ -809,44 +855,49 @@ function partition(
     rank[at] = j;
     if (m > maxMemory[p]!) maxMemory[p] = m;
   }
-  return { start, price, vcpus, memory, gpuArch, type, owner, rank, order, maxMemory, ...familyExtents(start, type, typeFamily) };
+  return { start, price, vcpus, memory, gpuArch, type, owner, rank, order, maxMemory, ...familyGroups(start, type, typeFamily) };
 }
 
-/** Per partition, the first and last position of each instance family in it (see `PartitionedColumns.familyStart`). */
-function familyExtents(start: Uint32Array, type: Uint32Array, typeFamily: readonly number[]): Pick<PartitionedColumns, 'familyStart' | 'family' | 'familyFirst' | 'familyLast'> {
+/** Per partition, its offers grouped by instance family (see `PartitionedColumns.groupPositions`). */
+function familyGroups(start: Uint32Array, type: Uint32Array, typeFamily: readonly number[]): Pick<PartitionedColumns, 'familyStart' | 'family' | 'groupStart' | 'groupPositions'> {
   const count = start.length - 1;
   const familyStart = new Uint32Array(count + 1);
   const family: number[] = [];
-  const first: number[] = [];
-  const last: number[] = [];
-  const slotOf = new Map<number, number>();
+  const groupStart: number[] = [];
+  const groupPositions = new Uint32Array(type.length);
+  const members = new Map<number, number[]>();
+  let written = 0;
   for (let p = 0; p < count; p++) {
-    const from = family.length;
-    familyStart[p] = from;
-    slotOf.clear();
+    familyStart[p] = family.length;
+    members.clear();
     for (let j = start[p]!; j < start[p + 1]!; j++) {
       const f = typeFamily[type[j]!]!;
-      const slot = slotOf.get(f);
-      if (slot === undefined) {
-        slotOf.set(f, family.length);
-        family.push(f);
-        first.push(j);
-        last.push(j);
-      } else {
-        last[slot] = j;
-      }
+      const list = members.get(f);
+      if (list === undefined) members.set(f, [j]);
+      else list.push(j);
     }
-    // By family id, so that a query finds a family by binary search.
-    const slots = Array.from({ length: family.length - from }, (_, k) => from + k).sort((a, b) => family[a]! - family[b]!);
-    const [f, fi, la] = [slots.map((k) => family[k]!), slots.map((k) => first[k]!), slots.map((k) => last[k]!)];
-    for (let k = 0; k < slots.length; k++) {
-      family[from + k] = f[k]!;
-      first[from + k] = fi[k]!;
-      last[from + k] = la[k]!;
+    // By family id, so that a query finds a family by binary search; each group keeps the partition's price order.
+    for (const f of [...members.keys()].sort((a, b) => a - b)) {
+      family.push(f);
+      groupStart.push(written);
+      for (const j of members.get(f)!) groupPositions[written++] = j;
     }
   }
   familyStart[count] = family.length;
-  return { familyStart, family: Uint32Array.from(family), familyFirst: Uint32Array.from(first), familyLast: Uint32Array.from(last) };
+  groupStart.push(written);
+  return { familyStart, family: Uint32Array.from(family), groupStart: Uint32Array.from(groupStart), groupPositions };
+}
+
+/** The first index in [from, end) whose position (`positions[i]`, or i itself) ranks after `afterRank`: ranks rise along a partition and a group. */
+function firstRankedAfter(rank: Uint32Array, positions: Uint32Array | undefined, from: number, end: number, afterRank: number): number {
+  let lo = from;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rank[positions === undefined ? mid : positions[mid]!]! <= afterRank) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The slot of family `wanted` among `family[from, to)` (ascending), or -1. */

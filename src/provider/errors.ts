@@ -191,6 +191,25 @@ export class NovacronError extends Error {
     this.addMarker(code);
   }
 
+  /**
+   * For subclasses whose message costs work to write: `message` is worked out from `compute` when
+   * first read (by `String`, `stack`, a logger or `util.inspect`), with the same prefix, redaction
+   * and length limit as one given to the constructor. An error that is caught and dropped costs
+   * no message.
+   */
+  protected deferMessage(compute: () => string): void {
+    const prefix = this.provider ? `[novacron] [${this.provider}] ` : '[novacron] ';
+    let text: string | undefined;
+    Object.defineProperty(this, 'message', {
+      get: () => (text ??= prefix + redactString(clip(compute(), MAX_MESSAGE_CHARS))),
+      set: (value: string) => {
+        text = value;
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+
   /** True for any novacron error, from any copy of the package. */
   static isInstance(value: unknown): value is NovacronError {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BASE_MARKER] === true;

@@ -1,5 +1,7 @@
 /** A refusal says why in its message: unknown provider names first, then the commonest reasons. */
-import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { PlacementEngine } from '../../src/federation/placement/index.js';
 import { FederationManager, PlacementRefusedError } from '../../src/federation/index.js';
 import { InvalidSpecError } from '../../src/index.js';
 import { cloud, EAST, offer, WEST } from './fixtures.js';
@@ -28,6 +30,28 @@ describe('refusal messages', () => {
     const error = await refusal({}, { ...spec, cpu: 64 });
     expect(error.message).toMatch(/: .+; see rejected and explanation$/);
     expect(error.message.length).toBeLessThan(1_200);
+  });
+
+  it('works out the reasons only when the message is read, and says the same in String, stack and inspect', async () => {
+    const manager = new FederationManager({ providers: providers() });
+    await manager.ready();
+    const decide = vi.spyOn(PlacementEngine.prototype, 'decide');
+    try {
+      const error = (await manager.place({ ...spec, cpu: 64 }, { explain: false }).catch((e: unknown) => e)) as PlacementRefusedError;
+      expect(PlacementRefusedError.isInstance(error)).toBe(true);
+      // The fast decision refused; no explained decision ran for a message nobody has read yet.
+      expect(decide.mock.calls.map((c) => c[2]?.explain === true)).toEqual([false]);
+      const message = error.message;
+      expect(decide.mock.calls.map((c) => c[2]?.explain === true)).toEqual([false, true]);
+      expect(message).toMatch(/^\[novacron\] no feasible placement for web \(64 vCPU \/ 4 GiB\): .*no offer fits.*; see rejected and explanation$/);
+      expect(error.stack?.split('\n')[0]).toBe(`PlacementRefusedError: ${message}`);
+      expect(String(error)).toBe(`PlacementRefusedError [PLACEMENT_REFUSED]: ${message}`);
+      expect(inspect(error)).toContain(message);
+      expect(error.message).toBe(message);
+      expect(decide).toHaveBeenCalledTimes(2);
+    } finally {
+      decide.mockRestore();
+    }
   });
 
   it('refuses a failover priority naming a provider that is not registered, before anything is created', async () => {
