@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type * as Novacron from 'novacron';
 import type { Offer, PlacementRequest, VMSpec, VMSpecInput } from 'novacron';
 import { prepareBaseline } from './baseline.js';
 import { seededRandom, skyPilotScaleCatalog } from './catalog-generator.js';
@@ -26,7 +27,7 @@ const BASELINE_REV = process.env.NOVACRON_BENCH_BASELINE_REV ?? '95deb81';
 const BASELINE_ROW_TIMEOUT_MS = 30_000;
 
 const { values: args } = parseArgs({ options: { impl: { type: 'string' }, row: { type: 'string' } } });
-type Library = typeof import('novacron');
+type Library = typeof Novacron;
 const lib = (args.impl ? await import(pathToFileURL(args.impl).href) : await import('novacron')) as Library;
 type Manager = InstanceType<Library['FederationManager']>;
 const child = args.row !== undefined;
