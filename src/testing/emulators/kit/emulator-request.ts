@@ -5,11 +5,17 @@
  * Price List, ARM, GCE) share one server.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /** A request received by an emulator. */
 export class EmulatorRequest {
   /** The URL, resolved against the server's origin. */
   readonly url: URL;
+  /**
+   * The body as a stream, on routes that asked for it (`streamBody`): then {@link body} is `''`
+   * and the handler reads the bytes itself (binary uploads, e.g. Glance image data).
+   */
+  bodyStream: Readable | undefined;
   private formCache: URLSearchParams | undefined;
 
   /** Wraps a received request; `params` are the route's path parameters. */
@@ -68,8 +74,8 @@ export interface EmulatorResponse {
   readonly status: number;
   /** Response headers. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** Body; none when absent. */
-  readonly body?: string | Buffer | undefined;
+  /** Body; none when absent. A stream is piped to the client (large downloads). */
+  readonly body?: string | Buffer | Readable | undefined;
   /** The cloud's error code, when this is an error answer (kept in the request log). */
   readonly errorCode?: string | undefined;
 }

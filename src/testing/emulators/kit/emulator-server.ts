@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { EmulatorRequest, readBody, type EmulatorResponse } from './emulator-request.js';
 import { FaultPlan } from './fault-plan.js';
 import type { FaultWireForm } from './fault-wire-form.js';
@@ -38,6 +39,8 @@ export interface EmulatorRoute {
   readonly handle: EmulatorHandler;
   /** Wire form of refusals on this route, when it differs from the server's. */
   readonly faultWireForm?: FaultWireForm | undefined;
+  /** Leave the body unread: the handler reads `request.bodyStream` (binary or large uploads). */
+  readonly streamBody?: boolean | undefined;
 }
 
 /** What a resolver found a request to be. */
@@ -67,6 +70,11 @@ export interface EmulatorServerOptions {
   readonly faults?: FaultPlan | undefined;
   /** REST routes, tried in order before {@link resolve}. */
   readonly routes?: readonly EmulatorRoute[] | undefined;
+  /**
+   * Requests whose body the handler reads itself from `request.bodyStream`, besides routes with
+   * `streamBody` (for APIs resolved by {@link resolve} that take binary uploads, such as S3).
+   */
+  readonly streamBody?: ((method: string, url: URL) => boolean) | undefined;
   /** Finds the operation of a request no route matched (query-style APIs). */
   readonly resolve?: ((request: EmulatorRequest) => ResolvedOperation | undefined) | undefined;
   /** How the cloud says a refusal of the fault plan. */
@@ -214,8 +222,11 @@ export class EmulatorServer implements RunningEmulator {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
     const at = Date.now();
-    const body = await readBody(req);
-    const request = new EmulatorRequest(randomUUID(), (req.method ?? 'GET').toUpperCase(), req.url ?? '/', req.headers, body, controller.signal, this.origin);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const streamed = this.streamsBody(method, new URL(req.url ?? '/', this.origin));
+    const body = streamed ? '' : await readBody(req);
+    const request = new EmulatorRequest(randomUUID(), method, req.url ?? '/', req.headers, body, controller.signal, this.origin);
+    if (streamed) request.bodyStream = req;
     const found = this.find(request);
     const entry = { operation: found?.operation ?? '', method: request.method, path: request.path, at };
     const finish = (response: EmulatorResponse | undefined, extra: { fault?: RequestLogEntry['fault']; handlerMs?: number } = {}): void => {
@@ -226,8 +237,13 @@ export class EmulatorServer implements RunningEmulator {
         res.destroy();
         return;
       }
+      // A refused streamed upload: drain what the client still sends, so the answer reaches it.
+      if (streamed && !req.readableEnded) req.resume();
       res.writeHead(response.status, response.headers);
-      res.end(response.body);
+      if (response.body instanceof Readable) {
+        response.body.on('error', () => res.destroy());
+        response.body.pipe(res);
+      } else res.end(response.body);
     };
 
     if (!found) return finish(this.options.notFound?.(request) ?? { status: 404 });
@@ -254,6 +270,12 @@ export class EmulatorServer implements RunningEmulator {
     // Only a call that took effect can lose its answer; the change stays made.
     if (response.status < 400 && this.faults.takeDrop(found.operation)) return finish(undefined, { handlerMs });
     finish(response, { handlerMs });
+  }
+
+  private streamsBody(method: string, url: URL): boolean {
+    if (this.options.streamBody?.(method, url) === true) return true;
+    const path = url.pathname;
+    return this.routes.some(({ route, pattern }) => route.streamBody === true && route.method.toUpperCase() === method && pattern.test(path));
   }
 
   private find(request: EmulatorRequest): ResolvedOperation | undefined {
