@@ -7,6 +7,7 @@ export const entries: Record<string, string> = {
   aws: 'src/providers/aws/index.ts',
   azure: 'src/providers/azure/index.ts',
   gcp: 'src/providers/gcp/index.ts',
+  openstack: 'src/providers/openstack/index.ts',
   sqlite: 'src/state/sqlite/index.ts',
   postgres: 'src/state/postgres/index.ts',
   prometheus: 'src/metrics/prometheus/index.ts',
@@ -26,7 +27,7 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   // Optional peers and test tooling stay external: they load only where an adapter needs them.
-  external: [/^@aws-sdk\//, /^@azure\//, /^@google-cloud\//, 'google-gax', 'better-sqlite3', 'pg', 'prom-client', /^@opentelemetry\//, 'vitest'],
+  external: [/^@aws-sdk\//, /^@azure\//, /^@google-cloud\//, 'google-gax', 'better-sqlite3', 'pg', 'prom-client', /^@opentelemetry\//, 'vitest', 'undici'],
   // The small dependencies the root entry loads are bundled: tree-shaken, valibot's 200 kB module shrinks to
   // what the schemas use, and eventemitter3 (CommonJS) no longer starts Node's CommonJS loader inside an ESM
   // import. Together that is about half the cold `import 'novacron'` time (bench/import-time.mjs).

@@ -15,6 +15,7 @@ const benches = [
   ['aws adapter', ['--import', 'tsx', 'bench/aws-emulator.ts']],
   ['azure adapter', ['--import', 'tsx', 'bench/azure.ts']],
   ['gcp adapter', ['--import', 'tsx', 'bench/gcp.ts']],
+  ['openstack adapter', ['--import', 'tsx', 'bench/openstack.ts']],
 ];
 
 for (const [name, args] of benches) {

@@ -1,11 +1,11 @@
-// The novacron demo: a federation of four clouds on this machine. AWS, Azure and GCP are the real
-// adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS, the Compute Engine client over
-// REST) against the local EC2, ARM and Compute Engine emulators; on-prem OpenStack is an
-// in-memory stand-in priced from the bundled list-price snapshot. Nothing leaves this machine.
+// The novacron demo: a federation of four clouds on this machine. AWS, Azure, GCP and on-prem
+// OpenStack are the real adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS, the Compute
+// Engine client over REST, Keystone/Nova/Glance/Neutron over HTTPS) against the local EC2, ARM,
+// Compute Engine and OpenStack emulators. Nothing leaves this machine.
 // Run with `npm run demo` (it builds first).
 import { readFileSync } from 'node:fs';
-import { CostOptimizer, createEventBus, createMemoryProvider, FederationManager } from 'novacron';
-import { startArmEmulator, startEc2Emulator, startGceEmulator } from 'novacron/testing/emulators';
+import { CostOptimizer, createEventBus, FederationManager } from 'novacron';
+import { startArmEmulator, startEc2Emulator, startGceEmulator, startOpenStackEmulator } from 'novacron/testing/emulators';
 
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
@@ -14,6 +14,7 @@ const money = (n) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 const emulator = await startEc2Emulator({ region: 'us-east-1' });
 const arm = await startArmEmulator({ location: 'westus2', locations: ['westus2'], resourceGroup: 'novacron-demo' });
 const gce = await startGceEmulator({ project: 'novacron-demo', region: 'us-central1' });
+const openstack = await startOpenStackEmulator();
 const events = createEventBus();
 events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
 
@@ -29,12 +30,17 @@ try {
       NOVACRON_DEMO_ARM_SSH_KEY: arm.providerOptions.defaults.sshPublicKey,
       NOVACRON_DEMO_GCE_ENDPOINT: gce.providerOptions.endpoint,
       NOVACRON_DEMO_GCE_BILLING: gce.providerOptions.billingCatalogEndpoint,
+      NOVACRON_DEMO_OPENSTACK_AUTH_URL: openstack.providerOptions.authUrl,
+      NOVACRON_DEMO_OPENSTACK_CA: openstack.ca,
     },
     // The secret resolver is the host's: here it hands over the emulators' keys and credential. They never reach logs or events.
-    secrets: (name) => ({ 'aws-credentials': emulator.providerOptions.credentials, 'azure-credentials': arm.providerOptions.credential, 'gcp-credentials': gce.providerOptions.authClient })[name],
-    providerFactories: {
-      openstack: (e) => createMemoryProvider({ name: e.name, kind: 'openstack', events }),
-    },
+    secrets: (name) =>
+      ({
+        'aws-credentials': emulator.providerOptions.credentials,
+        'azure-credentials': arm.providerOptions.credential,
+        'gcp-credentials': gce.providerOptions.authClient,
+        'openstack-credentials': openstack.providerOptions.auth,
+      })[name],
     events,
   });
   console.log(`novacron demo: ${[...manager.providers.values()].map((p) => `${p.name} (${p.kind})`).join(', ')}`);
@@ -67,6 +73,9 @@ try {
   line('4. A critical group spread over at least two providers (policy high-availability)');
   const group = await manager.createGroup({ name: 'db', cpu: 2, memory: '8Gi', labels: { tier: 'critical' } }, { replicas: 3, request: { strategy: 'balanced' } });
   for (const vm of group.vms) console.log(`   ${vm.name.padEnd(6)} ${vm.provider.padEnd(12)} ${vm.region.padEnd(12)} ${vm.instanceType}`);
+  // A ledger that must stay in the operator's own data centre: on-prem OpenStack, priced by its rate card.
+  const ledger = await manager.createVM({ name: 'ledger', cpu: 2, memory: '4Gi', labels: { app: 'ledger' } }, { request: { constraints: [{ type: 'provider', operator: 'in', values: ['on-prem'] }] } });
+  console.log(`   and pinned on-premises: ${ledger.vm}`);
 
   line('5. Every VM, listed across all clouds at once');
   const listing = manager.listVMs();
@@ -110,6 +119,7 @@ try {
   console.log(`   deleted ${deleted} VMs; EC2 API calls made: ${JSON.stringify(emulator.stats.byAction())}`);
   console.log(`   ARM API calls made: ${JSON.stringify(arm.stats.byOperation())}`);
   console.log(`   Compute Engine API calls made: ${JSON.stringify(gce.stats.byOperation())}`);
+  console.log(`   OpenStack API calls made: ${JSON.stringify(openstack.stats.byOperation())}`);
 } finally {
-  await Promise.all([emulator.close(), arm.close(), gce.close()]);
+  await Promise.all([emulator.close(), arm.close(), gce.close(), openstack.close()]);
 }

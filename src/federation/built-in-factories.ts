@@ -7,6 +7,10 @@ import { InvalidSpecError } from '../provider/errors.js';
 import type { ProviderV1 } from '../provider/provider-v1.js';
 import type { AzureTokenCredential } from '../providers/azure/index.js';
 import type { GcpAuthClient, GcpCredentialsObject } from '../providers/gcp/index.js';
+import type { OpenStackAuth } from '../providers/openstack/index.js';
+import type { RateCard } from '../optimizer/loaders/openstack-rate-card.js';
+import * as v from 'valibot';
+import { toSpecIssues } from '../provider/spec-schema.js';
 import type { ProviderEntry } from './config.js';
 
 /** Builds a provider from a configuration entry. */
@@ -159,5 +163,93 @@ function gcpCredentials(entry: ProviderEntry): { credentials?: string | GcpCrede
   throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.credentials`, message: 'the secret must resolve to an auth client, a service account key ({ client_email, private_key, ... }) or a key file path' }] });
 }
 
+const price = v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative'));
+const rateCardSchema = v.strictObject({
+  regions: v.optional(v.array(v.string())),
+  perVcpuHour: price,
+  perGiBHour: price,
+  perDiskGiBHour: v.optional(price),
+  perVolumeGiBMonth: v.optional(price),
+  perEgressGB: v.optional(price),
+  gpuPerHour: v.optional(v.record(v.string(), price)),
+  flavorPrices: v.optional(v.record(v.string(), price)),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
+  source: v.pipe(v.string(), v.minLength(1, 'must say where the prices come from')),
+  asOf: v.pipe(v.string(), v.check((d) => !Number.isNaN(Date.parse(d)), 'must be an ISO 8601 date')),
+});
+const optionalString = v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')));
+const openstackAuthSchema = v.union([
+  v.object({ type: v.literal('application_credential'), id: v.string(), secret: v.string() }),
+  v.object({ applicationCredentialId: v.string(), applicationCredentialSecret: v.string() }),
+  v.object({
+    type: v.optional(v.literal('password')),
+    username: optionalString,
+    userId: optionalString,
+    password: v.string(),
+    userDomainName: optionalString,
+    userDomainId: optionalString,
+    projectName: optionalString,
+    projectId: optionalString,
+    projectDomainName: optionalString,
+    projectDomainId: optionalString,
+  }),
+]);
+
+function parsed<S extends v.GenericSchema>(entry: ProviderEntry, key: string, schema: S, value: unknown, message?: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issues = toSpecIssues(result.issues, `providers.${entry.name}.config.${key}`);
+  throw new InvalidSpecError({ issues: message ? [{ field: `providers.${entry.name}.config.${key}`, message }] : issues });
+}
+
+/** The Keystone credentials an OpenStack entry's resolved secret stands for; `undefined` for the `OS_*` environment variables. */
+function openstackAuth(entry: ProviderEntry): OpenStackAuth | undefined {
+  const secret = entry.config.credentials;
+  if (secret === undefined) return undefined;
+  const auth = parsed(entry, 'credentials', openstackAuthSchema, secret, 'the secret must resolve to { type: "application_credential", id, secret } or { username, password, userDomainName?, projectName?, ... }');
+  if ('applicationCredentialId' in auth) return { type: 'application_credential', id: auth.applicationCredentialId, secret: auth.applicationCredentialSecret };
+  if ('type' in auth && auth.type === 'application_credential') return auth as OpenStackAuth;
+  return { ...(auth as Omit<Extract<OpenStackAuth, { type: 'password' }>, 'type'>), type: 'password' };
+}
+
+/**
+ * `type: openstack` → `createOpenStackProvider`. Reads `authUrl` (required), `region` (default
+ * `RegionOne`, Keystone's default region name), `projectId` (an id or, as the specification's
+ * `projectId: novacron`, a project name) or `projectName`, `interface`, `ca` (PEM), `network`,
+ * `floatingNetwork`, `keyName`, `availabilityZone` (or `zone`), `defaults.securityGroups`, and
+ * `rateCard` inline (`{ perVcpuHour, perGiBHour, perVolumeGiBMonth?, perEgressGB?, gpuPerHour?,
+ * flavorPrices?, currency, source, asOf }`; `regions` defaults to the entry's region). Credentials
+ * from `credentials.secret`: `{ type: 'application_credential', id, secret }` (or
+ * `{ applicationCredentialId, applicationCredentialSecret }`) or a password user (`{ username,
+ * password, userDomainName?, projectName?, ... }`); the `OS_*` variables of an openrc when absent.
+ * Without a rate card the entry builds, and its offers stay unpriced.
+ */
+export const openstackFactory: ProviderFactory = async (entry) => {
+  const { createOpenStackProvider } = await import('../providers/openstack/index.js');
+  const defaults = (entry.config.defaults ?? {}) as { securityGroups?: string[] };
+  const region = stringOption(entry, 'region', false) ?? 'RegionOne';
+  const card = entry.config.rateCard === undefined ? undefined : parsed(entry, 'rateCard', rateCardSchema, entry.config.rateCard);
+  const rateCard: RateCard | undefined = card ? { ...card, regions: card.regions ?? [region] } : undefined;
+  const iface = stringOption(entry, 'interface', false);
+  if (iface !== undefined && iface !== 'public' && iface !== 'internal' && iface !== 'admin') {
+    throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.interface`, message: 'must be public, internal or admin' }] });
+  }
+  return createOpenStackProvider({
+    name: entry.name,
+    authUrl: stringOption(entry, 'authUrl', true)!,
+    region,
+    projectId: stringOption(entry, 'projectId', false) ?? stringOption(entry, 'projectName', false),
+    auth: openstackAuth(entry),
+    interface: iface,
+    ca: stringOption(entry, 'ca', false),
+    network: stringOption(entry, 'network', false),
+    floatingNetwork: stringOption(entry, 'floatingNetwork', false),
+    keyName: stringOption(entry, 'keyName', false),
+    availabilityZone: stringOption(entry, 'availabilityZone', false) ?? stringOption(entry, 'zone', false),
+    securityGroups: defaults.securityGroups,
+    rateCard,
+  });
+};
+
 /** The factories `fromConfig` falls back to, by type. */
-export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory, gcp: gcpFactory };
+export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory, gcp: gcpFactory, openstack: openstackFactory };

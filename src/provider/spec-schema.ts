@@ -27,7 +27,8 @@ const LIMITS = {
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
-const REGION = /^[a-z][a-z0-9-]{1,40}$/;
+// Cloud region names (`us-east-1`, `westus2`) and OpenStack's, which Keystone lets operators choose (`RegionOne`).
+const REGION = /^[A-Za-z][A-Za-z0-9_.-]{1,63}$/;
 const ZONE = /^([a-z][a-z0-9-]{1,40}|[1-9])$/;
 const INSTANCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
 
@@ -194,7 +195,7 @@ const specSchema = v.strictObject({
   spot: v.optional(v.boolean('must be true or false')),
   spotMaxPrice: v.optional(v.pipe(v.number('must be a number'), v.finite('must be finite'), v.gtValue(0, 'must be greater than 0'))),
   iamRole: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
-  region: v.optional(v.pipe(v.string(), v.regex(REGION, 'must be a region name such as "us-east-1"'))),
+  region: v.optional(v.pipe(v.string(), v.regex(REGION, 'must be a region name such as "us-east-1" or "RegionOne"'))),
   // Azure numbers its zones (1, 2, 3); the other clouds name them after their region.
   zone: v.optional(v.pipe(v.string(), v.regex(ZONE, 'must be a zone name such as "us-east-1a" (or an Azure zone number)'))),
   instanceType: v.optional(v.pipe(v.string(), v.regex(INSTANCE_TYPE, 'must be an instance type name'))),
@@ -416,8 +417,10 @@ export function parseVMSpec(input: VMSpecInput | VMSpec, options: { provider?: s
     issues.push({ field: 'spotMaxPrice', message: 'is only meaningful with spot: true' });
   }
   if (s.zone !== undefined && s.region !== undefined && !s.zone.startsWith(s.region)) {
-    // Zones are named after their region on AWS and GCP; Azure zones are numbers and are given without a region prefix.
-    if (!/^[0-9]$/.test(s.zone)) issues.push({ field: 'zone', message: `zone "${s.zone}" is not in region "${s.region}"` });
+    // Zones are named after their region on AWS and GCP (`us-east-1a`, `us-central1-a`); Azure zones are numbers and
+    // OpenStack availability zones are names an operator chooses (`nova`, `az-1`), so only a zone in the AWS/GCP form
+    // is held to its region.
+    if (/^[a-z]{2,}(-[a-z]+)+-?\d+-?[a-z]$/.test(s.zone)) issues.push({ field: 'zone', message: `zone "${s.zone}" is not in region "${s.region}"` });
   }
   if (issues.length > 0) throw new InvalidSpecError({ provider: options.provider, issues });
 

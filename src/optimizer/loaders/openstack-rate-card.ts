@@ -22,6 +22,10 @@ export interface RateCard {
   readonly perGiBHour: number;
   /** Price per GiB of flavor root/ephemeral disk per hour (default 0). */
   readonly perDiskGiBHour?: number | undefined;
+  /** Price per GiB-month of block storage (a boot volume larger than the flavor's disk); default 0. */
+  readonly perVolumeGiBMonth?: number | undefined;
+  /** Price per GB of network egress (what the operator charges back, often 0); default 0. */
+  readonly perEgressGB?: number | undefined;
   /** Price per GPU-hour by model (lower case). */
   readonly gpuPerHour?: Readonly<Record<string, number>> | undefined;
   /** Fixed prices per flavor name, replacing the composed price. */
@@ -144,6 +148,57 @@ export function flavorGpu(extraSpecs: Readonly<Record<string, string>> | undefin
   return pgpu > 0 ? { model: (extraSpecs['novacron:gpu_model'] ?? 'gpu').toLowerCase(), count: pgpu } : undefined;
 }
 
+/** One page of `GET /flavors/detail`. */
+export interface NovaFlavorPage {
+  /** The flavors of the page. */
+  readonly flavors?: readonly NovaFlavor[] | undefined;
+  /** Links; `rel: "next"` carries the next page's query (`limit` and `marker`). */
+  readonly flavors_links?: readonly { readonly rel: string; readonly href: string }[] | undefined;
+}
+
+/**
+ * A Nova flavor as a rate-card {@link Flavor} (memory MiB → GiB, disk = root + ephemeral, GPUs
+ * from extra specs, Arm when the flavor pins its hosts with `capabilities:cpu_info:arch=aarch64`,
+ * the extra spec the ComputeCapabilitiesFilter reads).
+ */
+export function flavorOfNova(f: NovaFlavor): Flavor {
+  const arch = f.extra_specs?.['capabilities:cpu_info:arch'];
+  return {
+    name: f.name,
+    vcpus: f.vcpus,
+    memoryGiB: f.ram / 1024,
+    diskGiB: f.disk + (f['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
+    gpu: flavorGpu(f.extra_specs),
+    ...(arch === 'aarch64' || arch === 'arm64' ? { arch: 'arm64' as const } : {}),
+  };
+}
+
+/**
+ * Every flavor of `GET /flavors/detail`, paged: `getPage(query)` fetches `/flavors/detail?<query>`
+ * (the caller adds host, token and headers); the next query is taken from the `next` link only,
+ * since Nova's link may name a public host. Private flavors are skipped unless `includePrivate`.
+ */
+export async function collectNovaFlavors(
+  getPage: (query: string) => Promise<NovaFlavorPage>,
+  options: { readonly pageSize?: number | undefined; readonly includePrivate?: boolean | undefined; readonly source: string },
+): Promise<NovaFlavor[]> {
+  const flavors: NovaFlavor[] = [];
+  let query: string | undefined = `limit=${options.pageSize ?? 100}${options.includePrivate ? '&is_public=None' : ''}`;
+  let pages = 0;
+  while (query !== undefined) {
+    if (++pages > 10_000) throw new RangeError(`[novacron] [${options.source}] too many pages`);
+    const page = await getPage(query);
+    for (const f of page.flavors ?? []) {
+      if (f['os-flavor-access:is_public'] === false && !options.includePrivate) continue;
+      flavors.push(f);
+    }
+    const next = page.flavors_links?.find((l) => l.rel === 'next')?.href;
+    const at = next?.indexOf('?') ?? -1;
+    query = next !== undefined && at !== -1 ? next.slice(at + 1) : undefined;
+  }
+  return flavors;
+}
+
 /** A loader that lists Nova flavors (paged) and prices them with a rate card. */
 export function openstackRateCardLoader(options: OpenStackRateCardLoaderOptions): OfferLoader {
   const base = options.computeEndpoint.replace(/\/$/, '');
@@ -153,22 +208,12 @@ export function openstackRateCardLoader(options: OpenStackRateCardLoaderOptions)
     async *load(call: CallOptions = {}): AsyncIterable<Offer> {
       const token = typeof options.token === 'string' ? options.token : await options.token();
       const headers = { 'x-auth-token': token, 'openstack-api-version': 'compute 2.61' };
-      const flavors: Flavor[] = [];
-      let url: string | undefined = `${base}/flavors/detail?limit=${options.pageSize ?? 100}${options.includePrivate ? '&is_public=None' : ''}`;
-      let pages = 0;
-      while (url) {
-        if (++pages > 10_000) throw new RangeError(`[novacron] [${source}] too many pages`);
-        const page: { flavors?: NovaFlavor[]; flavors_links?: Array<{ rel: string; href: string }> } = await fetchJson(url, { fetch: options.fetch, signal: call.signal, source, headers });
-        for (const f of page.flavors ?? []) {
-          if (f['os-flavor-access:is_public'] === false && !options.includePrivate) continue;
-          flavors.push({ name: f.name, vcpus: f.vcpus, memoryGiB: f.ram / 1024, diskGiB: f.disk + (f['OS-FLV-EXT-DATA:ephemeral'] ?? 0), gpu: flavorGpu(f.extra_specs) });
-        }
-        const next = page.flavors_links?.find((l) => l.rel === 'next')?.href;
-        // Nova's next link may name a public host; keep ours and take only the query.
-        url = next ? `${base}/flavors/detail${next.slice(next.indexOf('?'))}` : undefined;
-        if (next && !next.includes('?')) url = undefined;
-      }
-      yield* rateCardOffers(options.card, flavors);
+      const nova = await collectNovaFlavors((query) => fetchJson<NovaFlavorPage>(`${base}/flavors/detail?${query}`, { fetch: options.fetch, signal: call.signal, source, headers }), {
+        pageSize: options.pageSize,
+        includePrivate: options.includePrivate,
+        source,
+      });
+      yield* rateCardOffers(options.card, nova.map(flavorOfNova));
     },
   };
 }

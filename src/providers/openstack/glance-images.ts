@@ -1,0 +1,114 @@
+/**
+ * Glance images: finding the image a spec names, and the calls export and import make (Image
+ * API v2 reference, "Images", "Image data", docs.openstack.org/api-ref/image/v2, read 2026-12):
+ * `GET /v2/images?name=&os_distro=&os_version=&status=&limit=&marker=` (paged through `next`),
+ * `GET /v2/images/{id}`, `POST /v2/images` (201, `queued`), `PUT /v2/images/{id}/file` with an
+ * `application/octet-stream` body (204; `active` once stored), `GET /v2/images/{id}/file`
+ * (the bytes), `DELETE /v2/images/{id}` (204).
+ */
+import { sleep } from '../../provider/abort.js';
+import { InvalidSpecError, NotFoundError, ProviderUnavailableError, TimeoutError } from '../../provider/errors.js';
+import { findPortableImage, looksLikeAlias } from '../../provider/images.js';
+import type { Architecture } from '../../provider/types.js';
+import { architectureOfImage, newestPerArchitecture, OPENSTACK_IMAGE_ALIASES, UNAVAILABLE_ALIASES } from './image-aliases.js';
+import { isUuid } from './naming.js';
+import type { OpenStackApi } from './openstack-api.js';
+import type { GlanceImage } from './wire-types.js';
+
+/** An image a create can boot from, per architecture. */
+export interface ResolvedImage {
+  /** The image per architecture the cloud has. */
+  readonly byArch: ReadonlyMap<Architecture, GlanceImage>;
+  /** Operating system. */
+  readonly os: 'linux' | 'windows';
+  /** True for a native image (its architecture is the image's, `arch` must allow it). */
+  readonly native: boolean;
+}
+
+/** A page of `GET /v2/images`. */
+interface ImagePage {
+  readonly images?: GlanceImage[];
+  readonly next?: string;
+}
+
+/** Glance reads and writes of one provider. */
+export class GlanceImages {
+  /** Keeps the API. */
+  constructor(
+    private readonly api: OpenStackApi,
+    private readonly providerName: string,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  private refuse(message: string): never {
+    throw new InvalidSpecError({ provider: this.providerName, issues: [{ field: 'image', message }] });
+  }
+
+  /** Images matching `query`, every page. */
+  async list(query: Readonly<Record<string, string>>, operation: string, signal?: AbortSignal): Promise<GlanceImage[]> {
+    const out: GlanceImage[] = [];
+    let page: ImagePage | undefined = await this.api.json<ImagePage>({ service: 'image', method: 'GET', path: '/images', query: { limit: 100, ...query }, ctx: { operation, resourceType: 'image' } }, signal);
+    for (let pages = 1; page; pages++) {
+      out.push(...(page.images ?? []));
+      const next: string | undefined = page.next;
+      if (!next || pages > 1000) break;
+      const at = next.indexOf('?');
+      if (at === -1) break;
+      page = await this.api.json<ImagePage>({ service: 'image', method: 'GET', path: `/images?${next.slice(at + 1)}`, ctx: { operation, resourceType: 'image' } }, signal);
+    }
+    return out;
+  }
+
+  /** One image; `undefined` when Glance has none of that id. */
+  async get(id: string, operation: string, signal?: AbortSignal): Promise<GlanceImage | undefined> {
+    try {
+      return await this.api.json<GlanceImage>({ service: 'image', method: 'GET', path: `/images/${encodeURIComponent(id)}`, ctx: { operation, resourceType: 'image', resourceId: id } }, signal);
+    } catch (error) {
+      if (NotFoundError.isInstance(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The image a spec names: an alias (by its properties), a Glance id, or an exact name; `InvalidSpecError` on `image` when there is none. */
+  async resolve(image: string, signal?: AbortSignal): Promise<ResolvedImage> {
+    const alias = OPENSTACK_IMAGE_ALIASES.find((a) => a.alias === image);
+    if (alias) {
+      const found = await this.list({ ...alias.properties, status: 'active' }, 'createVM', signal);
+      const byArch = newestPerArchitecture(found.filter((i) => i.os_distro === alias.properties.os_distro && String(i.os_version) === alias.properties.os_version));
+      if (byArch.size === 0) this.refuse(`no active Glance image has os_distro=${alias.properties.os_distro} os_version=${alias.properties.os_version} for alias "${image}"; upload one with those properties, or name an image id`);
+      return { byArch, os: alias.os, native: false };
+    }
+    if (UNAVAILABLE_ALIASES.has(image)) this.refuse(`"${image}" has no OpenStack build; use one of ${OPENSTACK_IMAGE_ALIASES.map((a) => a.alias).join(', ')}`);
+    if (looksLikeAlias(image) && findPortableImage(image) === undefined) this.refuse(`unknown image alias "${image}"`);
+    const found = isUuid(image) ? [await this.get(image, 'createVM', signal)].filter((i): i is GlanceImage => i !== undefined) : (await this.list({ name: image }, 'createVM', signal)).filter((i) => i.name === image);
+    const active = found.filter((i) => i.status === 'active');
+    if (active.length === 0) this.refuse(found.length > 0 ? `Glance image "${image}" is ${found[0]!.status}, not active` : `no Glance image "${image}" (an alias, an image id or an exact image name)`);
+    if (active.length > 1) this.refuse(`${active.length} Glance images are named "${image}"; give its id`);
+    const one = active[0]!;
+    return { byArch: new Map([[architectureOfImage(one) ?? 'x86_64', one]]), os: /windows/i.test(String(one.os_distro ?? one.name ?? '')) ? 'windows' : 'linux', native: true };
+  }
+
+  /** Reads an image until it is `active`; `killed` or `deleted` is a failure naming it. */
+  async waitActive(id: string, options: { readonly operation: string; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<GlanceImage> {
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      const image = await this.get(id, options.operation, options.signal);
+      if (!image) throw new NotFoundError({ provider: this.providerName, message: `${options.operation}: image ${id} disappeared`, resourceType: 'image', resourceId: id });
+      if (image.status === 'active') return image;
+      if (image.status === 'killed' || image.status === 'deleted' || image.status === 'deactivated') {
+        throw new ProviderUnavailableError({ provider: this.providerName, retryable: false, message: `${options.operation}: image ${id} is ${image.status}` });
+      }
+      if (Date.now() > deadline) throw new TimeoutError({ provider: this.providerName, resourceId: id, message: `${options.operation}: image ${id} was not active within ${options.timeoutMs} ms (it is ${image.status ?? 'unknown'})` });
+      await sleep(this.pollIntervalMs, options.signal);
+    }
+  }
+
+  /** Deletes an image; one already gone is fine. */
+  async remove(id: string, operation: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.api.json({ service: 'image', method: 'DELETE', path: `/images/${encodeURIComponent(id)}`, ctx: { operation, resourceType: 'image', resourceId: id, mutating: true } }, signal);
+    } catch (error) {
+      if (!NotFoundError.isInstance(error)) throw error;
+    }
+  }
+}
