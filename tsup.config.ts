@@ -8,6 +8,8 @@ export const entries: Record<string, string> = {
   azure: 'src/providers/azure/index.ts',
   gcp: 'src/providers/gcp/index.ts',
   openstack: 'src/providers/openstack/index.ts',
+  artifacts: 'src/artifacts/index.ts',
+  network: 'src/network/index.ts',
   sqlite: 'src/state/sqlite/index.ts',
   postgres: 'src/state/postgres/index.ts',
   prometheus: 'src/metrics/prometheus/index.ts',

@@ -14,6 +14,7 @@ import type { VMSpecInput } from '../provider/types.js';
 import type { PlacementConstraint, PlacementRequest } from './placement/index.js';
 import type { Policy } from './placement/index.js';
 import { parseCron } from './cron-schedule.js';
+import type { NetworkingSettings } from '../network/networking-settings.js';
 import { CAPABILITY_NAMES, choiceMessage, constraintSchemaWith, oneOf, spotPolicySchema, strategySchema, stringListSchema, toRegionConstraint } from './request-schema.js';
 
 /** The API version this loader reads. */
@@ -232,8 +233,8 @@ export interface FederationConfig {
   readonly providers: readonly ProviderEntry[];
   /** Policies. */
   readonly policies: readonly Policy[];
-  /** Networking mode and overlay settings, as written. */
-  readonly networking: Readonly<Record<string, unknown>> | undefined;
+  /** Networking mode and overlay settings. */
+  readonly networking: NetworkingSettings | undefined;
   /** Optimization schedule and strategies, as written. */
   readonly optimization: OptimizationSettings | undefined;
 }
@@ -342,7 +343,14 @@ async function readFederationConfig(input: string | object, options: LoadOptions
     name: s.metadata.name,
     providers: s.spec.providers.map((p) => ({ name: p.name, type: p.type, config: { ...(p.config ?? {}) } })),
     policies: (s.spec.policies ?? []).map((p) => ({ name: p.name, priority: p.priority ?? 0, condition: p.condition, action: p.action })) as Policy[],
-    networking: s.spec.networking,
+    networking: s.spec.networking
+      ? {
+          mode: s.spec.networking.mode,
+          overlay: s.spec.networking.overlay
+            ? { type: s.spec.networking.overlay.type, mesh: s.spec.networking.overlay.mesh ?? true, encryption: s.spec.networking.overlay.encryption ?? 'chacha20poly1305' }
+            : undefined,
+        }
+      : undefined,
     optimization: s.spec.optimization
       ? { enabled: s.spec.optimization.enabled ?? true, schedule: s.spec.optimization.schedule, strategies: s.spec.optimization.strategies ?? [] }
       : undefined,

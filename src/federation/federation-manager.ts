@@ -237,7 +237,7 @@ export class FederationManager {
     const manager = new FederationManager({ ...options, providers, policies: loaded.policies, federationId: options.federationId ?? loaded.name });
     // Sections whose features have not landed are read (and validated) but say so, not silently ignored.
     const ignored: [string, unknown, string][] = [
-      ['spec.networking', loaded.networking, 'cross-cloud networking is not configured from this section yet; use CrossCloudNetwork when it lands'],
+      ['spec.networking', loaded.networking, 'FederationManager does not join networks itself; pass the loaded section to CrossCloudNetwork (networkOptionsFromSettings in novacron/network)'],
       ['spec.optimization', loaded.optimization, 'scheduled optimization does not run from this section yet; call startReconciler / optimizePlacement yourself'],
     ];
     for (const [section, value, message] of ignored) {

@@ -165,6 +165,20 @@ export interface ConfigIgnoredEvent {
   readonly message: string;
 }
 
+/** A network resource was created, accepted or deleted (a VPN gateway, a peering, a route, ...). */
+export interface NetworkChangedEvent {
+  /** Provider name. */
+  readonly provider: string;
+  /** What happened. */
+  readonly action: 'created' | 'accepted' | 'deleted';
+  /** Kind of resource (`vpn-gateway`, `peering`, ...). */
+  readonly resourceType: string;
+  /** The cloud's id. */
+  readonly resourceId: string;
+  /** Its state after the change. */
+  readonly state: string;
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -189,6 +203,8 @@ export interface NovacronEventMap {
   'config.ignored': ConfigIgnoredEvent;
   /** A price older than the component accepts was used (once per source and date). */
   'price.stale': PriceStaleEvent;
+  /** A network resource changed. */
+  'network.changed': NetworkChangedEvent;
 }
 
 /** Names of {@link NovacronEventMap} events. */
@@ -207,6 +223,7 @@ export const NOVACRON_EVENT_NAMES = Object.keys({
   'provider.degraded': true,
   'price.stale': true,
   'config.ignored': true,
+  'network.changed': true,
 } satisfies Record<NovacronEventName, true>) as readonly NovacronEventName[];
 
 /** Listener signatures of an {@link EventBus}, one per event. */

@@ -38,6 +38,17 @@ export {
   type VMState,
 } from './types.js';
 export type { CallOptions, CreateVMOptions, ImportVMOptions, ListVMsFilter, PowerOptions, ProviderV1, StopVMOptions } from './provider-v1.js';
+export type {
+  ArtifactObject,
+  ArtifactStore,
+  ArtifactStoreCapabilities,
+  ArtifactStoreSpecVersion,
+  ArtifactPresignOptions,
+  ArtifactReadOptions,
+  UploadedPart,
+  UploadSession,
+  ArtifactWriteOptions,
+} from './artifact-store.js';
 export {
   AbortError,
   AuthError,
@@ -65,6 +76,7 @@ export {
   type InventoryEvent,
   type ProviderDegradedEvent,
   type ConfigIgnoredEvent,
+  type NetworkChangedEvent,
   type PriceStaleEvent,
   type NovacronEventMap,
   NOVACRON_EVENT_NAMES,

@@ -6,6 +6,7 @@
  * it with `describeProviderConformance` from `novacron/testing`.
  */
 import type { EventBus } from './events.js';
+import type { NetworkProviderV1 } from './network-provider-v1.js';
 import type {
   CostEstimate,
   ImageArtifact,
@@ -116,6 +117,12 @@ export interface ProviderV1 {
    * without one publishes nothing.
    */
   readonly events?: EventBus | undefined;
+  /**
+   * The provider's network companion (networks, VPN gateways and connections, peerings, routes),
+   * when it has one; its `capabilities` say which of those it offers, and `capabilities.vpn` and
+   * `capabilities.peering` here agree with them. Optional: see `networkOf`.
+   */
+  readonly networking?: NetworkProviderV1 | undefined;
   /** Streams VMs, paging through the cloud's API as needed. */
   listVMs(filter?: ListVMsFilter, options?: CallOptions): AsyncIterable<VM>;
   /** Deletes (terminates) a VM; deleting an already deleted VM succeeds. */

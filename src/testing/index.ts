@@ -13,3 +13,5 @@ export {
   type ChildStoreDescriptor,
   type StateStoreConformanceOptions,
 } from './state-store-conformance.js';
+export { describeArtifactStoreConformance, type ArtifactStoreConformanceOptions, type PresignedReader } from './artifact-store-conformance.js';
+export { describeNetworkProviderConformance, type NetworkConformanceOptions } from './network-conformance.js';

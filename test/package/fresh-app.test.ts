@@ -17,7 +17,7 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const nodeTypes = join(root, 'node_modules/@types/node');
 
 /** Subpaths that load without any optional peer installed (`novacron/testing` needs vitest). */
-const SUBPATHS = ['novacron', 'novacron/provider-utils', 'novacron/aws', 'novacron/azure', 'novacron/gcp', 'novacron/openstack', 'novacron/sqlite', 'novacron/postgres', 'novacron/prometheus', 'novacron/otel', 'novacron/testing/emulators'];
+const SUBPATHS = ['novacron', 'novacron/provider-utils', 'novacron/aws', 'novacron/azure', 'novacron/gcp', 'novacron/openstack', 'novacron/artifacts', 'novacron/network', 'novacron/sqlite', 'novacron/postgres', 'novacron/prometheus', 'novacron/otel', 'novacron/testing/emulators'];
 
 let app: string;
 beforeAll(async () => {

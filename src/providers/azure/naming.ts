@@ -15,7 +15,7 @@
  * past about 16 million keys in one resource group, and a collision is a ConflictError through
  * the spec hash, never a silent share, unless the specs are identical too).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** The names of everything one create makes. */
 export interface ResourceNames {
@@ -47,10 +47,7 @@ export function namesOfVm(vm: string): ResourceNames {
   return { vm, nic: `${vm}-nic`, publicIp: `${vm}-ip`, osDisk: `${vm}-osdisk`, ipConfiguration: 'ipconfig1' };
 }
 
-/** A key for a create without one: a fresh name, so nothing is found or reused. */
-export function oneOffKey(): string {
-  return `one-off/${randomUUID()}`;
-}
+export { oneOffKey } from '../../provider/keyed-creates.js';
 
 /** The name of an export snapshot of `vm` taken at `now` (`<vm>-export-20261201T101500`). */
 export function exportSnapshotName(vm: string, now: Date): string {

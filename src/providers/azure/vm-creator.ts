@@ -13,6 +13,7 @@
  * federation can fail over without leaving a NIC, an IP or a failed VM behind; an uncertain one
  * (a timeout, a lost answer) leaves everything in place for the retry of its key to adopt.
  */
+import { PerNameQueue } from '../../provider/keyed-creates.js';
 import type { VirtualMachine } from '@azure/arm-compute';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import { AuthError, CapacityError, ConflictError, InvalidSpecError, NotFoundError, NovacronError, ProviderUnavailableError, QuotaError, TimeoutError } from '../../provider/errors.js';
@@ -92,7 +93,7 @@ export class VmCreator {
   private readonly planner: LaunchPlanner;
   private readonly toVM: VmCreatorContext['toVM'];
   /** Creates in progress per VM name: the same key in one process waits for the one before. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new PerNameQueue();
 
   /** Keeps the provider's parts. */
   constructor(ctx: VmCreatorContext) {
@@ -111,17 +112,7 @@ export class VmCreator {
   /** Runs `fn` for the key's names, after any create of the same key in this process. */
   keyed<T>(key: string | undefined, fn: (names: ResourceNames) => Promise<T>): Promise<T> {
     const names = resourceNamesFor(key ?? oneOffKey());
-    const before = this.creating.get(names.vm) ?? Promise.resolve();
-    const run = before.then(
-      () => fn(names),
-      () => fn(names),
-    );
-    this.creating.set(names.vm, run);
-    const clear = (): void => {
-      if (this.creating.get(names.vm) === run) this.creating.delete(names.vm);
-    };
-    run.then(clear, clear);
-    return run;
+    return this.creating.run(names.vm, () => fn(names));
   }
 
   /**

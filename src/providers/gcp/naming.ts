@@ -15,7 +15,7 @@
  * under the same key lands on the same name, where the spec-hash label tells a repeat from a
  * conflict. The spec's own name is kept in a label (`novacron-name`).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** Prefix of every instance name novacron makes. */
 export const INSTANCE_NAME_PREFIX = 'nc-';
@@ -46,10 +46,7 @@ export function keyLabelValue(idempotencyKey: string): string {
   return digestOf(idempotencyKey).slice(0, 40);
 }
 
-/** A key for a create without one: a fresh name, so nothing is found or reused. */
-export function oneOffKey(): string {
-  return `one-off/${randomUUID()}`;
-}
+export { oneOffKey } from '../../provider/keyed-creates.js';
 
 /** Where an instance is: project, zone and name. */
 export interface InstanceRef {

@@ -16,6 +16,7 @@
  * refused create leaves nothing behind and a federation can fail over at once; the record's
  * operation is forgotten so that a retry of the key inserts afresh.
  */
+import { PerNameQueue } from '../../provider/keyed-creates.js';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import { AuthError, CapacityError, ConflictError, InvalidSpecError, NotFoundError, ProviderUnavailableError, QuotaError, TimeoutError } from '../../provider/errors.js';
 import type { EventBus } from '../../provider/events.js';
@@ -93,7 +94,7 @@ export function isDefinitiveRefusal(error: unknown): boolean {
 /** Creates (and imports) VMs for one provider. */
 export class VmCreator {
   /** Creates in progress per instance name: the same key in one process waits for the one before. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new PerNameQueue();
 
   /** Keeps the provider's parts. */
   constructor(private readonly c: VmCreatorContext) {}
@@ -102,17 +103,7 @@ export class VmCreator {
   keyed<T>(key: string | undefined, fn: (key: string, name: string) => Promise<T>): Promise<T> {
     const k = key ?? oneOffKey();
     const name = instanceNameFor(k);
-    const before = this.creating.get(name) ?? Promise.resolve();
-    const run = before.then(
-      () => fn(k, name),
-      () => fn(k, name),
-    );
-    this.creating.set(name, run);
-    const clear = (): void => {
-      if (this.creating.get(name) === run) this.creating.delete(name);
-    };
-    run.then(clear, clear);
-    return run;
+    return this.creating.run(name, () => fn(k, name));
   }
 
   /** A create (or an import, booting `imageOf` the artifact) under its key's instance name. */

@@ -47,6 +47,7 @@ import { MEMORY_OPERATIONS, MemoryFaults, type MemoryFaultControls, type MemoryO
 import { createMemoryImageStore, type MemoryImageStore } from './memory-image-store.js';
 import { MemoryImages } from './memory-images.js';
 import { MemoryLimits, type MemoryCapacity, type MemoryQuotas } from './memory-limits.js';
+import { MemoryNetwork, type MemoryNetworkOptions } from './memory-network.js';
 import { EGRESS_PRICE_PER_GB, STORAGE_PRICE_PER_GIB_MONTH, STORAGE_PRICE_SOURCE } from './memory-rate-card.js';
 import { DEFAULT_THROTTLE_RETRY_AFTER_MS, refusalError, type RefusedCall } from './memory-refusals.js';
 import { VmRecords } from './memory-vm-records.js';
@@ -101,6 +102,11 @@ export interface MemoryProviderOptions {
   imageStore?: MemoryImageStore | undefined;
   /** Overrides of the declared capabilities. */
   capabilities?: Partial<ProviderCapabilities> | undefined;
+  /**
+   * Gives the provider a network companion (`provider.networking`: networks, VPN, peering,
+   * routes) and declares `vpn` and `peering`; `true` for the defaults. Off by default.
+   */
+  network?: MemoryNetworkOptions | boolean | undefined;
 }
 
 /** Test and demo controls of an in-memory provider: faults on demand and call counts. */
@@ -156,6 +162,8 @@ export class MemoryProvider implements ProviderV1 {
   readonly capabilities: ProviderCapabilities;
   /** Fault injection and call counts. */
   readonly controls: MemoryProviderControls;
+  /** The network companion, when the `network` option asked for one. */
+  readonly networking: MemoryNetwork | undefined;
 
   private readonly clock: () => number;
   private readonly provisioningDelayMs: number;
@@ -189,8 +197,8 @@ export class MemoryProvider implements ProviderV1 {
       deallocate: this.kind === 'azure',
       exportFormats: ['raw', 'qcow2'],
       importFormats: ['raw', 'qcow2', 'vmdk', 'vhd'],
-      vpn: false,
-      peering: false,
+      vpn: options.network !== undefined && options.network !== false,
+      peering: options.network !== undefined && options.network !== false,
       ...options.capabilities,
     };
     this.faults = new MemoryFaults(options.throttle?.seed);
@@ -214,6 +222,7 @@ export class MemoryProvider implements ProviderV1 {
       clock: this.clock,
     });
     this.controls = this.makeControls();
+    this.networking = options.network === undefined || options.network === false ? undefined : this.makeNetwork(options.network === true ? {} : options.network);
   }
 
   async createVM(input: VMSpecInput | VMSpec, options: CreateVMOptions = {}): Promise<VM> {
@@ -498,6 +507,23 @@ export class MemoryProvider implements ProviderV1 {
     const rec = this.records.find(id);
     if (!rec.spec.spot) throw new ConflictError({ provider: this.name, message: `VM ${id} is not a spot VM` });
     this.records.terminateNow(rec, 'spot-interruption: capacity reclaimed by the cloud');
+  }
+
+  private makeNetwork(options: MemoryNetworkOptions): MemoryNetwork {
+    return new MemoryNetwork(
+      {
+        provider: this.name,
+        kind: this.kind,
+        clock: this.clock,
+        events: this.events,
+        defaultRegion: async () => (await this.catalog()).regions[0]?.name ?? 'local-1',
+        admit: (operation, signal) => {
+          throwIfAborted(signal);
+          if (!this.available) throw new ProviderUnavailableError({ provider: this.name, message: `${operation}: the API endpoint is unreachable`, requestSent: false });
+        },
+      },
+      { ...options, capabilities: { vpn: this.capabilities.vpn, peering: this.capabilities.peering, ...options.capabilities } },
+    );
   }
 
   private makeControls(): MemoryProviderControls {

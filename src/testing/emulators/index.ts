@@ -220,7 +220,7 @@ export {
 } from './kit/emulator-server.js';
 export { EmulatorBase } from './kit/emulator-base.js';
 export { EmulatorRequest, jsonResponse, type EmulatorResponse } from './kit/emulator-request.js';
-export { RequestLog, type RequestLogEntry } from './kit/request-log.js';
+export { emulatorStats, RequestLog, type EmulatorStats, type RequestLogEntry } from './kit/request-log.js';
 export { generateLoopbackCertificate, type LoopbackCertificate } from './kit/loopback-certificate.js';
 export { ConsistencyWindow, LifecycleClock, visibleNow, type LifecycleSubject, type ScheduledTransition } from './kit/lifecycle-clock.js';
 export { checkPageSize, paginate, PaginationError, type Page, type PageRequest, type PageSizeLimits } from './kit/token-pagination.js';
@@ -232,3 +232,34 @@ export {
   type OperationTimings,
   type OperationView,
 } from './kit/long-running-operations.js';
+export {
+  S3_MIN_PART_BYTES,
+  S3Emulator,
+  startS3Emulator,
+  type S3EmulatedObject,
+  type S3EmulatedUpload,
+  type S3EmulatorClientOptions,
+  type S3EmulatorCredentials,
+  type S3EmulatorOptions,
+  type S3EmulatorProviderOptions,
+  type S3EmulatorStats,
+  type S3OperationName,
+} from './s3/index.js';
+export {
+  Crc32c,
+  crc32cBase64,
+  GCS_OPERATIONS,
+  GcsEmulator,
+  GcsEmulatorAuthClient,
+  startGcsEmulator,
+  type GcsClientOptions,
+  type GcsEmulatorOptions,
+  type GcsEmulatorStats,
+  type GcsEmulatorStoreOptions,
+  type GcsOperationName,
+  type GcsRequestOptions,
+  type GcsResponse,
+  type GcsServiceAccountCredentials,
+  type GcsStoredObject,
+} from './gcs/index.js';
+export { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, startAzurite, type AzuriteOptions, type AzuriteStoreOptions, type RunningAzurite } from './azurite.js';

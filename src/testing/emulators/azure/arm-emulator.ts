@@ -14,8 +14,7 @@ import { startAzureRetailPricesEmulator, type AzureRetailPricesEmulator } from '
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
 import { LifecycleClock } from '../kit/lifecycle-clock.js';
-import type { FaultKind } from '../kit/fault-plan.js';
-import type { RequestLogEntry } from '../kit/request-log.js';
+import { emulatorStats, type EmulatorStats, type RequestLogEntry } from '../kit/request-log.js';
 import type { ArmWorld } from './arm-call.js';
 import { armEndpointOptions } from './arm-endpoint.js';
 import { ArmFaultPlan } from './arm-fault-plan.js';
@@ -112,20 +111,7 @@ export interface ArmEmulatorOptions {
 }
 
 /** Calls counted per operation, for N+1 checks and figures. */
-export interface ArmEmulatorStats {
-  /** Calls of one operation (all when absent), refused ones included. */
-  count(operation?: string): number;
-  /** Calls per operation (`virtualMachines.listAll`, `computeOperations.get`, ...). */
-  byOperation(): Record<string, number>;
-  /** Calls refused as throttled. */
-  throttled(): number;
-  /** Calls refused by a fault of `kind`. */
-  refused(kind: FaultKind): number;
-  /** Milliseconds the emulator spent in handlers. */
-  serverTimeMs(): number;
-  /** Forgets every count and the request records. */
-  reset(): void;
-}
+export type ArmEmulatorStats = EmulatorStats;
 
 /** One request as the emulator recorded it, with its api-version. */
 export interface ArmRequestRecord extends RequestLogEntry {
@@ -214,17 +200,9 @@ export class ArmEmulator extends EmulatorBase {
     this.state = new ArmStateViews(parts.state, parts.resourceGroup);
     this.pollIntervalMs = 20;
     const { log } = server;
-    this.stats = {
-      count: (operation) => log.count(operation),
-      byOperation: () => log.counts(),
-      throttled: () => log.refused('throttled'),
-      refused: (kind) => log.refused(kind),
-      serverTimeMs: () => log.handlerMs(),
-      reset: () => {
-        log.reset();
-        parts.requests.length = 0;
-      },
-    };
+    this.stats = emulatorStats(log, () => {
+      parts.requests.length = 0;
+    });
   }
 
   /** Starts an emulator; see {@link startArmEmulator}. */

@@ -5,7 +5,7 @@
  * Price List API (awsJson1_1) says the same refusals with its own codes.
  */
 import type { EmulatorRequest } from '../kit/emulator-request.js';
-import { parseAuthorization, verifySignature } from './request-signature.js';
+import { parseAuthorization, verifySignature } from '../aws/signature-v4.js';
 import type { AwsErrorWords } from './ec2-wire-errors.js';
 
 /** What the check needs to know. */

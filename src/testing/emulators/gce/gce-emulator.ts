@@ -22,9 +22,8 @@ import type { Offer } from '../../../provider/types.js';
 import { startGcpBillingCatalogEmulator, type GcpBillingCatalogEmulator, type GcpGpuRateSeed } from '../gcp-billing-catalog.js';
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
-import type { FaultKind } from '../kit/fault-plan.js';
 import { LifecycleClock } from '../kit/lifecycle-clock.js';
-import type { RequestLogEntry } from '../kit/request-log.js';
+import { emulatorStats, type EmulatorStats, type RequestLogEntry } from '../kit/request-log.js';
 import { GceEmulatorAuthClient, GceTokenIssuer } from './gce-auth-client.js';
 import type { GceWorld, StorageObjectInfo } from './gce-call.js';
 import { gceEndpointOptions } from './gce-endpoint.js';
@@ -125,20 +124,7 @@ export interface GceEmulatorOptions {
 }
 
 /** Calls counted per operation, for N+1 checks and figures. */
-export interface GceEmulatorStats {
-  /** Calls of one operation (all when absent), refused ones included. */
-  count(operation?: string): number;
-  /** Calls per operation (`instances.aggregatedList`, `zoneOperations.wait`, ...). */
-  byOperation(): Record<string, number>;
-  /** Calls refused as throttled. */
-  throttled(): number;
-  /** Calls refused by a fault of `kind`. */
-  refused(kind: FaultKind): number;
-  /** Milliseconds the emulator spent in handlers. */
-  serverTimeMs(): number;
-  /** Forgets every count and the request records. */
-  reset(): void;
-}
+export type GceEmulatorStats = EmulatorStats;
 
 /** One request as the emulator recorded it, with the list and dedupe parameters it carried. */
 export interface GceRequestRecord extends RequestLogEntry {
@@ -234,17 +220,9 @@ export class GceEmulator extends EmulatorBase {
     this.clientOptions = { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', fallback: true, authClient: parts.authClient };
     this.state = new GceStateViews(parts.state);
     const { log } = server;
-    this.stats = {
-      count: (operation) => log.count(operation),
-      byOperation: () => log.counts(),
-      throttled: () => log.refused('throttled'),
-      refused: (kind) => log.refused(kind),
-      serverTimeMs: () => log.handlerMs(),
-      reset: () => {
-        log.reset();
-        parts.requests.length = 0;
-      },
-    };
+    this.stats = emulatorStats(log, () => {
+      parts.requests.length = 0;
+    });
   }
 
   /** Starts an emulator; see {@link startGceEmulator}. */

@@ -75,3 +75,34 @@ export class RequestLog {
     this.entries = [];
   }
 }
+
+/** Calls counted per operation, for N+1 checks and figures: what every emulator's `stats` offers. */
+export interface EmulatorStats {
+  /** Calls of one operation (all when absent), refused ones included. */
+  count(operation?: string): number;
+  /** Calls per operation. */
+  byOperation(): Record<string, number>;
+  /** Calls refused as throttled. */
+  throttled(): number;
+  /** Calls refused by a fault of `kind`. */
+  refused(kind: FaultKind): number;
+  /** Milliseconds the emulator spent in handlers. */
+  serverTimeMs(): number;
+  /** Forgets every count (and whatever `onReset` clears: an emulator's own request records). */
+  reset(): void;
+}
+
+/** The {@link EmulatorStats} view of a request log. */
+export function emulatorStats(log: RequestLog, onReset?: () => void): EmulatorStats {
+  return {
+    count: (operation) => log.count(operation),
+    byOperation: () => log.counts(),
+    throttled: () => log.refused('throttled'),
+    refused: (kind) => log.refused(kind),
+    serverTimeMs: () => log.handlerMs(),
+    reset: () => {
+      log.reset();
+      onReset?.();
+    },
+  };
+}
