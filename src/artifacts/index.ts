@@ -3,7 +3,8 @@
  *
  * - Stores implementing the {@link ArtifactStore} specification: memory (the reference), S3
  *   (`@aws-sdk/client-s3`), Azure Blob Storage (`@azure/storage-blob`; page blobs for VHDs) and
- *   Cloud Storage (`@google-cloud/storage`; resumable uploads). Each SDK is an optional peer,
+ *   Cloud Storage (`@google-cloud/storage`; resumable uploads), and OpenStack Glance (image
+ *   upload and download over the OpenStack adapter's connection). Each SDK is an optional peer,
  *   loaded on the store's first call: importing this entry loads none of them.
  * - {@link transferArtifact}: streams an artifact from one store to another, converting its format
  *   with `qemu-img` where they differ (VMDK, fixed VHD, raw, qcow2, and Compute Engine's
@@ -21,6 +22,14 @@ export { createMemoryArtifactStore, MemoryArtifactBackend, MemoryArtifactStore, 
 export { createS3ArtifactStore, S3ArtifactStore, SHA256_TAG, type S3ArtifactStoreOptions } from './s3/index.js';
 export { AzureBlobArtifactStore, createAzureBlobArtifactStore, type AzureBlobArtifactStoreOptions } from './azure-blob/index.js';
 export { createGcsArtifactStore, GcsArtifactStore, type GcsArtifactStoreOptions, type GcsAuthClient, type GcsServiceAccountKey } from './gcs/index.js';
+export {
+  createGlanceArtifactStore,
+  GlanceArtifactStore,
+  type GlanceArtifactStoreOptions,
+  type GlanceStoreConnectionOptions,
+  type GlanceStoreKeystoneOptions,
+  type GlanceStoreSettings,
+} from './glance/index.js';
 export { transferArtifact, type TransferArtifactOptions, type TransferPhase, type TransferProgress, type TransferResult } from './transfer.js';
 export type { TransferOperation } from './transfer-journal.js';
 export { ChecksumMismatchError } from './transfer-errors.js';

@@ -107,3 +107,4 @@ export {
   type VpnTunnelInput,
 } from '../provider/network-types.js';
 export { parseCidr, cidrsOverlap, cidrContains, formatCidr, type Cidr, type ParseCidrOptions } from '../provider/cidr.js';
+export { probeLatency, type LatencyFailure, type LatencyFailureReason, type LatencyMeasurement, type LatencyTarget, type ProbeLatencyOptions } from './latency-probe.js';

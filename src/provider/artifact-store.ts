@@ -12,9 +12,9 @@ export type ArtifactStoreSpecVersion = 1;
 
 /** An object in a store: where it is and what it holds. */
 export interface ArtifactObject {
-  /** Key inside the store (object name, blob name, Glance image id). */
+  /** Key inside the store (object name, blob name, Glance image name or id). */
   readonly key: string;
-  /** Location a provider's import reads (`s3://bucket/key`, `https://account.blob.core.windows.net/c/key`, `gs://bucket/key`, `glance://image-id`, `memory://store/key`). */
+  /** Location a provider's import reads (`s3://bucket/key`, `https://account.blob.core.windows.net/c/key`, `gs://bucket/key`, `glance://<image name or id>`, `memory://store/key`). */
   readonly location: string;
   /** Size in bytes. */
   readonly sizeBytes: number;
@@ -38,7 +38,7 @@ export interface ArtifactStoreCapabilities {
   readonly maxPartBytes: number;
   /** Whether an interrupted upload can continue from its last completed part (`ArtifactWriteOptions.resume`). */
   readonly resumableUpload: boolean;
-  /** Whether `write` needs the size up front (`ArtifactWriteOptions.sizeBytes`): Azure page blobs, Glance. */
+  /** Whether `write` needs the size up front (`ArtifactWriteOptions.sizeBytes`): Azure page blobs (not Glance, which takes a chunked upload). */
   readonly needsSize: boolean;
 }
 

@@ -26,7 +26,7 @@ describe('npm run demo', () => {
     expect(out).toMatch(/Compute Engine API calls made: \{.*"instances\.insert":1.*\}/);
     expect(out).toMatch(/ARM API calls made: \{.*"virtualMachines\.createOrUpdate":1.*\}/);
     // On-prem is the OpenStack adapter over the OpenStack emulator, priced by the configuration's rate card.
-    expect(out).toMatch(/and pinned on-premises: VM ledger \([0-9a-f-]{36}\) running on on-prem RegionOne\/nova, m1\.\w+, \$0\.\d{4}\/h/);
+    expect(out).toMatch(/and pinned on-premises: VM ledger \([0-9a-f-]{36}\) running on on-prem RegionOne\/az-[12], m1\.\w+, \$0\.\d{4}\/h/);
     expect(out).toMatch(/OpenStack API calls made: \{.*"servers\.create":1.*\}/);
     expect(out).not.toMatch(/emulator-secret-access-key|AKIAEMULATOR/);
   });

@@ -29,7 +29,8 @@ beforeEach(() => emu.faults.reset());
 
 const nova = (path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<HttpsAnswer> => send(emu, `/compute/v2.1${path}`, { ...init, headers: computeHeaders(token) });
 const neutron = (path: string, init: { method?: string; body?: unknown } = {}): Promise<HttpsAnswer> => send(emu, `/network/v2.0${path}`, { ...init, headers: { 'x-auth-token': token } });
-const createServer = (name: string, flavorRef = '2'): Promise<HttpsAnswer> => nova('/servers', { method: 'POST', body: { server: { name, flavorRef, imageRef, networks: [{ uuid: privateNet }] } } });
+const createServer = (name: string, flavorRef = '2', zone?: string): Promise<HttpsAnswer> =>
+  nova('/servers', { method: 'POST', body: { server: { name, flavorRef, imageRef, networks: [{ uuid: privateNet }], ...(zone === undefined ? {} : { availability_zone: zone }) } } });
 const serversNamed = (name: string): unknown[] => emu.state.servers().filter((s) => s.name === name);
 
 async function reset(promise: Promise<unknown>): Promise<string> {
@@ -166,14 +167,30 @@ describe('failNext', () => {
 
 describe('capacity and quotas', () => {
   it('capacity: accepted, then ERROR with No valid host, for that flavor only', async () => {
-    emu.faults.capacity({ zone: 'nova', type: 'm1.small' }, 1);
-    const fits = (await createServer('cap-1')).json().server.id;
-    const over = (await createServer('cap-2')).json().server.id;
-    const other = (await createServer('cap-3', '3')).json().server.id;
+    emu.faults.capacity({ zone: 'az-1', type: 'm1.small' }, 1);
+    const fits = (await createServer('cap-1', '2', 'az-1')).json().server.id;
+    const over = (await createServer('cap-2', '2', 'az-1')).json().server.id;
+    const other = (await createServer('cap-3', '3', 'az-1')).json().server.id;
     const status = async (id: string): Promise<Record<string, any>> => (await nova(`/servers/${id}`)).json().server;
     expect((await status(fits)).status).toBe('ACTIVE');
-    expect(await status(over)).toMatchObject({ status: 'ERROR', fault: { code: 500, message: 'No valid host was found. There are not enough hosts available.' } });
+    expect(await status(over)).toMatchObject({ status: 'ERROR', fault: { code: 500, message: 'No valid host was found. There are not enough hosts available.' }, 'OS-EXT-AZ:availability_zone': 'az-1' });
     expect((await status(other)).status).toBe('ACTIVE');
+    emu.faults.reset();
+  });
+
+  it('capacity is per zone: a full az-1 refuses creates that ask for it, the others go to az-2', async () => {
+    emu.faults.capacity({ zone: 'az-1' }, 0);
+    const status = async (id: string): Promise<Record<string, any>> => (await nova(`/servers/${id}`)).json().server;
+    const asked = (await createServer('zone-asked', '2', 'az-1')).json().server.id;
+    const free = (await createServer('zone-free')).json().server.id;
+    const second = (await createServer('zone-second', '2', 'az-2')).json().server.id;
+    expect(await status(asked)).toMatchObject({ status: 'ERROR', 'OS-EXT-AZ:availability_zone': 'az-1' });
+    expect(await status(free)).toMatchObject({ status: 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'az-2' });
+    expect(await status(second)).toMatchObject({ status: 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'az-2' });
+    expect((await createServer('zone-unknown', '2', 'az-9')).status).toBe(400);
+    emu.faults.capacity({ zone: 'az-2' }, 0);
+    expect(await status((await createServer('zone-none')).json().server.id)).toMatchObject({ status: 'ERROR', fault: { message: 'No valid host was found. There are not enough hosts available.' } });
+    emu.faults.reset();
   });
 
   it('quota: instances in Nova words, floating IPs as Neutron OverQuota', async () => {

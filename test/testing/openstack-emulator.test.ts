@@ -208,10 +208,10 @@ describe('Nova servers', () => {
     expect(s).toMatchObject({ status: 'BUILD', 'OS-EXT-STS:vm_state': 'building', 'OS-EXT-STS:task_state': 'spawning', 'OS-EXT-STS:power_state': 0, metadata: { role: 'web' }, tenant_id: emu.project.id, user_id: emu.user.id });
     advance(1000);
     s = await server(id);
-    expect(s).toMatchObject({ status: 'ACTIVE', 'OS-EXT-STS:vm_state': 'active', 'OS-EXT-STS:task_state': null, 'OS-EXT-STS:power_state': 1, 'OS-EXT-AZ:availability_zone': 'nova', key_name: null });
+    expect(s).toMatchObject({ status: 'ACTIVE', 'OS-EXT-STS:vm_state': 'active', 'OS-EXT-STS:task_state': null, 'OS-EXT-STS:power_state': 1, 'OS-EXT-AZ:availability_zone': 'az-1', key_name: null });
     expect(s.addresses.private).toEqual([{ addr: expect.stringMatching(/^10\.0\.0\.\d+$/), version: 4, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': expect.stringMatching(/^fa:16:3e:/) }]);
     const port = (await neutron(`/ports?device_id=${id}`)).json().ports[0];
-    expect(port).toMatchObject({ device_owner: 'compute:nova', status: 'ACTIVE', mac_address: s.addresses.private[0]['OS-EXT-IPS-MAC:mac_addr'] });
+    expect(port).toMatchObject({ device_owner: 'compute:az-1', status: 'ACTIVE', mac_address: s.addresses.private[0]['OS-EXT-IPS-MAC:mac_addr'] });
 
     expect((await nova(`/servers/${id}/action`, { method: 'POST', body: { 'os-stop': null } })).status).toBe(202);
     expect(await server(id)).toMatchObject({ status: 'ACTIVE', 'OS-EXT-STS:task_state': 'powering-off' });
@@ -329,7 +329,12 @@ describe('Nova servers', () => {
     expect((await nova('/os-keypairs')).json().keypairs.map((k: { keypair: { name: string } }) => k.keypair.name)).toEqual(['k1', 'k2']);
     const id = await bootServer('keyed', { key_name: 'k1' });
     expect((await server(id)).key_name).toBe('k1');
-    expect((await nova('/os-availability-zone')).json()).toEqual({ availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true }, hosts: null }] });
+    expect((await nova('/os-availability-zone')).json()).toEqual({
+      availabilityZoneInfo: [
+        { zoneName: 'az-1', zoneState: { available: true }, hosts: null },
+        { zoneName: 'az-2', zoneState: { available: true }, hosts: null },
+      ],
+    });
   });
 
   it('shows forced states with their vm_state and power_state, and ERROR with its fault', async () => {
@@ -347,7 +352,7 @@ describe('Nova servers', () => {
 
 describe('capacity and quotas', () => {
   it('accepts a create beyond the host pool and puts the server in ERROR with "No valid host", without ports', async () => {
-    const local = await startOpenStackEmulator({ clock, hostPool: { vcpus: 4, ramMiB: 65536 }, timings: { buildMs: 100 } });
+    const local = await startOpenStackEmulator({ clock, availabilityZones: ['nova'], hostPool: { vcpus: 4, ramMiB: 65536 }, timings: { buildMs: 100 } });
     try {
       const t = await login(local);
       const net = (await send(local, `${local.endpoint}/network/v2.0/networks?name=private`, { headers: { 'x-auth-token': t } })).json().networks[0].id;
@@ -405,7 +410,7 @@ describe('Neutron ports and floating IPs around a server', () => {
     advance(1000);
     const attached = (await neutron(`/ports?device_id=${id}`)).json().ports as { id: string; name: string; device_owner: string }[];
     expect(attached).toHaveLength(2);
-    expect(attached.every((p) => p.device_owner === 'compute:nova')).toBe(true);
+    expect(attached.every((p) => p.device_owner === 'compute:az-1')).toBe(true);
     const novaPort = attached.find((p) => p.id !== userPort.id)!;
     const steal = await nova('/servers', { method: 'POST', body: { server: { name: 'ports-steal', flavorRef: '3', imageRef: await imageId('ubuntu-22.04'), networks: [{ port: userPort.id }] } } });
     expect(steal.json()).toEqual({ conflictingRequest: { code: 409, message: `Port ${userPort.id} is still in use.` } });

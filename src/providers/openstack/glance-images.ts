@@ -4,7 +4,8 @@
  * `GET /v2/images?name=&os_distro=&os_version=&status=&limit=&marker=` (paged through `next`),
  * `GET /v2/images/{id}`, `POST /v2/images` (201, `queued`), `PUT /v2/images/{id}/file` with an
  * `application/octet-stream` body (204; `active` once stored), `GET /v2/images/{id}/file`
- * (the bytes), `DELETE /v2/images/{id}` (204).
+ * (the bytes; `Range` for part of them, 206), `PATCH /v2/images/{id}` (a JSON patch of its
+ * properties), `DELETE /v2/images/{id}` (204).
  */
 import { sleep } from '../../provider/abort.js';
 import { InvalidSpecError, NotFoundError, ProviderUnavailableError, TimeoutError } from '../../provider/errors.js';
@@ -47,16 +48,62 @@ export class GlanceImages {
   /** Images matching `query`, every page. */
   async list(query: Readonly<Record<string, string>>, operation: string, signal?: AbortSignal): Promise<GlanceImage[]> {
     const out: GlanceImage[] = [];
+    for await (const page of this.pages(query, operation, signal)) out.push(...page);
+    return out;
+  }
+
+  /** The pages of images matching `query`, fetched as they are consumed (`next` links, at most 1000 pages). */
+  async *pages(query: Readonly<Record<string, string | number>>, operation: string, signal?: AbortSignal): AsyncGenerator<readonly GlanceImage[]> {
     let page: ImagePage | undefined = await this.api.json<ImagePage>({ service: 'image', method: 'GET', path: '/images', query: { limit: 100, ...query }, ctx: { operation, resourceType: 'image' } }, signal);
     for (let pages = 1; page; pages++) {
-      out.push(...(page.images ?? []));
+      yield page.images ?? [];
       const next: string | undefined = page.next;
       if (!next || pages > 1000) break;
       const at = next.indexOf('?');
       if (at === -1) break;
       page = await this.api.json<ImagePage>({ service: 'image', method: 'GET', path: `/images?${next.slice(at + 1)}`, ctx: { operation, resourceType: 'image' } }, signal);
     }
-    return out;
+  }
+
+  /** `POST /v2/images`: a `queued` record (extra properties are top-level string keys of `body`). */
+  async create(body: Readonly<Record<string, unknown>>, ctx: { readonly operation: string; readonly resourceId: string }, signal?: AbortSignal): Promise<GlanceImage> {
+    return this.api.json<GlanceImage>({ service: 'image', method: 'POST', path: '/images', json: body, ctx: { operation: ctx.operation, resourceType: 'image', resourceId: ctx.resourceId, mutating: true } }, signal);
+  }
+
+  /** `PUT /v2/images/{id}/file`: streams `data` in as `application/octet-stream` (never retried: the stream is spent). */
+  async uploadData(id: string, data: ReadableStream<Uint8Array>, options: { readonly operation: string; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<void> {
+    await this.api.json(
+      { service: 'image', method: 'PUT', path: `/images/${encodeURIComponent(id)}/file`, stream: data, contentType: 'application/octet-stream', timeoutMs: options.timeoutMs, ctx: { operation: options.operation, resourceType: 'image', resourceId: id, mutating: true } },
+      options.signal,
+    );
+  }
+
+  /** `PATCH /v2/images/{id}` with a JSON patch (`add`, `replace`, `remove` of `/<property>`); answers the image. */
+  async patch(id: string, ops: readonly { readonly op: 'add' | 'replace' | 'remove'; readonly path: string; readonly value?: string }[], operation: string, signal?: AbortSignal): Promise<GlanceImage> {
+    return this.api.json<GlanceImage>(
+      { service: 'image', method: 'PATCH', path: `/images/${encodeURIComponent(id)}`, json: ops, contentType: 'application/openstack-images-v2.1-json-patch', ctx: { operation, resourceType: 'image', resourceId: id, mutating: true } },
+      signal,
+    );
+  }
+
+  /**
+   * `GET /v2/images/{id}/file`, with `Range: bytes=start-end` when a range is given: the answer
+   * unread (200 whole, 206 the range, 204 no data). Its time limit is `timeoutMs` (the body's
+   * whole read), the caller's signal besides.
+   */
+  async download(id: string, options: { readonly operation: string; readonly range?: { readonly start: number; readonly end: number } | undefined; readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<Response> {
+    const range = options.range;
+    return this.api.response(
+      {
+        service: 'image',
+        method: 'GET',
+        path: `/images/${encodeURIComponent(id)}/file`,
+        headers: range ? { range: `bytes=${range.start}-${range.end}` } : undefined,
+        timeoutMs: options.timeoutMs,
+        ctx: { operation: options.operation, resourceType: 'image', resourceId: id },
+      },
+      options.signal,
+    );
   }
 
   /** One image; `undefined` when Glance has none of that id. */

@@ -120,22 +120,17 @@ export class ImageTransfer {
 
   private async upload(artifact: ImageArtifact, name: string, signal?: AbortSignal): Promise<GlanceImage> {
     const bytes = await this.open(artifact, signal);
-    const created = await this.api.json<GlanceImage>(
+    const created = await this.images.create(
       {
-        service: 'image',
-        method: 'POST',
-        path: '/images',
-        json: {
-          name,
-          disk_format: artifact.format,
-          container_format: 'bare',
-          visibility: 'private',
-          min_disk: Math.ceil(artifact.sizeBytes / 1024 ** 3),
-          [NOVACRON_METADATA.managed]: 'true',
-          'novacron-import-of': artifact.sourceVmId.slice(0, 255),
-        },
-        ctx: { operation: 'importVM', resourceType: 'image', resourceId: name, mutating: true },
+        name,
+        disk_format: artifact.format,
+        container_format: 'bare',
+        visibility: 'private',
+        min_disk: Math.ceil(artifact.sizeBytes / 1024 ** 3),
+        [NOVACRON_METADATA.managed]: 'true',
+        'novacron-import-of': artifact.sourceVmId.slice(0, 255),
       },
+      { operation: 'importVM', resourceId: name },
       signal,
     );
     const md5 = createHash('md5');
@@ -150,7 +145,7 @@ export class ImageTransfer {
       }),
     );
     try {
-      await this.api.json({ service: 'image', method: 'PUT', path: `/images/${created.id}/file`, stream: hashed, contentType: 'application/octet-stream', timeoutMs: this.o.timeoutMs, ctx: { operation: 'importVM', resourceType: 'image', resourceId: created.id, mutating: true } }, signal);
+      await this.images.uploadData(created.id, hashed, { operation: 'importVM', timeoutMs: this.o.timeoutMs, signal });
       this.verify(artifact, { md5: md5.digest('hex'), sha256: sha256.digest('hex') }, created.id);
     } catch (error) {
       await this.images.remove(created.id, 'importVM').catch(() => undefined);

@@ -23,6 +23,7 @@ export { OpenStackProvider, createOpenStackProvider } from './openstack-provider
 export type { OpenStackProviderOptions, OpenStackProviderSummary } from './openstack-provider.js';
 export type { OpenStackApplicationCredentialAuth, OpenStackAuth, OpenStackInterface, OpenStackPasswordAuth } from './keystone-session.js';
 export type { OpenStackFetch } from './transport.js';
+export { OpenStackConnection, createOpenStackConnection, type OpenStackConnectionOptions } from './openstack-connection.js';
 export type { OpenStackStateStoreLike, OpenStackStoredValue } from './create-record.js';
 export type { ArtifactBytes, ArtifactReader } from './image-transfer.js';
 export { NOVA_MICROVERSION } from './openstack-api.js';

@@ -155,6 +155,19 @@ export class KeystoneSession {
     });
   }
 
+  /** The endpoint {@link KeystoneSession.endpoint} would answer, from the catalog already at hand; `undefined` before the first token. */
+  knownEndpoint(type: string): string | undefined {
+    const catalog = this.current?.catalog;
+    if (!catalog) return undefined;
+    const { region } = this.options;
+    const iface = this.options.interface;
+    const found = catalog
+      .filter((s) => s.type === type)
+      .flatMap((s) => s.endpoints ?? [])
+      .find((e) => e.interface === iface && (e.region_id === region || e.region === region) && typeof e.url === 'string');
+    return found?.url?.replace(/\/+$/, '');
+  }
+
   private marginOf(t: IssuedToken): number {
     const lifetime = Math.max(0, t.expiresAt - this.now());
     return Math.min(this.options.renewMarginMs ?? 300_000, lifetime / 2);

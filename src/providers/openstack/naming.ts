@@ -13,7 +13,7 @@
  *
  * The port a create makes is named `<server>-port`; an imported image `<server>-image`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** Prefix of every server name novacron makes. */
 export const SERVER_NAME_PREFIX = 'nc-';
@@ -42,10 +42,7 @@ export function importImageNameFor(serverName: string): string {
   return `${serverName}-image`;
 }
 
-/** A key for a create without one: a fresh name, so nothing is found or reused. */
-export function oneOffKey(): string {
-  return `one-off/${randomUUID()}`;
-}
+export { oneOffKey } from '../../provider/keyed-creates.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -50,6 +50,8 @@ export interface OpenStackRequest {
   readonly stream?: ReadableStream<Uint8Array> | undefined;
   /** Content type of a raw body or a JSON patch. */
   readonly contentType?: string | undefined;
+  /** More request headers (`range` of an image download). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** What the call is about, for errors. */
   readonly ctx: Omit<OpenStackErrorContext, 'provider'>;
   /** Retry (default: reads yes, mutating calls only provable non-events; `false` for none). */
@@ -76,6 +78,13 @@ export interface OpenStackApiOptions {
   readonly events?: EventBus | undefined;
 }
 
+/** A catalog URL with the service's API version: Nova's as it is (`…/v2.1`), Glance's + `/v2`, Neutron's + `/v2.0`. */
+function versionedBase(service: OpenStackService, url: string): string {
+  if (service === 'image') return /\/v2(\.\d+)?$/.test(url) ? url.replace(/\/v2\.\d+$/, '/v2') : `${url}/v2`;
+  if (service === 'network') return /\/v2\.0$/.test(url) ? url : `${url}/v2.0`;
+  return url;
+}
+
 /** Calls OpenStack's services for one provider. */
 export class OpenStackApi {
   /** HTTP attempts made so far (token requests included), for benchmarks and diagnostics. */
@@ -86,10 +95,18 @@ export class OpenStackApi {
 
   /** The versioned base URL of a service: Nova's catalog URL as it is (`…/v2.1`), Glance's + `/v2`, Neutron's + `/v2.0`. */
   async base(service: OpenStackService, signal?: AbortSignal): Promise<string> {
-    const url = await this.o.session.endpoint(service, signal);
-    if (service === 'image') return /\/v2(\.\d+)?$/.test(url) ? url.replace(/\/v2\.\d+$/, '/v2') : `${url}/v2`;
-    if (service === 'network') return /\/v2\.0$/.test(url) ? url : `${url}/v2.0`;
-    return url;
+    return versionedBase(service, await this.o.session.endpoint(service, signal));
+  }
+
+  /** {@link OpenStackApi.base}, without I/O: known once a token's catalog is (`undefined` before). */
+  knownBase(service: OpenStackService): string | undefined {
+    const url = this.o.session.knownEndpoint(service);
+    return url === undefined ? undefined : versionedBase(service, url);
+  }
+
+  /** A call whose successful answer is handed back unread (an image download streams its body). */
+  async response(request: OpenStackRequest, signal?: AbortSignal): Promise<Response> {
+    return this.run(request, signal, (response) => Promise.resolve(response));
   }
 
   /** A call answered with JSON (`undefined` for 204 and empty bodies). */
@@ -162,7 +179,7 @@ export class OpenStackApi {
     const base = await this.base(request.service, signal);
     const query = Object.entries(request.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
     const url = `${base}${request.path}${query.length > 0 ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : ''}`;
-    const headers: Record<string, string> = { 'x-auth-token': token, accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, 'x-auth-token': token };
     if (request.service === 'compute') {
       headers['openstack-api-version'] = `compute ${NOVA_MICROVERSION}`;
       headers['x-openstack-nova-api-version'] = NOVA_MICROVERSION;

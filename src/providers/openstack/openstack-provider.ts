@@ -21,21 +21,21 @@ import { parseVMSpec } from '../../provider/spec-schema.js';
 import { HOURS_PER_MONTH, type CostEstimate, type ImageArtifact, type Offer, type ProviderCapabilities, type Region, type RegionGeo, type VM, type VMSpec, type VMSpecInput, type VMState } from '../../provider/types.js';
 import type { RateCard } from '../../optimizer/loaders/openstack-rate-card.js';
 import type { OpenStackStateStoreLike } from './create-record.js';
-import { resolveAuth } from './credentials.js';
 import { GlanceImages } from './glance-images.js';
 import { OPENSTACK_IMAGE_FORMATS, ImageTransfer, type ArtifactReader } from './image-transfer.js';
-import { KeystoneSession, type OpenStackAuth, type OpenStackInterface } from './keystone-session.js';
+import type { KeystoneSession, OpenStackAuth, OpenStackInterface } from './keystone-session.js';
 import { LaunchPlanner } from './launch-plan.js';
 import { hasMetadata, NOVACRON_METADATA } from './metadata.js';
 import { isUuid, serverNameFor } from './naming.js';
 import { NeutronResources } from './neutron-resources.js';
 import { OpenStackCatalog, type FlavorCatalog } from './offer-catalog.js';
-import { OpenStackApi } from './openstack-api.js';
+import type { OpenStackApi } from './openstack-api.js';
+import { OpenStackConnection } from './openstack-connection.js';
 import { ServerReader } from './server-reader.js';
 import { ServerRemoval } from './server-removal.js';
 import { isNoValidHost } from './error-mapping.js';
 import { novaServerToVM, terminatedCopy } from './state-mapping.js';
-import { transportFor, type OpenStackFetch } from './transport.js';
+import type { OpenStackFetch } from './transport.js';
 import { VmCreator } from './vm-creator.js';
 import type { NovaServer } from './wire-types.js';
 
@@ -130,6 +130,8 @@ export class OpenStackProvider implements ProviderV1 {
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
 
+  /** The authenticated connection this provider calls through; share it with `createGlanceArtifactStore({ connection })` so both use one token. */
+  readonly connection: OpenStackConnection;
   private readonly api: OpenStackApi;
   private readonly session: KeystoneSession;
   private readonly catalog: OpenStackCatalog;
@@ -152,25 +154,23 @@ export class OpenStackProvider implements ProviderV1 {
     this.events = options.events ?? new EventBus();
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 15 * 60_000;
-    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    let transport: Promise<OpenStackFetch> | undefined;
-    const lazyTransport = (): Promise<OpenStackFetch> =>
-      (transport ??= transportFor({ providerName: this.name, ca: options.ca, fetch: options.fetch }).catch((error: unknown) => {
-        transport = undefined;
-        throw error;
-      }));
-    this.session = new KeystoneSession({
-      providerName: this.name,
+    this.connection = new OpenStackConnection({
+      name: this.name,
       authUrl: options.authUrl,
-      auth: () => resolveAuth({ providerName: this.name, auth: options.auth, project: options.projectId }),
-      interface: options.interface ?? 'public',
       region: options.region,
-      transport: lazyTransport,
-      timeoutMs: requestTimeoutMs,
-      renewMarginMs: options.tokenRenewMarginMs,
-      onAttempt: () => this.api.calls++,
+      auth: options.auth,
+      projectId: options.projectId,
+      interface: options.interface,
+      ca: options.ca,
+      fetch: options.fetch,
+      requestTimeoutMs: options.requestTimeoutMs,
+      maxAttempts: options.maxAttempts,
+      retryDelayMs: options.retryDelayMs,
+      tokenRenewMarginMs: options.tokenRenewMarginMs,
+      events: this.events,
     });
-    this.api = new OpenStackApi({ providerName: this.name, session: this.session, transport: lazyTransport, requestTimeoutMs, maxAttempts: options.maxAttempts ?? 6, retryDelayMs: options.retryDelayMs ?? 200, events: this.events });
+    this.session = this.connection.session;
+    this.api = this.connection.api;
     const ttlMs = options.catalogTtlMs ?? 3_600_000;
     const pageSize = options.pageSize ?? 100;
     this.catalog = new OpenStackCatalog(this.api, { region: options.region, rateCard: options.rateCard, ttlMs, pageSize, availabilityZone: options.availabilityZone });

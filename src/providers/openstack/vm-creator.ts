@@ -17,6 +17,7 @@
  *    federation can fail over with nothing left behind. A refused POST (quota, bad input) also
  *    removes the port and floating IP it had made.
  */
+import { PerNameQueue } from '../../provider/keyed-creates.js';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
 import { AuthError, CapacityError, ConflictError, InvalidSpecError, ProviderUnavailableError, QuotaError, TimeoutError, UnsupportedError, withProviderName } from '../../provider/errors.js';
 import type { EventBus } from '../../provider/events.js';
@@ -91,7 +92,7 @@ const CREATE_ATTEMPTS = 3;
 /** Creates (and imports) VMs for one provider. */
 export class VmCreator {
   /** Creates in progress per server name: the same key in one process waits for the one before. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new PerNameQueue();
 
   /** Keeps the provider's parts. */
   constructor(private readonly c: VmCreatorContext) {}
@@ -100,17 +101,7 @@ export class VmCreator {
   keyed<T>(key: string | undefined, fn: (key: string, name: string) => Promise<T>): Promise<T> {
     const k = key ?? oneOffKey();
     const name = serverNameFor(k);
-    const before = this.creating.get(name) ?? Promise.resolve();
-    const run = before.then(
-      () => fn(k, name),
-      () => fn(k, name),
-    );
-    this.creating.set(name, run);
-    const clear = (): void => {
-      if (this.creating.get(name) === run) this.creating.delete(name);
-    };
-    run.then(clear, clear);
-    return run;
+    return this.creating.run(name, () => fn(k, name));
   }
 
   /** The key's server, when it exists: named for the key, with the key's digest in its metadata. */

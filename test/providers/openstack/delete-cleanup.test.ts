@@ -54,7 +54,7 @@ describe('deleting a VM', () => {
 
 describe('a refused create', () => {
   it('"No valid host was found" is a CapacityError naming the flavor and zone, and the ERROR server, its port and floating IP are removed', async () => {
-    env.emu.faults.capacity({ zone: 'nova' }, 0);
+    for (const zone of ['az-1', 'az-2']) env.emu.faults.capacity({ zone }, 0); // no zone has a host
     try {
       const error = await rejectionOf(env.openstack.createVM({ name: 'no-host', cpu: 1, memory: 1, network: { publicIp: true } }, { idempotencyKey: 'no-host-1' }));
       expect(CapacityError.isInstance(error), String(error)).toBe(true);

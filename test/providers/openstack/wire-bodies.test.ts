@@ -19,12 +19,12 @@ afterAll(() => env?.close());
 
 describe('the create body', () => {
   it('boots from a volume when the disk exceeds the flavor’s, with labels as metadata and the security groups on its port', async () => {
-    const vm = await env.openstack.createVM({ name: 'big-disk', cpu: 2, memory: 4, disk: 100, labels: { team: 'web' }, network: { securityGroups: ['default'] }, zone: 'nova' }, { idempotencyKey: 'big-disk' });
+    const vm = await env.openstack.createVM({ name: 'big-disk', cpu: 2, memory: 4, disk: 100, labels: { team: 'web' }, network: { securityGroups: ['default'] }, zone: 'az-2' }, { idempotencyKey: 'big-disk' });
     expect(vm.instanceType).toBe('m1.medium'); // 2 vCPU / 4 GiB: the cheapest fit on the card
     const server = env.emu.state.server(vm.id)!;
     expect(server.image).toBe('');
     expect(server['os-extended-volumes:volumes_attached']).toEqual([expect.objectContaining({ delete_on_termination: true })]);
-    expect(server['OS-EXT-AZ:availability_zone']).toBe('nova');
+    expect(server['OS-EXT-AZ:availability_zone']).toBe('az-2');
     expect(server.metadata).toMatchObject({ team: 'web', 'novacron-name': 'big-disk', 'novacron-managed': 'true', 'novacron-image': 'ubuntu-22.04' });
     expect(vm.labels).toEqual({ team: 'web' });
     const port = env.emu.state.ports().find((p) => p.name === `${serverNameFor('big-disk')}-port`)!;

@@ -107,7 +107,7 @@ export function createKeypair(call: OpenStackCall): EmulatorResponse {
 
 /** `GET /os-availability-zone`. */
 export function listAvailabilityZones(call: OpenStackCall): EmulatorResponse {
-  return jsonResponse(200, { availabilityZoneInfo: [{ hosts: null, zoneName: call.state.compute.availabilityZone, zoneState: { available: true } }] });
+  return jsonResponse(200, { availabilityZoneInfo: call.state.compute.availabilityZones.map((zoneName) => ({ hosts: null, zoneName, zoneState: { available: true } })) });
 }
 
 /** `GET /limits`. */

@@ -78,8 +78,8 @@ export interface ServerRecord extends LifecycleSubject<ServerStatus, ServerTrans
   metadata: Record<string, string>;
   /** Key pair name. */
   readonly keyName: string | undefined;
-  /** Availability zone. */
-  readonly availabilityZone: string;
+  /** Availability zone: the one asked for, else the one the scheduler placed it in (`''` while unplaced). */
+  availabilityZone: string;
   /** User data as sent (base64), kept for views; never logged. */
   readonly userData: string | undefined;
   /** Security group names. */
@@ -176,13 +176,13 @@ export class ComputeState {
   readonly keypairs = new Map<string, KeypairRecord>();
   private instanceCounter = 0;
 
-  /** Compute state on `clock`, with `flavors`, lifecycle `timings` and the host pool's size. */
+  /** Compute state on `clock`, with `flavors`, lifecycle `timings`, the availability zones and the size of each zone's host pool. */
   constructor(
     readonly clock: LifecycleClock,
     readonly flavors: readonly FlavorRecord[],
     readonly timings: OpenStackTimings,
     readonly hostPool: { readonly vcpus: number; readonly ramMiB: number },
-    readonly availabilityZone: string,
+    readonly availabilityZones: readonly string[],
   ) {}
 
   /** A flavor by id, or by the id at the end of a flavor link. */
@@ -196,12 +196,12 @@ export class ComputeState {
     return `instance-${(++this.instanceCounter).toString(16).padStart(8, '0')}`;
   }
 
-  /** vCPUs and RAM of the servers holding host resources. */
-  hostUsage(): { readonly vcpus: number; readonly ramMiB: number } {
+  /** vCPUs and RAM of the servers holding host resources in `zone`. */
+  hostUsage(zone: string): { readonly vcpus: number; readonly ramMiB: number } {
     let vcpus = 0;
     let ramMiB = 0;
     for (const s of this.servers.values()) {
-      if (!s.placed) continue;
+      if (!s.placed || s.availabilityZone !== zone) continue;
       vcpus += s.flavor.vcpus;
       ramMiB += s.flavor.ramMiB;
     }

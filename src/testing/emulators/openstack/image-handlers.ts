@@ -12,7 +12,7 @@
  * - `PUT /v2/images/{id}/file` (`application/octet-stream`, 204): streamed in, digested as it
  *   comes (MD5 `checksum`, SHA-512 `os_hash_value`, `size`), the image `saving` meanwhile and
  *   `active` at the end; formats must be set first. `GET .../file` streams the bytes back with
- *   `Content-MD5` (204 when the image has no data).
+ *   `Content-MD5` (204 when the image has no data), or the bytes of a `Range` (206).
  */
 import { Readable } from 'node:stream';
 import { jsonResponse, type EmulatorResponse } from '../kit/emulator-request.js';
@@ -209,12 +209,53 @@ export async function uploadImageData(call: OpenStackCall): Promise<EmulatorResp
   return { status: 204 };
 }
 
-/** `GET /v2/images/{id}/file`: streams the data out. */
+/** The byte range a `Range: bytes=a-b` / `bytes=a-` / `bytes=-n` header asks of `size` bytes; `undefined` without one; 416 when unsatisfiable. */
+function requestedRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (header === undefined || header === '') return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const unsatisfiable = (): OpenStackApiError => new OpenStackApiError(416, 'Requested range not satisfiable', { headers: { 'content-range': `bytes */${size}` } });
+  if (!m || (m[1] === '' && m[2] === '')) throw bad(`Invalid Range header: ${header.slice(0, 60)}`);
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) throw unsatisfiable();
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) throw unsatisfiable();
+  return { start, end };
+}
+
+/** The bytes `start..end` (inclusive) of chunks, without joining them. */
+function* sliceChunks(chunks: readonly Buffer[], start: number, end: number): Generator<Buffer> {
+  let at = 0;
+  for (const chunk of chunks) {
+    const from = Math.max(start - at, 0);
+    const to = Math.min(end + 1 - at, chunk.length);
+    if (from < to) yield chunk.subarray(from, to);
+    at += chunk.length;
+    if (at > end) return;
+  }
+}
+
+/**
+ * `GET /v2/images/{id}/file`: streams the data out. A `Range` header (`bytes=a-b`, `bytes=a-`,
+ * `bytes=-n`) is answered 206 with `Content-Range` and no `Content-MD5` (it digests the whole
+ * image), an unsatisfiable one 416, as Glance does since Pike.
+ */
 export function downloadImageData(call: OpenStackCall): EmulatorResponse {
   const image = findImage(call);
   if (image.status === 'deactivated') throw new OpenStackApiError(403, 'The requested image has been deactivated. Image data download is forbidden.');
   const data = image.data;
   if (!data) return { status: 204 };
+  const range = requestedRange(call.request.header('range'), data.size);
+  if (range) {
+    return {
+      status: 206,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${data.size}` },
+      body: Readable.from(sliceChunks(data.chunks, range.start, range.end)),
+    };
+  }
   return {
     status: 200,
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.size), 'content-md5': data.checksum },

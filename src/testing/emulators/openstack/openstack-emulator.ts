@@ -5,7 +5,8 @@
  * API samples. Keystone issues expiring tokens (password or application credential, project
  * scoped) with a service catalog of two regions and three interfaces; Nova negotiates
  * microversions and runs servers BUILD → ACTIVE on the emulator clock, with actions, metadata,
- * key pairs, quotas and "No valid host" when the host pool is full; Glance stores image data
+ * key pairs, quotas, and availability zones (two by default) whose host pools are their own
+ * ("No valid host" when the chosen zone's pool is full); Glance stores image data
  * streamed in and out with its checksums; Neutron keeps networks, ports, floating IPs and
  * security groups, with Nova's real port and floating-IP behaviour on server delete. Faults are
  * the kit's, said in each service's words (`openstack-fault-plan.ts`; operation names in
@@ -14,7 +15,7 @@
 import type { RateCard } from '../../../optimizer/loaders/openstack-rate-card.js';
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
-import type { FaultKind } from '../kit/fault-plan.js';
+import { emulatorStats, type EmulatorStats } from '../kit/request-log.js';
 import { LifecycleClock } from '../kit/lifecycle-clock.js';
 import { SERVER_STATUSES, type OpenStackTimings, type ServerStatus } from './compute-state.js';
 import { DEFAULT_FLAVORS, flavorRecords, type OpenStackFlavorSeed } from './flavor-catalog.js';
@@ -82,7 +83,7 @@ export interface OpenStackEmulatorOptions {
   readonly applicationCredentials?: readonly KeystoneApplicationCredentialSeed[] | undefined;
   /** Flavors (default {@link DEFAULT_FLAVORS}). */
   readonly flavors?: readonly OpenStackFlavorSeed[] | undefined;
-  /** Size of the compute host pool (default 4096 vCPUs, 16 TiB of RAM). */
+  /** Size of each availability zone's compute host pool (default 4096 vCPUs, 16 TiB of RAM). */
   readonly hostPool?:
     | {
         /** vCPUs of all hosts. */
@@ -99,7 +100,13 @@ export interface OpenStackEmulatorOptions {
   readonly tokenTtlMs?: number | undefined;
   /** Largest page of any list (default 1000). */
   readonly maxPageSize?: number | undefined;
-  /** The availability zone (default `nova`). */
+  /**
+   * The availability zones (default `['az-1', 'az-2']`), each with a host pool of its own: a create
+   * that names a zone is scheduled there only ("No valid host" when its pool or its
+   * `faults.capacity({ zone })` is exhausted); one that names none goes to the first zone with room.
+   */
+  readonly availabilityZones?: readonly string[] | undefined;
+  /** One availability zone only (the same as `availabilityZones: [zone]`). */
   readonly availabilityZone?: string | undefined;
   /** Name of the tenant network (default `private`). */
   readonly network?: string | undefined;
@@ -118,21 +125,9 @@ export interface OpenStackEmulatorOptions {
 }
 
 /** Calls counted per operation, for N+1 checks and figures. */
-export interface OpenStackEmulatorStats {
-  /** Calls of one operation (all when absent), refused ones included. */
-  count(operation?: string): number;
-  /** Calls per operation (`servers.list`, `auth.tokens`, ...). */
-  byOperation(): Record<string, number>;
-  /** Calls refused as throttled. */
-  throttled(): number;
-  /** Calls refused by a fault of `kind`. */
-  refused(kind: FaultKind): number;
-  /** Milliseconds the emulator spent in handlers. */
-  serverTimeMs(): number;
+export interface OpenStackEmulatorStats extends EmulatorStats {
   /** Tokens Keystone issued since the start (not reset). */
   tokensIssued(): number;
-  /** Forgets every count and the request records. */
-  reset(): void;
 }
 
 /** The default rate card: plausible private-cloud chargeback rates, in USD. */
@@ -166,7 +161,7 @@ interface OpenStackEmulatorParts {
  * const emu = await startOpenStackEmulator({ timings: { buildMs: 50 } });
  * const openstack = createOpenStackProvider({ ...emu.providerOptions });
  * emu.faults.throttle(0.3, { retryAfterMs: 1000 });          // 429 overLimit with Retry-After
- * emu.faults.capacity({ zone: 'nova', type: 'm1.large' }, 0); // servers go to ERROR: No valid host
+ * emu.faults.capacity({ zone: 'az-1', type: 'm1.large' }, 0); // servers asking for az-1 go to ERROR: No valid host
  * emu.faults.quota('cores', 8);                               // 403 Quota exceeded for cores
  * emu.faults.dropResponse('servers.create');                  // created, connection reset
  * emu.revokeTokens();                                         // next calls 401 until re-auth
@@ -201,16 +196,10 @@ export class OpenStackEmulator extends EmulatorBase {
     this.state = new OpenStackStateViews(state, world.identity, () => server.endpoint);
     const { log } = server;
     this.stats = {
-      count: (operation) => log.count(operation),
-      byOperation: () => log.counts(),
-      throttled: () => log.refused('throttled'),
-      refused: (kind) => log.refused(kind),
-      serverTimeMs: () => log.handlerMs(),
-      tokensIssued: () => world.identity.issuedCount,
-      reset: () => {
-        log.reset();
+      ...emulatorStats(log, () => {
         parts.requests.length = 0;
-      },
+      }),
+      tokensIssued: () => world.identity.issuedCount,
     };
   }
 
@@ -235,7 +224,7 @@ export class OpenStackEmulator extends EmulatorBase {
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       hostPool: { vcpus: options.hostPool?.vcpus ?? 4096, ramMiB: options.hostPool?.ramMiB ?? 16 * 1024 * 1024 },
       quotas: { ...options.quotas },
-      availabilityZone: options.availabilityZone ?? 'nova',
+      availabilityZones: availabilityZonesOf(options),
       seed: options.seed ?? 1,
     });
     seedCloud(state, { network: options.network ?? 'private', floatingNetwork: options.floatingNetwork ?? 'public' });
@@ -295,6 +284,15 @@ export class OpenStackEmulator extends EmulatorBase {
     if (!SERVER_STATUSES.includes(status)) throw new Error(`[novacron] [openstack-emulator] unknown server status ${String(status)}`);
     state.compute.force(server, status, fault && { code: fault.code ?? 500, message: fault.message ?? 'Unknown', details: fault.details ?? '' });
   }
+}
+
+/** The zones of the options, checked: at least one, no duplicates, none empty. */
+function availabilityZonesOf(options: OpenStackEmulatorOptions): readonly string[] {
+  const zones = options.availabilityZones ?? (options.availabilityZone !== undefined ? [options.availabilityZone] : ['az-1', 'az-2']);
+  if (zones.length === 0 || zones.some((z) => typeof z !== 'string' || z === '' || z === 'internal') || new Set(zones).size !== zones.length) {
+    throw new RangeError(`[novacron] [openstack-emulator] availabilityZones must be distinct non-empty names other than "internal"; got ${JSON.stringify(zones)}`);
+  }
+  return [...zones];
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The kit's fault plan as the OpenStack emulator reads it. The shared vocabulary maps onto the
  * four services like this (operation names: {@link OPENSTACK_OPERATIONS}):
- * - `capacity({ zone: 'nova', type: 'm1.large' }, n)`: n more servers of that flavor (or of any
- *   flavor, without `type`) find a host in the availability zone. Beyond it, and beyond the
- *   emulator's `hostPool`, a create is still accepted (202) and the server goes to ERROR with
- *   the fault "No valid host was found. There are not enough hosts available.", as Nova's
- *   scheduler reports it.
+ * - `capacity({ zone: 'az-1', type: 'm1.large' }, n)`: n more servers of that flavor (or of any
+ *   flavor, without `type`) find a host in that availability zone. Beyond it, and beyond the
+ *   zone's `hostPool`, a create asking for the zone is still accepted (202) and the server goes
+ *   to ERROR with the fault "No valid host was found. There are not enough hosts available.",
+ *   as Nova's scheduler reports it; a create naming no zone is scheduled in another zone with room.
  * - `quota(name, limit)`: Nova's `instances`, `cores` (alias `vcpus`) and `ram` (MiB): a create
  *   beyond them is 403 in Nova's words; Neutron's `floatingip`: 409 `OverQuota`.
  * - `throttle`: 429 in each service's document with Retry-After (`overLimit` for Nova).

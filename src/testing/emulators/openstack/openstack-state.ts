@@ -37,12 +37,12 @@ export interface OpenStackStateOptions {
   readonly flavors: readonly FlavorRecord[];
   /** Lifecycle times. */
   readonly timings: OpenStackTimings;
-  /** Host pool size. */
+  /** Host pool size of each zone. */
   readonly hostPool: { readonly vcpus: number; readonly ramMiB: number };
   /** Project quotas. */
   readonly quotas: OpenStackQuotas;
-  /** The one availability zone. */
-  readonly availabilityZone: string;
+  /** The availability zones, each with a host pool of its own. */
+  readonly availabilityZones: readonly string[];
   /** Seed for MAC addresses. */
   readonly seed: number;
 }
@@ -70,7 +70,7 @@ export class OpenStackState {
     this.project = options.project;
     this.user = options.user;
     this.quotas = options.quotas;
-    this.compute = new ComputeState(options.clock, options.flavors, options.timings, options.hostPool, options.availabilityZone);
+    this.compute = new ComputeState(options.clock, options.flavors, options.timings, options.hostPool, options.availabilityZones);
     this.images = new ImageState(options.project.id, options.clock.now);
     this.network = new NetworkState(options.project.id, options.clock.now, options.seed);
   }

@@ -83,8 +83,8 @@ export function createServer(call: OpenStackCall): EmulatorResponse {
   const metadata = spec.metadata === undefined ? {} : checkMetadata(spec.metadata);
   const keyName = optionalString(spec.key_name, 'key_name');
   if (keyName !== undefined && !call.state.compute.keypairs.has(keyName)) throw badRequest('Invalid key_name provided.');
-  const zone = optionalString(spec.availability_zone, 'availability_zone') ?? call.state.compute.availabilityZone;
-  if (zone !== call.state.compute.availabilityZone) throw badRequest('The requested availability zone is not available');
+  const zone = optionalString(spec.availability_zone, 'availability_zone');
+  if (zone !== undefined && !call.state.compute.availabilityZones.includes(zone)) throw badRequest('The requested availability zone is not available');
   for (const count of ['min_count', 'max_count'] as const) {
     if (spec[count] !== undefined && spec[count] !== 1 && spec[count] !== '1') throw badRequest(`${count} other than 1 is not served by the emulator`);
   }
@@ -100,7 +100,7 @@ export function createServer(call: OpenStackCall): EmulatorResponse {
     bootVolume: boot.bootVolume,
     metadata,
     keyName,
-    availabilityZone: zone,
+    availabilityZone: zone ?? '',
     userData,
     securityGroups: securityGroups.map((g) => g.name),
     ports: [],
@@ -255,13 +255,22 @@ function checkQuota(call: OpenStackCall, flavor: FlavorRecord): void {
   );
 }
 
-/** Finds a host: true when the host pool and the fault plan's capacity have room (then it is used). */
+/**
+ * Finds a host, as Nova's scheduler does: in the zone the create asked for, else in the first
+ * zone whose host pool and fault-plan capacity have room (then it is used and the server is in
+ * that zone). False when none has: "No valid host", the server left in the zone it asked for.
+ */
 function place(call: OpenStackCall, server: ServerRecord): boolean {
   const compute = call.state.compute;
-  const usage = compute.hostUsage();
-  const fits = usage.vcpus + server.flavor.vcpus <= compute.hostPool.vcpus && usage.ramMiB + server.flavor.ramMiB <= compute.hostPool.ramMiB;
-  if (!fits || call.world.faults.capacityLeft(server.availabilityZone, server.flavor.name) <= 0) return false;
-  call.world.faults.consumeCapacity(server.availabilityZone, server.flavor.name);
+  const zones = server.availabilityZone !== '' ? [server.availabilityZone] : compute.availabilityZones;
+  const zone = zones.find((z) => {
+    const usage = compute.hostUsage(z);
+    const fits = usage.vcpus + server.flavor.vcpus <= compute.hostPool.vcpus && usage.ramMiB + server.flavor.ramMiB <= compute.hostPool.ramMiB;
+    return fits && call.world.faults.capacityLeft(z, server.flavor.name) > 0;
+  });
+  if (zone === undefined) return false;
+  call.world.faults.consumeCapacity(zone, server.flavor.name);
+  server.availabilityZone = zone;
   server.placed = true;
   return true;
 }
