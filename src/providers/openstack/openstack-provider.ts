@@ -23,40 +23,25 @@ import type { RateCard } from '../../optimizer/loaders/openstack-rate-card.js';
 import type { OpenStackStateStoreLike } from './create-record.js';
 import { GlanceImages } from './glance-images.js';
 import { OPENSTACK_IMAGE_FORMATS, ImageTransfer, type ArtifactReader } from './image-transfer.js';
-import type { KeystoneSession, OpenStackAuth, OpenStackInterface } from './keystone-session.js';
+import type { KeystoneSession } from './keystone-session.js';
 import { LaunchPlanner } from './launch-plan.js';
 import { hasMetadata, NOVACRON_METADATA } from './metadata.js';
 import { isUuid, serverNameFor } from './naming.js';
 import { NeutronResources } from './neutron-resources.js';
 import { OpenStackCatalog, type FlavorCatalog } from './offer-catalog.js';
 import type { OpenStackApi } from './openstack-api.js';
-import { OpenStackConnection } from './openstack-connection.js';
+import { OpenStackConnection, type OpenStackConnectionOptions } from './openstack-connection.js';
 import { ServerReader } from './server-reader.js';
 import { ServerRemoval } from './server-removal.js';
 import { isNoValidHost } from './error-mapping.js';
 import { novaServerToVM, terminatedCopy } from './state-mapping.js';
-import type { OpenStackFetch } from './transport.js';
 import { VmCreator } from './vm-creator.js';
 import type { NovaServer } from './wire-types.js';
 
-/** Options of {@link createOpenStackProvider}. */
-export interface OpenStackProviderOptions {
+/** Options of {@link createOpenStackProvider}: the connection's (Keystone, region, transport) and the adapter's own. */
+export interface OpenStackProviderOptions extends Omit<OpenStackConnectionOptions, 'name'> {
   /** Name of this provider instance (default `openstack-<region>`). */
   readonly name?: string | undefined;
-  /** Keystone v3 base URL, e.g. `https://openstack.internal:5000/v3`. */
-  readonly authUrl: string;
-  /** Region of the endpoints and VMs (`RegionOne` is Keystone's default name). */
-  readonly region: string;
-  /** Credentials; the `OS_*` environment variables of an openrc file when absent (read at the first call). */
-  readonly auth?: OpenStackAuth | undefined;
-  /** Project to scope a password token to when `auth` names none: a Keystone project id (32 hex digits) or a project name in the user's domain. */
-  readonly projectId?: string | undefined;
-  /** Catalog interface of the endpoints (default `public`). */
-  readonly interface?: OpenStackInterface | undefined;
-  /** CA certificate(s), PEM, that sign the cloud's TLS certificates (a private CA); needs the optional `undici` package. */
-  readonly ca?: string | Buffer | undefined;
-  /** A `fetch` of your own (a proxy, a test double), instead of the platform's. */
-  readonly fetch?: OpenStackFetch | undefined;
   /** Network (name or id) for specs that name none (default: the project's only tenant network). */
   readonly network?: string | undefined;
   /** External network (name or id) floating IPs come from (default: the only external network). */
@@ -82,12 +67,6 @@ export interface OpenStackProviderOptions {
   readonly events?: EventBus | undefined;
   /** Reads the bytes of artifacts at locations this adapter does not read itself (`s3://`, `gs://`, `memory://`, …). */
   readonly artifactReader?: ArtifactReader | undefined;
-  /** Longest time one call may take, ms (default 30,000); a mutating call without an answer in time is a `TimeoutError`. */
-  readonly requestTimeoutMs?: number | undefined;
-  /** Attempts per call for throttling and transient failures (default 6). */
-  readonly maxAttempts?: number | undefined;
-  /** Retry backoff base, ms (default 200). */
-  readonly retryDelayMs?: number | undefined;
   /** Pause between state reads while waiting, ms (default 2,000). */
   readonly pollIntervalMs?: number | undefined;
   /** Longest wait for a state when the caller gives none, ms (default 15 minutes). */
@@ -98,8 +77,6 @@ export interface OpenStackProviderOptions {
   readonly catalogTtlMs?: number | undefined;
   /** Servers and flavors per page (default 100). */
   readonly pageSize?: number | undefined;
-  /** Renew a token this long before it expires, ms (default 5 minutes). */
-  readonly tokenRenewMarginMs?: number | undefined;
 }
 
 /** What `JSON.stringify(provider)` shows of an OpenStack adapter. */
