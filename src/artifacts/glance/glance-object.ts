@@ -23,13 +23,10 @@
 import type { ArtifactObject } from '../../provider/artifact-store.js';
 import { isUuid } from '../../providers/openstack/naming.js';
 import type { GlanceImage } from '../../providers/openstack/wire-types.js';
+import { GLANCE_SCHEME, isFinished, keyOfLocation, locationOfKey, SHA256_PROPERTY, WRITING_PROPERTY } from '../../providers/openstack/glance-locations.js';
 
-/** Scheme of Glance locations. */
-export const GLANCE_SCHEME = 'glance://';
-/** The property of an unfinished upload. */
-export const WRITING_PROPERTY = 'novacron-writing';
-/** The property of the data's SHA-256 (hex). */
-export const SHA256_PROPERTY = 'novacron-sha256';
+export { GLANCE_SCHEME, isFinished, keyOfLocation, locationOfKey, SHA256_PROPERTY, WRITING_PROPERTY };
+
 /** The property of the media type. */
 export const CONTENT_TYPE_PROPERTY = 'novacron-content-type';
 /** The prefix of user-metadata properties. */
@@ -42,31 +39,7 @@ export function isImageIdKey(key: string): boolean {
   return isUuid(key);
 }
 
-/** `glance://<key>`, each segment percent-encoded. */
-export function locationOfKey(key: string): string {
-  return GLANCE_SCHEME + key.split('/').map(encodeURIComponent).join('/');
-}
 
-/** The key of `glance://…`, or of `<imageBase>/images/<id>[/file]` when `imageBase` is known; else `undefined`. */
-export function keyOfLocation(location: string, imageBase: string | undefined): string | undefined {
-  if (location.startsWith(GLANCE_SCHEME)) {
-    const rest = location.slice(GLANCE_SCHEME.length);
-    if (rest === '') return undefined;
-    try {
-      return rest.split('/').map(decodeURIComponent).join('/');
-    } catch {
-      return undefined;
-    }
-  }
-  if (imageBase === undefined || !location.startsWith(`${imageBase}/images/`)) return undefined;
-  const m = /^([0-9a-fA-F-]{36})(?:\/file)?$/.exec(location.slice(imageBase.length + '/images/'.length));
-  return m && isUuid(m[1]!) ? m[1] : undefined;
-}
-
-/** The image holds finished data: `active`, and not marked as an unfinished write. */
-export function isFinished(image: GlanceImage): boolean {
-  return image.status === 'active' && image[WRITING_PROPERTY] === undefined;
-}
 
 /** The properties a write sets for `contentType` and user `metadata` (keys already lower case). */
 export function writeProperties(contentType: string, metadata: Readonly<Record<string, string>>): Record<string, string> {

@@ -10,8 +10,9 @@
  * else its md5 `checksum`. A boot-from-volume server's snapshot holds no data in Glance (it is a
  * volume snapshot): that is refused, naming why.
  *
- * Import: an artifact whose location is an image of this cloud's Glance boots from that image
- * (after its checksum is compared with the artifact's). Any other artifact's bytes come from the
+ * Import: an artifact whose location is an image of this cloud's Glance (its Glance URL, or a
+ * `glance://` location the Glance artifact store wrote) boots from that image (after its checksum
+ * is compared with the artifact's: Glance's MD5 or SHA-256, or the store's recorded SHA-256). Any other artifact's bytes come from the
  * `artifactReader` option (for `s3://`, `gs://`, `memory://`, another cloud's Glance with its own
  * token, …) or, for a plain `https://` URL (a pre-signed one), a GET; they are streamed into a new
  * image (`POST /v2/images`, then `PUT /v2/images/{id}/file` as `application/octet-stream`, never
@@ -24,7 +25,8 @@ import { ConflictError, InvalidSpecError, ProviderUnavailableError, UnsupportedE
 import type { Checksum, ImageArtifact, ImageFormat } from '../../provider/types.js';
 import type { GlanceImages } from './glance-images.js';
 import { NOVACRON_METADATA } from './metadata.js';
-import { importImageNameFor } from './naming.js';
+import { GLANCE_SCHEME, isFinished, keyOfLocation, SHA256_PROPERTY } from './glance-locations.js';
+import { importImageNameFor, isUuid } from './naming.js';
 import type { OpenStackApi } from './openstack-api.js';
 import type { GlanceImage } from './wire-types.js';
 
@@ -159,8 +161,20 @@ export class ImageTransfer {
     throw new ConflictError({ provider: this.o.providerName, message: `importVM: the data of ${artifact.location} does not match its ${artifact.checksum.algorithm} checksum ${artifact.checksum.value} (image ${imageId} is not used)` });
   }
 
-  /** The id of an image of this cloud's Glance that `location` names (`<image endpoint>/v2/images/<id>`). */
+  /**
+   * The id of an image of this cloud's Glance that `location` names: `<image endpoint>/v2/images/<id>`
+   * (what `exportVM` answers), or a `glance://` location of the Glance artifact store (an id, or the
+   * newest finished image of a name; one that names none is an `InvalidSpecError`).
+   */
   private async ownImageId(location: string, signal?: AbortSignal): Promise<string | undefined> {
+    if (location.startsWith(GLANCE_SCHEME)) {
+      const key = keyOfLocation(location, undefined);
+      if (key !== undefined && isUuid(key)) return key;
+      const named = key === undefined ? [] : (await this.images.list({ name: key }, 'importVM', signal)).filter((i) => i.name === key && isFinished(i));
+      const newest = named.sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? ''))[0];
+      if (newest === undefined) throw new InvalidSpecError({ provider: this.o.providerName, issues: [{ field: 'artifact.location', message: `Glance has no finished image at ${location}` }] });
+      return newest.id;
+    }
     if (!/^https?:\/\//.test(location)) return undefined;
     const base = await this.api.base('image', signal);
     const m = new RegExp(`^${escapeRegExp(base)}/images/([0-9a-fA-F-]{36})(?:/file)?$`).exec(location);
@@ -194,8 +208,11 @@ interface Digests {
   readonly sha256?: string | undefined;
 }
 
+/** What the image's data hashes to: Glance's MD5, and a SHA-256 from Glance's own hash or, failing that, from the artifact store's property. */
 function digestsOf(image: GlanceImage): Digests {
-  return { md5: image.checksum ?? undefined, sha256: image.os_hash_algo === 'sha256' ? (image.os_hash_value ?? undefined) : undefined };
+  const stored = image[SHA256_PROPERTY];
+  const sha256 = image.os_hash_algo === 'sha256' ? (image.os_hash_value ?? undefined) : typeof stored === 'string' ? stored : undefined;
+  return { md5: image.checksum ?? undefined, sha256 };
 }
 
 function matches(checksum: Checksum, digests: Digests): boolean {

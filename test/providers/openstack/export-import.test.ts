@@ -11,6 +11,7 @@ import { ConflictError, InvalidSpecError, UnsupportedError } from '../../../src/
 import type { ImageArtifact } from '../../../src/provider/types.js';
 import { createMemoryImageStore, createMemoryProvider } from '../../../src/index.js';
 import { serverNameFor } from '../../../src/providers/openstack/index.js';
+import { createGlanceArtifactStore } from '../../../src/artifacts/glance/index.js';
 import { rejectionOf } from '../../helpers.js';
 import { startEmulatedOpenStack, type EmulatedOpenStack } from './emulated-openstack.js';
 
@@ -98,6 +99,40 @@ describe('OpenStack → memory → OpenStack', () => {
     const s3 = await rejectionOf(env.openstack.importVM(base, { name: 'x', cpu: 1, memory: 1 }));
     expect(InvalidSpecError.isInstance(s3) && s3.field, String(s3)).toBe('artifact.location');
     expect(env.emu.stats.count('images.create')).toBe(creates);
+  });
+});
+
+describe('an image the Glance artifact store wrote', () => {
+  it('boots from its glance:// location (by name) after comparing the store’s sha256, uploading nothing; a forged checksum or a missing image is refused', async () => {
+    const store = createGlanceArtifactStore({ name: 'glance', connection: env.openstack.connection });
+    const seeded = env.emu.state.images().find((i) => i.name === 'ubuntu-22.04')!;
+    const bytes = env.emu.state.imageData(String(seeded.id))!;
+    const written = await store.write('migrations/traveller.qcow2', chunks(bytes), { metadata: { 'novacron-format': 'qcow2' } });
+    expect(written.location).toBe('glance://migrations/traveller.qcow2');
+    const artifact: ImageArtifact = {
+      format: 'qcow2',
+      location: written.location,
+      sizeBytes: written.sizeBytes,
+      checksum: { algorithm: 'sha256', value: written.sha256! },
+      sourceProvider: 'aws',
+      sourceProviderKind: 'aws',
+      sourceVmId: 'i-1',
+      baseImage: 'ubuntu-22.04',
+      createdAt: new Date().toISOString(),
+    };
+    expect(artifact.checksum.value).toBe(digest('sha256', bytes));
+    const uploads = env.emu.stats.count('images.upload');
+    const vm = await env.openstack.importVM(artifact, { name: 'from-store', cpu: 1, memory: 1 }, { idempotencyKey: 'from-store' });
+    expect(vm.state).toBe('running');
+    expect(env.emu.stats.count('images.upload')).toBe(uploads); // the store's image boots as it is
+    const image = env.emu.state.images().find((i) => i.name === 'migrations/traveller.qcow2')!;
+    expect(env.emu.state.server(vm.id)?.image).toMatchObject({ id: image.id });
+
+    const forged = await rejectionOf(env.openstack.importVM({ ...artifact, checksum: { algorithm: 'sha256', value: '0'.repeat(64) } }, { name: 'forged-store', cpu: 1, memory: 1 }, { idempotencyKey: 'forged-store' }));
+    expect(ConflictError.isInstance(forged), String(forged)).toBe(true);
+    const missing = await rejectionOf(env.openstack.importVM({ ...artifact, location: 'glance://migrations/nothing.qcow2' }, { name: 'missing', cpu: 1, memory: 1 }));
+    expect(InvalidSpecError.isInstance(missing) && missing.field, String(missing)).toBe('artifact.location');
+    expect(env.emu.state.servers().filter((s) => s.name === serverNameFor('forged-store'))).toHaveLength(0);
   });
 });
 
