@@ -16,6 +16,7 @@ import type { Checksum } from '../provider/types.js';
 import { ArtifactFormatError, extensionOf, roundUpToMiB, type ArtifactPackaging, type DiskFormat } from './disk-format.js';
 import { packGceTarGz, unpackGceTarGz } from './gce-tar.js';
 import type { QemuImg } from './qemu-img.js';
+import { createSparseWriteStream } from './sparse-file.js';
 import { ChecksumMismatchError } from './transfer-errors.js';
 
 /** SHA-256 and MD5 of a byte stream, and its length. */
@@ -133,13 +134,13 @@ export async function spoolImage(req: SpoolRequest): Promise<SpooledImage> {
     }
   }
   const source = tap(await req.open());
-  await pipeline(unpackOnTheWay ? unpackGceTarGz(source, { signal }) : source, createWriteStream(downloaded), { signal });
+  await pipeline(unpackOnTheWay ? unpackGceTarGz(source, { signal }) : source, createSparseWriteStream(downloaded), { signal });
   checkAgainst(req.sourceChecksum, hasher.digest(), 'source', 'the source as downloaded');
 
   // 2. The raw guest disk.
   req.progress('convert', 0);
   if (downloaded !== guest) {
-    if (req.sourcePackaging === 'gce-tar-gz') await pipeline(unpackGceTarGz(createReadStream(downloaded, { signal }), { signal }), createWriteStream(guest), { signal });
+    if (req.sourcePackaging === 'gce-tar-gz') await pipeline(unpackGceTarGz(createReadStream(downloaded, { signal }), { signal }), createSparseWriteStream(guest), { signal });
     else if (req.sourceFormat !== 'raw') await req.qemuImg().convert({ source: downloaded, sourceFormat: req.sourceFormat, target: guest, targetFormat: 'raw', signal });
     else if (!keep) await rename(downloaded, guest);
     if (!keep) await rm(downloaded, { force: true });

@@ -17,13 +17,14 @@ import { ConflictError, InvalidSpecError, NotFoundError, UnsupportedError } from
 import { networkOf, type NetworkProviderV1 } from '../provider/network-provider-v1.js';
 import { canonicalJson } from '../provider/offer-selection.js';
 import type { CallOptions, ProviderV1 } from '../provider/provider-v1.js';
+import type { VM, VMSpecInput } from '../provider/types.js';
 import { createMemoryStore } from '../state/memory-store.js';
 import type { JsonValue, StateStore } from '../state/state-store.js';
 import { ConnectivityRun, type ConnectivitySide, type ConnectivityTimeouts, type PendingWait, type RecordedResource } from './connectivity-run.js';
 import type { SecretVault } from './secret-vault.js';
 import { renderOverlayCloudInit } from './wireguard-cloud-init.js';
 import { renderWireGuardConfig } from './wireguard-config.js';
-import { addOverlayNode, planOverlay, removeOverlayNode, type OverlayNodeInput, type OverlayPlan, type OverlayPlanInput } from './wireguard-overlay.js';
+import { addOverlayNode, overlayNode, planOverlay, removeOverlayNode, setOverlayNodeEndpoint, setOverlayNodeListenPort, type OverlayNode, type OverlayNodeInput, type OverlayPlan, type OverlayPlanInput } from './wireguard-overlay.js';
 
 /** How two sites are joined. */
 export type ConnectivityMode = 'vpn' | 'peering' | 'overlay';
@@ -64,6 +65,51 @@ export interface CrossCloudNetworkOptions {
   readonly clock?: (() => number) | undefined;
   /** This replica, as lease holder (default random). */
   readonly replicaId?: string | undefined;
+  /**
+   * Lifetime of the lease a setup holds while it runs, in ms (default 30,000; renewed every third
+   * of it). After a crash another replica resumes the setup once the lease lapses, so a shorter
+   * lease resumes sooner and a longer one rides out longer pauses of a live replica.
+   */
+  readonly leaseTtlMs?: number | undefined;
+}
+
+/**
+ * What {@link CrossCloudNetwork.deployNode} needs of a federation to create a gateway VM: a
+ * `FederationManager` is one (its `createVM` places, fails over and is idempotent by key).
+ */
+export interface OverlayNodeDeployer {
+  /** Creates one VM, as `FederationManager.createVM` does. */
+  createVM(
+    input: VMSpecInput,
+    options: {
+      readonly idempotencyKey: string;
+      readonly request: { readonly constraints: readonly { readonly type: 'provider'; readonly operator: 'in'; readonly values: readonly string[] }[] };
+      readonly signal?: AbortSignal | undefined;
+    },
+  ): Promise<{ readonly vm: VM }>;
+}
+
+/** Options of {@link CrossCloudNetwork.deployNode}. */
+export interface DeployNodeOptions extends CallOptions {
+  /**
+   * The gateway VM (its `userData` is the node's cloud-init and `network.publicIp` is turned on;
+   * both are set here). Default: 2 vCPUs, 2 GiB, `ubuntu-22.04`.
+   */
+  readonly spec?: Omit<VMSpecInput, 'userData'> | undefined;
+  /** Makes the deployment safe to repeat (default: derived from the overlay, the node and its key version). */
+  readonly idempotencyKey?: string | undefined;
+  /** Install `wireguard-go` where the kernel has no WireGuard module (default `true`). */
+  readonly userspaceFallback?: boolean | undefined;
+}
+
+/** A node deployed on a gateway VM. */
+export interface DeployedOverlayNode {
+  /** The gateway VM. */
+  readonly vm: VM;
+  /** The node, with its endpoint set to the VM's public IP when it got one. */
+  readonly node: OverlayNode;
+  /** The stored plan after the deployment: render the peers' configs again, they now list the endpoint. */
+  readonly plan: OverlayPlan;
 }
 
 /** The decision for one pair, and why. */
@@ -176,6 +222,34 @@ export class CrossCloudNetwork {
   }
 
   /**
+   * Runs an overlay node on a new gateway VM of `provider`, created through the federation (so
+   * placement, failover and idempotency are the federation's): the node listens on its port, its
+   * cloud-init (the wg-quick config with its private key, read from the vault) is the VM's user
+   * data, and the VM's public IP becomes the node's endpoint in the stored plan. Repeating the call
+   * finds the same VM. The node must be in the stored plan already (`planOverlay`, or an overlay
+   * setup); a node planned for another provider is a `ConflictError`.
+   */
+  async deployNode(federation: OverlayNodeDeployer, provider: string, nodeName: string, options: DeployNodeOptions = {}): Promise<DeployedOverlayNode> {
+    const { signal } = options;
+    let plan = await this.updatePlan((current) => {
+      const node = overlayNode(current, nodeName);
+      if (node.provider !== undefined && node.provider !== provider) {
+        throw new ConflictError({ message: `overlay node "${nodeName}" is planned for provider ${node.provider}, not ${provider}` });
+      }
+      // A gateway VM has a public IP: it listens, so that peers can reach it.
+      return setOverlayNodeListenPort(current, nodeName);
+    }, signal);
+    const node = overlayNode(plan, nodeName);
+    const userData = await renderOverlayCloudInit(plan, nodeName, { vault: this.vault, signal, userspaceFallback: options.userspaceFallback });
+    const spec: VMSpecInput = { cpu: 2, memory: '2Gi', image: 'ubuntu-22.04', ...options.spec, name: options.spec?.name ?? `${this.overlayName}-${nodeName}`, userData, network: { ...options.spec?.network, publicIp: true } };
+    const idempotencyKey = options.idempotencyKey ?? `overlay-node/${this.overlayName}/${nodeName}/v${node.key.version}`;
+    const { vm } = await federation.createVM(spec, { idempotencyKey, request: { constraints: [{ type: 'provider', operator: 'in', values: [provider] }] }, signal });
+    const ip = vm.publicIps[0];
+    if (ip !== undefined) plan = await this.updatePlan((current) => setOverlayNodeEndpoint(current, nodeName, ip), signal);
+    return { vm, node: overlayNode(plan, nodeName), plan };
+  }
+
+  /**
    * Joins two sites, as a durable operation: repeating the call (same key), from this process
    * or another sharing the store, resumes it and creates nothing twice. A long wait (an Azure
    * gateway) ends the call with status `provisioning`; call {@link CrossCloudNetwork.resume}
@@ -208,6 +282,23 @@ export class CrossCloudNetwork {
     return this.runOperation(operationId, record.fingerprint, record.input ?? null, options.signal, 'teardown');
   }
 
+  /** Changes the stored overlay plan by compare-and-swap, retrying when another writer got there first. */
+  private async updatePlan(change: (plan: OverlayPlan) => OverlayPlan, signal: AbortSignal | undefined): Promise<OverlayPlan> {
+    const key = OVERLAY_PREFIX + this.overlayName;
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.store.get<OverlayPlan>(key, { signal });
+      if (stored === undefined) throw new NotFoundError({ message: `no overlay plan "${this.overlayName}": plan the overlay first`, resourceType: 'overlay', resourceId: this.overlayName });
+      const next = change(stored.value);
+      if (next === stored.value) return next;
+      try {
+        await this.store.put(key, next as unknown as JsonValue, { expectedVersion: stored.version, signal });
+        return next;
+      } catch (error) {
+        if (!ConflictError.isInstance(error) || attempt >= 8) throw error;
+      }
+    }
+  }
+
   private register(provider: ProviderV1): void {
     const net = networkOf(provider);
     if (net !== undefined) this.networks.set(provider.name, net);
@@ -227,6 +318,7 @@ export class CrossCloudNetwork {
       fingerprint,
       input,
       holder: this.replicaId,
+      leaseTtlMs: this.options.leaseTtlMs,
       waitMs: OTHER_REPLICA_WAIT_MS,
       now: this.now,
       signal,

@@ -321,6 +321,27 @@ export async function removeOverlayNode(plan: OverlayPlan, name: string, options
 }
 
 /**
+ * Gives a node its public endpoint once it is known (a gateway VM that has just received its
+ * public IP): `host` or `host:port`, the node's listen port filled in. Peers' configs list it from
+ * then on; the node's own config does not change.
+ */
+export function setOverlayNodeEndpoint(plan: OverlayPlan, name: string, endpoint: string): OverlayPlan {
+  const node = findNode(plan, name);
+  const normalized = normalizeEndpoint(endpoint, node.listenPort ?? plan.listenPort, 'endpoint');
+  if (node.endpoint === normalized) return plan;
+  return withNodes(plan, plan.nodes.map((n) => (n.name === name ? { ...n, endpoint: normalized, listenPort: n.listenPort ?? plan.listenPort } : n)));
+}
+
+/** Makes a node listen on a fixed UDP port (default the overlay's), as a node with a public IP does; no change when it already listens. */
+export function setOverlayNodeListenPort(plan: OverlayPlan, name: string, port?: number): OverlayPlan {
+  const node = findNode(plan, name);
+  if (node.listenPort !== undefined && port === undefined) return plan;
+  const listenPort = checkPort(port ?? plan.listenPort, 'listenPort');
+  if (node.listenPort === listenPort) return plan;
+  return withNodes(plan, plan.nodes.map((n) => (n.name === name ? { ...n, listenPort } : n)));
+}
+
+/**
  * Moves a node's key rotation one stage on (see the module comment): no rotation → `staged`
  * (a new key in the vault, announced to peers) → `switched` (the node uses it) → done (the old
  * key leaves the peers and the vault). Render and apply every node's config after each stage.

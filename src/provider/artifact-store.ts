@@ -61,7 +61,7 @@ export interface UploadSession {
   readonly store: string;
   /** Key being written. */
   readonly key: string;
-  /** The store's id of the upload (S3 UploadId, GCS session URI path, Azure blob name, Glance image id). */
+  /** The store's id of the upload (S3 UploadId, GCS session URI sealed under the store's credentials, Azure blob name, Glance image id). */
   readonly uploadId: string;
   /** Part size in bytes (every part but the last). */
   readonly partSizeBytes: number;

@@ -55,7 +55,9 @@ describe('GCS store: resumable uploads against the emulator', () => {
     const written = await store.write('three-parts.raw', bodyOf(data), { onSession: (s) => void sessions.push(s) });
     expect(sessions.map((s) => s.committedBytes)).toEqual([PART, 2 * PART, 3 * PART]);
     expect(sessions.map((s) => s.parts.at(-1)!.token.split('~')[0])).toEqual([String(PART), String(2 * PART), String(3 * PART)]);
-    expect(sessions[0]!.uploadId).toMatch(/^\/upload\/storage\/v1\/b\/specifics\/o\?uploadType=resumable&.*upload_id=/);
+    // The session URI is the upload's credential: the recorded session holds it sealed, never readable.
+    expect(sessions[0]!.uploadId).toMatch(/^sealed-v1\.[A-Za-z0-9_-]+$/);
+    expect(JSON.stringify(sessions)).not.toMatch(/upload_id|uploadType/);
     expect(e.stats.byOperation()).toMatchObject({ 'objects.insert': 1, 'objects.upload': 4, 'objects.patch': 1 });
     const stored = e.object('specifics', 'three-parts.raw')!;
     expect(stored.data.equals(data)).toBe(true);
@@ -105,6 +107,24 @@ describe('GCS store: resumable uploads against the emulator', () => {
     expect(e.stats.count('objects.upload') - before).toBe(4);
     expect(written.sha256).toBe(sha256(data));
     expect(e.object('specifics', 'resumed.raw')!.data.equals(data)).toBe(true);
+  });
+
+  it('does not let a store under other credentials resume a sealed session, and cancels it only with the right key', async () => {
+    const data = randomBytes(3 * PART);
+    let first: UploadSession | undefined;
+    async function* crashing(): AsyncGenerator<Uint8Array> {
+      yield* bodyOf(data.subarray(0, 2 * PART + 10));
+      throw new Error('simulated crash');
+    }
+    await expect(store.write('sealed.raw', crashing(), { onSession: (s) => void (first ??= s) })).rejects.toThrow('simulated crash');
+    const stranger = createGcsArtifactStore({ name: 'gcs', ...e.storeOptions('specifics'), sessionKey: 'another key entirely' });
+    const refused = await stranger.write('sealed.raw', bodyOf(data, 10_000, first!.committedBytes), { resume: first }).catch((error: unknown) => error);
+    expect(NotFoundError.isInstance(refused), String(refused)).toBe(true);
+    expect(String(refused)).not.toMatch(/upload_id/);
+    await stranger.abortUpload(first!); // cannot reach it: a no-op
+    expect(e.openUploads('specifics', 'sealed.raw')).toBe(1);
+    await store.abortUpload(first!);
+    expect(e.openUploads('specifics', 'sealed.raw')).toBe(0);
   });
 
   it('refuses parts that are not multiples of 256 KiB before any I/O', async () => {

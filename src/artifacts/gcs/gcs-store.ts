@@ -26,6 +26,7 @@ import { emptyStream } from '../read-streams.js';
 import { assertArtifactKey, assertResumable, resolveRange } from '../write-rules.js';
 import { GcsApi, type GcsAuthClient, type GcsClients, type GcsServiceAccountKey } from './gcs-api.js';
 import { toGcsStoreError, type GcsErrorContext } from './gcs-error-mapping.js';
+import { SessionSeal } from './session-seal.js';
 import { ResumableProtocol, type GcsObjectResource, type ResumableTransport } from './resumable-protocol.js';
 import { writeResumable } from './resumable-write.js';
 
@@ -55,6 +56,12 @@ export interface GcsArtifactStoreOptions {
   readonly maxRetries?: number | undefined;
   /** Objects per listing page (default 1000, Cloud Storage's largest). */
   readonly listPageSize?: number | undefined;
+  /**
+   * Secret the resumable session URIs in upload sessions are sealed under (they are credentials
+   * of their upload). Default: derived from `credentials.private_key`; without either, a random
+   * key of this instance, so an upload resumes within this process only.
+   */
+  readonly sessionKey?: string | Uint8Array | undefined;
 }
 
 const KiB = 1024;
@@ -78,6 +85,7 @@ export class GcsArtifactStore implements ArtifactStore {
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly defaultPartBytes: number;
+  private readonly seal: SessionSeal;
 
   /** Builds the store; nothing is loaded or sent yet. */
   constructor(private readonly options: GcsArtifactStoreOptions) {
@@ -94,6 +102,7 @@ export class GcsArtifactStore implements ArtifactStore {
     this.defaultPartBytes = options.partSizeBytes ?? 32 * CHUNK_QUANTUM;
     this.checkPartSize(this.defaultPartBytes);
     this.api = new GcsApi({ store: this.name, ...options, totalTimeoutMs: this.timeoutMs });
+    this.seal = new SessionSeal(this.name, options.sessionKey ?? options.credentials?.private_key);
   }
 
   /** `gs://bucket/<prefix><key>`. */
@@ -145,7 +154,7 @@ export class GcsArtifactStore implements ArtifactStore {
     const partSizeBytes = resume?.partSizeBytes ?? options.partSizeBytes ?? this.defaultPartBytes;
     this.checkPartSize(partSizeBytes);
     const clients = await this.api.clients();
-    const protocol = new ResumableProtocol(this.name, clients.storage.authClient as unknown as ResumableTransport, clients.storage.apiEndpoint.replace(/\/$/, ''), this.options.bucket);
+    const protocol = new ResumableProtocol(this.name, clients.storage.authClient as unknown as ResumableTransport, clients.storage.apiEndpoint.replace(/\/$/, ''), this.options.bucket, this.seal);
     const result = await writeResumable({
       store: this.name,
       key,
@@ -176,7 +185,7 @@ export class GcsArtifactStore implements ArtifactStore {
   async abortUpload(session: UploadSession, options: CallOptions = {}): Promise<void> {
     assertArtifactKey(this, session.key);
     await this.run({ operation: 'abortUpload', key: session.key, mutating: true, resourceType: 'upload' }, options.signal, async ({ storage }, signal) => {
-      const protocol = new ResumableProtocol(this.name, storage.authClient as unknown as ResumableTransport, storage.apiEndpoint.replace(/\/$/, ''), this.options.bucket);
+      const protocol = new ResumableProtocol(this.name, storage.authClient as unknown as ResumableTransport, storage.apiEndpoint.replace(/\/$/, ''), this.options.bucket, this.seal);
       await protocol.cancel(session.uploadId, signal);
     });
   }

@@ -11,10 +11,11 @@
  * - where it stands: `PUT {session}` with `Content-Range: bytes *\/total` (or `*\/*`) and no body
  *   → 308 with `Range`, or 200 with the object when it is finished;
  * - cancel: `DELETE {session}` → 499; a gone session answers 404 or 410.
- * The session URI is kept relative to the endpoint (`uploadId`): it is the upload's own
- * credential, so it is never put in an error or a log line.
+ * The session URI is the upload's own credential: `uploadId` holds it relative to the endpoint
+ * and sealed (session-seal.ts), and it is never put in an error or a log line.
  */
 import { NotFoundError } from '../../provider/errors.js';
+import type { SessionSeal } from './session-seal.js';
 
 /** The part of google-auth-library's `GoogleAuth` (and gaxios) the protocol calls. */
 export interface ResumableTransport {
@@ -91,9 +92,10 @@ export class ResumableProtocol {
     private readonly transport: ResumableTransport,
     private readonly endpoint: string,
     private readonly bucket: string,
+    private readonly seal: SessionSeal,
   ) {}
 
-  /** Starts a session for `name`; resolves with its URI relative to the endpoint. */
+  /** Starts a session for `name`; resolves with its URI relative to the endpoint, sealed. */
   async start(input: { name: string; contentType: string; metadata: Record<string, string>; sizeBytes?: number | undefined }, signal: AbortSignal): Promise<string> {
     const url = `${this.endpoint}/upload/storage/v1/b/${encodeURIComponent(this.bucket)}/o?uploadType=resumable&name=${encodeURIComponent(input.name)}`;
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8', 'x-upload-content-type': input.contentType };
@@ -103,7 +105,7 @@ export class ResumableProtocol {
     const location = header(res.headers, 'location');
     if ((res.status !== 200 && res.status !== 201) || !location) throw new UnexpectedAnswer(res.status, 'starting the upload session', res);
     const at = new URL(location);
-    return `${at.pathname}${at.search}`;
+    return this.seal.seal(`${at.pathname}${at.search}`);
   }
 
   /** Sends bytes from `offset`; `total` on the last chunk. */
@@ -119,7 +121,13 @@ export class ResumableProtocol {
 
   /** Cancels the session; a session already gone is fine. */
   async cancel(uploadId: string, signal: AbortSignal): Promise<void> {
-    const res = await this.transport.request({ url: this.endpoint + uploadId, method: 'DELETE', signal, validateStatus: () => true, responseType: 'text', retry: false });
+    let session: string;
+    try {
+      session = this.seal.open(uploadId);
+    } catch {
+      return; // not a session this store can reach: there is nothing of it to remove
+    }
+    const res = await this.transport.request({ url: this.endpoint + session, method: 'DELETE', signal, validateStatus: () => true, responseType: 'text', retry: false });
     if (res.status === 499 || res.status === 204 || res.status === 200 || res.status === 404 || res.status === 410) return;
     // A finished upload cannot be cancelled: there is no unfinished upload left to remove.
     if (res.status === 400) return;
@@ -128,7 +136,7 @@ export class ResumableProtocol {
 
   private async send(uploadId: string, range: string, bytes: Uint8Array, signal: AbortSignal, what: string): Promise<UploadState> {
     const res = await this.transport.request({
-      url: this.endpoint + uploadId,
+      url: this.endpoint + this.seal.open(uploadId),
       method: 'PUT',
       headers: { 'content-range': range, 'content-type': 'application/octet-stream' },
       body: bytes,
