@@ -11,7 +11,8 @@ import type { OpenStackAuth } from '../providers/openstack/index.js';
 import type { RateCard } from '../optimizer/loaders/openstack-rate-card.js';
 import * as v from 'valibot';
 import { toSpecIssues } from '../provider/spec-schema.js';
-import type { ProviderEntry } from './config.js';
+import { createMemoryProvider, type MemoryProviderOptions } from '../providers/memory/memory-provider.js';
+import { parseDurationMs, type ProviderEntry } from './config.js';
 
 /** Builds a provider from a configuration entry. */
 export type ProviderFactory = (entry: ProviderEntry) => ProviderV1 | Promise<ProviderV1>;
@@ -251,5 +252,101 @@ export const openstackFactory: ProviderFactory = async (entry) => {
   });
 };
 
+const nonEmpty = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'));
+const memoryDuration = v.pipe(
+  v.union([v.number(), v.string()], 'must be a duration such as "20ms"'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const ms = parseDurationMs(dataset.value);
+    if (ms === undefined) {
+      addIssue({ message: 'must be a duration such as "20ms" or "1s" (or a number of ms)' });
+      return NEVER;
+    }
+    return ms;
+  }),
+);
+const memoryRegionSchema = v.union(
+  [
+    nonEmpty,
+    v.strictObject({
+      name: nonEmpty,
+      zones: v.optional(v.array(nonEmpty)),
+      geo: v.optional(v.strictObject({ country: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')), area: v.optional(nonEmpty) })),
+    }),
+  ],
+  'must be a region name or { name, zones?, geo? }',
+);
+const memoryOfferSchema = v.strictObject({
+  region: nonEmpty,
+  zone: v.optional(nonEmpty),
+  instanceType: nonEmpty,
+  vcpus: v.pipe(v.number('must be a number'), v.minValue(0.25, 'must be at least 0.25')),
+  memoryGiB: v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative')),
+  gpu: v.optional(v.strictObject({ model: nonEmpty, count: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')), memoryGiB: v.optional(price) })),
+  arch: v.optional(v.picklist(['x86_64', 'arm64'], 'must be x86_64 or arm64')),
+  onDemandHourly: price,
+  spotHourly: v.optional(price),
+  spotInterruption: v.optional(v.picklist(['<5%', '5-10%', '10-15%', '15-20%', '>20%'], 'must be one of <5%, 5-10%, 10-15%, 15-20%, >20%')),
+  reserved1yHourly: v.optional(price),
+  reserved3yHourly: v.optional(price),
+  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'))),
+  source: v.pipe(v.string(), v.minLength(1, 'must say where the prices come from')),
+  asOf: v.pipe(v.string(), v.check((d) => !Number.isNaN(Date.parse(d)), 'must be an ISO 8601 date')),
+});
+const memoryConfigSchema = v.strictObject({
+  kind: v.optional(v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a cloud kind such as memory, aws, azure, gcp'))),
+  regions: v.optional(v.pipe(v.array(memoryRegionSchema, 'must be a list of regions'), v.minLength(1, 'must list at least one region'))),
+  offers: v.optional(v.pipe(v.array(memoryOfferSchema, 'must be a list of offers'), v.minLength(1, 'must list at least one offer'))),
+  provisioningDelay: v.optional(memoryDuration),
+  transitionDelay: v.optional(memoryDuration),
+  network: v.optional(v.boolean('must be true or false')),
+  // Read by fromConfig itself (spotEnabled, instanceFamilies), like every type's.
+  defaults: v.optional(v.unknown()),
+});
+
+/**
+ * The {@link MemoryProviderOptions} a `type: memory` entry stands for: `kind` (the cloud it
+ * stands in for, default `memory`; with `aws`, `azure` or `gcp` and no `offers` it prices from
+ * the bundled list-price snapshot), `regions` (names, or `{ name, zones?, geo? }`), `offers`
+ * (`{ region, zone?, instanceType, vcpus, memoryGiB, gpu?, arch?, onDemandHourly, spotHourly?,
+ * spotInterruption?, reserved1yHourly?, reserved3yHourly?, currency?, source, asOf }`; default: the
+ * bundled snapshot for `aws`/`azure`/`gcp`, the synthetic rate card otherwise),
+ * `provisioningDelay` and `transitionDelay` (durations such as `"20ms"`), and `network: true`
+ * for a network companion. It takes no credentials. A host that wants to add to the options (an
+ * image store shared between providers, a clock) builds its provider from these.
+ */
+export function memoryProviderOptions(entry: ProviderEntry): MemoryProviderOptions {
+  const { credentials, ...rest } = entry.config;
+  if (credentials !== undefined) {
+    throw new InvalidSpecError({ issues: [{ field: `providers.${entry.name}.config.credentials`, message: 'a memory provider takes no credentials' }] });
+  }
+  const result = v.safeParse(memoryConfigSchema, rest);
+  if (!result.success) throw new InvalidSpecError({ issues: toSpecIssues(result.issues, `providers.${entry.name}.config`) });
+  const c = result.output;
+  const kind = c.kind ?? 'memory';
+  return {
+    name: entry.name,
+    kind,
+    regions: c.regions?.map((r) => (typeof r === 'string' ? r : { name: r.name, zones: r.zones ?? [], geo: r.geo })),
+    offers: c.offers?.map((o) => ({ ...o, provider: kind, arch: o.arch ?? 'x86_64', currency: o.currency ?? 'USD' })),
+    provisioningDelayMs: c.provisioningDelay,
+    transitionDelayMs: c.transitionDelay,
+    network: c.network,
+  };
+}
+
+/**
+ * `type: memory` → `createMemoryProvider`: an in-process cloud, so that a configuration runs
+ * without any cloud (quickstarts, the CLI, tests). Options as {@link memoryProviderOptions} reads
+ * them. Each entry has an image store of its own; a host that migrates between memory providers
+ * passes a factory that shares one (`imageStore`).
+ */
+export const memoryFactory: ProviderFactory = (entry) => createMemoryProvider(memoryProviderOptions(entry));
+
 /** The factories `fromConfig` falls back to, by type. */
-export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = { aws: awsFactory, azure: azureFactory, gcp: gcpFactory, openstack: openstackFactory };
+export const BUILT_IN_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
+  aws: awsFactory,
+  azure: azureFactory,
+  gcp: gcpFactory,
+  openstack: openstackFactory,
+  memory: memoryFactory,
+};

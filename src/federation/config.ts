@@ -81,7 +81,7 @@ const providerDefaultsSchema = v.strictObject({
 
 const providerEntrySchema = v.strictObject({
   name: nameSchema,
-  type: v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a provider type such as aws, azure, gcp, openstack')),
+  type: v.pipe(v.string('must be a string'), v.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a provider type such as aws, azure, gcp, openstack, memory')),
   config: v.optional(
     v.pipe(
       v.looseObject({

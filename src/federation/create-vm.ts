@@ -96,6 +96,8 @@ export interface CreateRequest {
   readonly options: FederatedCreateOptions;
   /** Only these providers (groups keep their spread this way). */
   readonly onlyProviders?: readonly string[] | undefined;
+  /** The group the VM is a replica of (its `createGroup` key), recorded in the inventory. */
+  readonly group?: string | undefined;
 }
 
 /** What a launch step is asked to do, as stored in the step's input. */
@@ -509,6 +511,7 @@ class CreateRun {
     ).catch(() => undefined);
     await fed.inventory.recordCreated(vm, {
       requestId: this.rid,
+      group: this.req.group,
       spec: this.req.spec,
       cost,
       decision: decision && candidate ? { strategy: decision.strategy, score: candidate.score, hourlyPrice: candidate.hourlyPrice } : undefined,

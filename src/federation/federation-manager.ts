@@ -29,9 +29,25 @@ import { PriceAgeWatch } from '../optimizer/price-age.js';
 import { BlockList } from './placement/index.js';
 import { BUILT_IN_PROVIDER_FACTORIES } from './built-in-factories.js';
 import { CatalogCache } from './catalog-cache.js';
-import { asConfigError, loadFederationConfig, unservedPolicyRegions, type LoadOptions, type ProviderEntry } from './config.js';
+import { asConfigError, loadFederationConfig, unservedPolicyRegions, type LoadOptions, type OptimizationSettings, type ProviderEntry } from './config.js';
 import { ConfigError } from './federation-errors.js';
 import { VMCreator, type CreateVMResult } from './create-vm.js';
+import { VMMigrator } from './migration/migrator.js';
+import { applyPlan } from './plans/apply-plan.js';
+import { optimizePlacement, revalidateProposal } from './plans/placement-optimizer.js';
+import type { ApplyPlanOptions, ApplyPlanResult, OptimizePlacementOptions, PlacementPlan } from './plans/plan-types.js';
+import { startOptimizationSchedule, type OptimizationHandle, type OptimizationScheduleOptions } from './plans/optimization-schedule.js';
+import type {
+  MigrateVMOptions,
+  MigrationArtifactStores,
+  MigrationDefaults,
+  MigrationRecord,
+  MigrationResult,
+  MigrationSource,
+  MigrationTarget,
+  ResumedMigration,
+  ResumeMigrationsOptions,
+} from './migration/migration-types.js';
 import { decideOrThrow } from './decide.js';
 import type { FederationContext } from './federation-context.js';
 import { createGroup, type GroupResult } from './groups.js';
@@ -53,7 +69,40 @@ export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure
 export type { Logger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
+export type {
+  MigrateVMOptions,
+  MigrationArtifactStores,
+  MigrationCostEstimate,
+  MigrationDefaults,
+  MigrationPath,
+  MigrationRecord,
+  MigrationResult,
+  MigrationSource,
+  MigrationStatus,
+  MigrationStepName,
+  MigrationStepRecord,
+  MigrationTarget,
+  MigrationTransferOptions,
+  ResumedMigration,
+  ResumeMigrationsOptions,
+} from './migration/migration-types.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
+export type {
+  AppliedProposal,
+  ApplyPlanOptions,
+  ApplyPlanResult,
+  MigrationProposal,
+  MigrationWindow,
+  OptimizePlacementOptions,
+  PlacementPlan,
+  PlanBudgets,
+  PlanCriteria,
+  PlannedPlacement,
+  PlanScope,
+  PlanSkip,
+  ResolvedPlanBudgets,
+} from './plans/plan-types.js';
+export type { OptimizationHandle, OptimizationRun, OptimizationScheduleOptions } from './plans/optimization-schedule.js';
 
 /** Failover behaviour. */
 export interface FailoverOptions {
@@ -119,6 +168,20 @@ export interface FederationManagerOptions {
    * so in its explanation (source, date, age), and `price.stale` is published once per source and date.
    */
   readonly maxPriceAgeDays?: number | undefined;
+  /**
+   * Artifact stores for migrations, by target provider name: `store` is where images for imports
+   * into that provider are written (a transfer's destination), `from` the stores exports are
+   * read from (and intermediate images deleted from). A provider without an entry is handed an
+   * export where it is, when it imports the export's format (see `MigrationArtifactStores`).
+   *
+   * @example
+   * ```ts
+   * artifactStores: { 'azure-east': { store: azureContainer, from: [awsExportBucket] } }
+   * ```
+   */
+  readonly artifactStores?: Readonly<Record<string, MigrationArtifactStores>> | undefined;
+  /** Migration defaults: health check, traffic switcher, grace period (5 minutes), verify and export deadlines. */
+  readonly migration?: MigrationDefaults | undefined;
 }
 
 /** Host-supplied lookups for `fromConfig`. */
@@ -138,6 +201,9 @@ export class FederationManager {
   private readonly catalog: CatalogCache;
   private readonly store: StateStore;
   private readonly creator: VMCreator;
+  private readonly migrator: VMMigrator;
+  /** The configuration's `optimization` section, for `startOptimization`. */
+  private optimizationSettings: OptimizationSettings | undefined;
   private readonly book: Inventory;
   private readonly listConcurrency: number;
 
@@ -159,11 +225,12 @@ export class FederationManager {
     // Default carbon model: the Cloud Carbon Footprint estimate, keyed by the offer's cloud kind.
     const carbon = options.carbon ?? ((offer: Offer): number | undefined => carbonGramsPerHour(offer).gramsPerHour);
     this.catalog = new CatalogCache({ registry: this.registry, policies, latency, carbon, topK: options.topK, clock: now, log, retryMs: options.catalogRetryMs ?? 60_000 });
+    const metrics = createFederationMetrics(options.metrics);
     this.book = new Inventory({
       store: this.store,
       registry: this.registry,
       events: this.events,
-      metrics: createFederationMetrics(options.metrics),
+      metrics,
       now,
       federationId,
       replicaId,
@@ -193,6 +260,7 @@ export class FederationManager {
       replicaId,
     };
     this.creator = new VMCreator(this.fed);
+    this.migrator = new VMMigrator({ fed: this.fed, metrics, artifactStores: options.artifactStores, defaults: options.migration });
   }
 
   /**
@@ -235,10 +303,10 @@ export class FederationManager {
     const unserved = unservedPolicyRegions(loaded.policies, providers.map((r) => r.provider));
     if (unserved.length > 0) throw new ConfigError({ issues: unserved });
     const manager = new FederationManager({ ...options, providers, policies: loaded.policies, federationId: options.federationId ?? loaded.name });
+    manager.optimizationSettings = loaded.optimization;
     // Sections whose features have not landed are read (and validated) but say so, not silently ignored.
     const ignored: [string, unknown, string][] = [
       ['spec.networking', loaded.networking, 'FederationManager does not join networks itself; pass the loaded section to CrossCloudNetwork (networkOptionsFromSettings in novacron/network)'],
-      ['spec.optimization', loaded.optimization, 'scheduled optimization does not run from this section yet; call startReconciler / optimizePlacement yourself'],
     ];
     for (const [section, value, message] of ignored) {
       if (value === undefined) continue;
@@ -402,12 +470,118 @@ export class FederationManager {
   }
 
   /**
+   * Proposes moves that pay: every VM in `scope` is scored where it runs and where it would run
+   * best now (the placement engine under the current policies, constraints and prices); a move is
+   * proposed when it scores at least `minScoreGain` better, saves at least `minMonthlySavings` a
+   * month and pays back its one-off cost (the disk's egress) within `budgets.maxPaybackDays` — or
+   * when where the VM runs breaks a policy now. Moves that would leave a group on fewer providers
+   * than its `distribute` policy asks are never proposed; the rest are ranked by saving per minute
+   * of downtime and cut into waves within the budgets. Changes nothing; the same inventory, prices
+   * and options give the same plan.
+   */
+  async optimizePlacement(options: OptimizePlacementOptions = {}): Promise<PlacementPlan> {
+    const engine = await this.catalog.get(options.signal);
+    return optimizePlacement(this.fed, engine, options);
+  }
+
+  /**
+   * Runs optimization on a schedule (croner): at each firing the replica holding the `optimizer`
+   * lease in the shared state store makes one plan per strategy (`optimizePlacement`) and, with
+   * `apply`, applies it (`applyPlan`); the other replicas skip that firing. Defaults come from the
+   * configuration's `optimization` section (`schedule`, `strategies`); a section with
+   * `enabled: false`, or no schedule at all, is an `InvalidSpecError`.
+   */
+  startOptimization(options: OptimizationScheduleOptions = {}): OptimizationHandle {
+    const settings = this.optimizationSettings;
+    if (options.schedule === undefined && settings?.enabled === false) {
+      throw new InvalidSpecError({ issues: [{ field: 'spec.optimization.enabled', message: 'optimization is disabled in the configuration; pass a schedule to run it anyway' }] });
+    }
+    const schedule = options.schedule ?? settings?.schedule;
+    if (schedule === undefined) throw new InvalidSpecError({ issues: [{ field: 'schedule', message: 'give a cron schedule (or load a configuration whose optimization section has one)' }] });
+    const strategies = options.strategies ?? settings?.strategies ?? [];
+    return startOptimizationSchedule(
+      {
+        store: this.store,
+        replicaId: this.fed.replicaId,
+        now: this.fed.now,
+        log: this.fed.log,
+        optimize: (o) => this.optimizePlacement(o),
+        apply: (plan, signal) => this.applyPlan(plan, { signal }),
+      },
+      { ...options, schedule, strategies },
+    );
+  }
+
+  /**
+   * Carries out a plan wave by wave within its budgets (at most `maxConcurrentMigrations` at once,
+   * only inside its migration windows): each proposal is re-validated against fresh prices just
+   * before its migration starts (a stale one is skipped), then migrated with `migrateVM` under a key
+   * derived from the plan and the VM, so applying a plan again migrates nothing twice.
+   */
+  async applyPlan(plan: PlacementPlan, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
+    // Prices are read afresh for the first proposal, and again once they are a minute old.
+    let pricesReadAt = -Infinity;
+    return applyPlan(
+      plan,
+      {
+        revalidate: async (proposal, signal) => {
+          if (this.fed.now() - pricesReadAt > 60_000) {
+            this.catalog.invalidate();
+            pricesReadAt = this.fed.now();
+          }
+          return revalidateProposal(this.fed, await this.catalog.get(signal), plan, proposal, signal);
+        },
+        migrate: async (proposal, idempotencyKey, signal) => {
+          const target = { provider: proposal.to.provider, region: proposal.to.region, zone: proposal.to.zone, instanceType: proposal.to.instanceType };
+          const result = await this.migrateVM({ provider: proposal.vm.provider, id: proposal.vm.id }, target, { idempotencyKey, liveMigration: plan.criteria.liveMigration, signal });
+          return { id: result.migrationId };
+        },
+        now: this.fed.now,
+      },
+      options,
+    );
+  }
+
+  /**
    * Runs `reconcile` on a schedule until the signal aborts or `stop()` is called: every
    * `intervalMs`, or at the times of a `cron` expression (croner's syntax, in `timezone`, default
    * UTC). Every replica may run one; the reconcile lease lets only one of them work at a time.
    */
   startReconciler(options: ReconcilerOptions): ReconcilerHandle {
     return startReconciler((o) => this.reconcile(o), options, { now: this.fed.now, log: this.fed.log });
+  }
+
+  /**
+   * Moves a VM to another provider, region or size without ever losing it, as a durable
+   * operation: lock → stop (unless `liveMigration`) → export → transfer (across providers, when
+   * the target cannot read the export as it is) → import → verify (`healthCheck`) → switch traffic
+   * (`trafficSwitcher`) → grace period → delete the source → release the lock → clean up. A
+   * failure before the switch rolls back (the target and every intermediate image are deleted, the
+   * source started again if this migration stopped it) and throws `MigrationFailedError`; a
+   * failure after it is retried by `resumeMigrations`. Returns once the grace period has begun
+   * (status `grace-period`) unless `waitForGrace`. A second migration of the same VM is a
+   * `MigrationConflictError`; the same `idempotencyKey` resumes the same migration.
+   */
+  migrateVM(source: MigrationSource, target: MigrationTarget, options: MigrateVMOptions = {}): Promise<MigrationResult> {
+    return this.migrator.migrate(source, target, options);
+  }
+
+  /**
+   * Picks up every unfinished migration in the state store (a crashed process's, or one whose
+   * grace period has ended) and drives it forward, or back; one entry per migration.
+   */
+  resumeMigrations(options: ResumeMigrationsOptions = {}): Promise<ResumedMigration[]> {
+    return this.migrator.resume(options);
+  }
+
+  /** A migration's record: status, steps with timings, source, target VM, bytes moved, cost, error; `undefined` for an unknown id. */
+  getMigration(id: string, options: CallOptions = {}): Promise<MigrationRecord | undefined> {
+    return this.migrator.get(id, options);
+  }
+
+  /** Every migration's record, in id order. */
+  listMigrations(options: CallOptions = {}): AsyncIterable<MigrationRecord> {
+    return this.migrator.list(options);
   }
 }
 

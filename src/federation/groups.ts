@@ -64,7 +64,7 @@ export async function createGroup(fed: FederationContext, creator: VMCreator, re
       try {
         const replicaSpec = { ...spec, name: options.replicas > 1 ? `${spec.name}-${i}`.slice(0, 63) : spec.name };
         // One key per replica across rounds: a later round resumes the replica's operation (resolving what it left open).
-        const result = await creator.run({ key: `${groupKey}/replica-${i}`, spec: replicaSpec, request, options: { ...options, explain: false }, onlyProviders: only });
+        const result = await creator.run({ key: `${groupKey}/replica-${i}`, spec: replicaSpec, request, options: { ...options, explain: false }, onlyProviders: only, group: groupKey });
         vms[i] = result.vm;
         failures.delete(i);
       } catch (error) {

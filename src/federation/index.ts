@@ -11,6 +11,42 @@ export type { Logger } from './logger.js';
 export { debugLogger, pinoLogger, type DebugLoggerOptions, type FieldsFirstLogger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
+export type {
+  AppliedProposal,
+  ApplyPlanOptions,
+  ApplyPlanResult,
+  MigrationProposal,
+  MigrationWindow,
+  OptimizePlacementOptions,
+  PlacementPlan,
+  PlanBudgets,
+  PlanCriteria,
+  PlannedPlacement,
+  PlanScope,
+  PlanSkip,
+  ResolvedPlanBudgets,
+} from './plans/plan-types.js';
+export type { OptimizationHandle, OptimizationRun, OptimizationScheduleOptions } from './plans/optimization-schedule.js';
+export type {
+  MigrateVMOptions,
+  MigrationArtifactStores,
+  MigrationCostEstimate,
+  MigrationDefaults,
+  MigrationPath,
+  MigrationRecord,
+  MigrationResult,
+  MigrationSource,
+  MigrationStatus,
+  MigrationStepName,
+  MigrationStepRecord,
+  MigrationTarget,
+  MigrationTransferOptions,
+  ResumedMigration,
+  ResumeMigrationsOptions,
+} from './migration/migration-types.js';
+export { RecordingTrafficSwitcher, type RecordingTrafficSwitcherOptions, type TrafficSwitchContext, type TrafficSwitcher, type TrafficSwitchRecord } from './migration/traffic-switcher.js';
+export { runningByProvider, type HealthCheck, type HealthCheckContext } from './migration/health-check.js';
+export { HealthCheckFailedError, MigrationConflictError, MigrationFailedError } from './migration/migration-errors.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
 export {
   AllCandidatesFailedError,

@@ -63,6 +63,8 @@ export interface InventoryRecord extends PlacementTarget {
   readonly status: 'active' | 'lost' | 'adopted' | 'deleted';
   /** The request that created it, when the federation created it. */
   readonly requestId: string | undefined;
+  /** The group it is a replica of (the `createGroup` idempotency key), when it is one. */
+  readonly group?: string | undefined;
   /** The normalized spec, when known, without its secrets (its user data is a digest; see {@link StoredSpec}). */
   readonly spec: StoredSpec | undefined;
   /** Monthly cost by component and where the prices came from. */
@@ -168,10 +170,15 @@ export class Inventory {
    * Writes the record of a VM the federation created and counts it in the gauges. Idempotent:
    * a second write for the same VM (a resumed request) leaves the first record and counts nothing.
    */
-  async recordCreated(vm: VM, detail: { requestId: string; spec: VMSpec; cost: CostEstimate | undefined; decision: InventoryDecision | undefined }, options: CallOptions = {}): Promise<void> {
+  async recordCreated(
+    vm: VM,
+    detail: { requestId: string; group?: string | undefined; spec: VMSpec; cost: CostEstimate | undefined; decision: InventoryDecision | undefined },
+    options: CallOptions = {},
+  ): Promise<void> {
     const { cost } = detail;
     const record = inventoryRecord(vm, 'active', this.iso(), {
       requestId: detail.requestId,
+      group: detail.group,
       spec: specForStore(detail.spec),
       cost: cost ? { hourly: cost.hourly, compute: cost.breakdown.compute, storage: cost.breakdown.storage, network: cost.breakdown.network, source: cost.source, asOf: cost.asOf } : undefined,
       // A figure that is not a number is left out rather than stored (it would refuse the write).
@@ -211,6 +218,11 @@ export class Inventory {
     const key = inventoryKey(provider, id);
     const rec = await this.o.store.get<InventoryRecord>(key, options);
     if (rec) await this.o.store.put(key, { ...rec.value, status: 'deleted', state: 'terminated' } satisfies InventoryRecord, { expectedVersion: rec.version, signal: options.signal });
+  }
+
+  /** The record of one VM, or `undefined`. */
+  async get(provider: string, id: string, options: CallOptions = {}): Promise<InventoryRecord | undefined> {
+    return (await this.o.store.get<InventoryRecord>(inventoryKey(provider, id), options))?.value;
   }
 
   /** Records in key order. */
@@ -353,9 +365,10 @@ function inventoryRecord(
   vm: VM,
   status: InventoryRecord['status'],
   at: string,
-  extra: Partial<Pick<InventoryRecord, 'requestId' | 'spec' | 'cost' | 'decision'>>,
+  extra: Partial<Pick<InventoryRecord, 'requestId' | 'group' | 'spec' | 'cost' | 'decision'>>,
 ): InventoryRecord {
   return {
+    ...(extra.group !== undefined ? { group: extra.group } : {}),
     provider: vm.provider,
     vmId: vm.id,
     name: vm.name,

@@ -179,6 +179,46 @@ export interface NetworkChangedEvent {
   readonly state: string;
 }
 
+/** A step of a migration started or settled (`FederationManager.migrateVM`, `resumeMigrations`). */
+export interface MigrationStepEvent {
+  /** The migration. */
+  readonly migrationId: string;
+  /** The step (`lock`, `stop-source`, `export`, `transfer`, `import`, `verify`, `switch`, `grace`, ...). */
+  readonly step: string;
+  /** Where the step stands now. */
+  readonly status: 'started' | 'succeeded' | 'failed' | 'uncertain';
+  /** Provider of the VM moved. */
+  readonly sourceProvider: string;
+  /** Id of the VM moved. */
+  readonly sourceVmId: string;
+  /** Provider it moves to. */
+  readonly targetProvider: string;
+  /** Error code, when the step failed or is uncertain. */
+  readonly errorCode?: string | undefined;
+  /** Error message (redacted), when the step failed or is uncertain. */
+  readonly message?: string | undefined;
+}
+
+/** A migration reached a new status. */
+export interface MigrationStatusEvent {
+  /** The migration. */
+  readonly migrationId: string;
+  /** Its new status. */
+  readonly status: 'running' | 'grace-period' | 'completing' | 'succeeded' | 'rolling-back' | 'rolled-back' | 'failed';
+  /** Provider of the VM moved. */
+  readonly sourceProvider: string;
+  /** Id of the VM moved. */
+  readonly sourceVmId: string;
+  /** Provider it moves to. */
+  readonly targetProvider: string;
+  /** Id of the VM at the target, once known. */
+  readonly targetVmId?: string | undefined;
+  /** Error code, for a failure, a rollback or a roll-forward step that failed. */
+  readonly errorCode?: string | undefined;
+  /** Error message (redacted). */
+  readonly message?: string | undefined;
+}
+
 /** Every event novacron emits, by name. */
 export interface NovacronEventMap {
   /** A VM was created. */
@@ -205,6 +245,10 @@ export interface NovacronEventMap {
   'price.stale': PriceStaleEvent;
   /** A network resource changed. */
   'network.changed': NetworkChangedEvent;
+  /** A migration step started or settled. */
+  'migration.step': MigrationStepEvent;
+  /** A migration reached a new status. */
+  'migration.status': MigrationStatusEvent;
 }
 
 /** Names of {@link NovacronEventMap} events. */
@@ -224,6 +268,8 @@ export const NOVACRON_EVENT_NAMES = Object.keys({
   'price.stale': true,
   'config.ignored': true,
   'network.changed': true,
+  'migration.step': true,
+  'migration.status': true,
 } satisfies Record<NovacronEventName, true>) as readonly NovacronEventName[];
 
 /** Listener signatures of an {@link EventBus}, one per event. */

@@ -76,6 +76,8 @@ export {
   type InventoryEvent,
   type ProviderDegradedEvent,
   type ConfigIgnoredEvent,
+  type MigrationStatusEvent,
+  type MigrationStepEvent,
   type NetworkChangedEvent,
   type PriceStaleEvent,
   type NovacronEventMap,

@@ -5,22 +5,26 @@ import { FederationManager } from '../../src/federation/index.js';
 import { FEDERATION_YAML } from './spec-examples.js';
 
 describe('ignored configuration sections', () => {
-  it('the networking and optimization sections each publish config.ignored and log a warning', async () => {
+  it('the networking section publishes config.ignored and logs a warning; the optimization section is read by startOptimization', async () => {
     const events = new EventBus();
     const seen: ConfigIgnoredEvent[] = [];
     events.on('config.ignored', (e) => void seen.push(e));
     const warnings: string[] = [];
     const memory = (name: string, kind: string) => createMemoryProvider({ name, kind });
-    await FederationManager.fromConfig(FEDERATION_YAML, {
+    const manager = await FederationManager.fromConfig(FEDERATION_YAML, {
       env: { AZURE_SUBSCRIPTION_ID: 'sub' },
       secrets: () => ({ accessKeyId: 'x', secretAccessKey: 'y' }),
       events,
       logger: { debug() {}, info() {}, warn: (m) => void warnings.push(m), error() {} },
       providerFactories: { aws: (e) => memory(e.name, 'aws'), azure: (e) => memory(e.name, 'azure'), gcp: (e) => memory(e.name, 'gcp'), openstack: (e) => memory(e.name, 'openstack') },
     });
-    expect(seen.map((e) => e.section)).toEqual(['spec.networking', 'spec.optimization']);
+    expect(seen.map((e) => e.section)).toEqual(['spec.networking']);
     expect(seen[0]!.message).toMatch(/^spec\.networking: /);
-    expect(warnings).toEqual(['spec.networking is ignored', 'spec.optimization is ignored']);
+    expect(warnings).toEqual(['spec.networking is ignored']);
+    // The specification's optimization section (0 2 * * *, cost / performance / carbon-footprint) runs on its schedule.
+    const handle = manager.startOptimization();
+    handle.stop();
+    await handle.done;
   });
 });
 

@@ -8,6 +8,10 @@
  * and errors travel as their name, code, message and own fields, rebuilt on the client side as
  * the matching novacron error class, `requestSent` included, so failover decisions made from
  * the taxonomy are the same as in process.
+ *
+ * The host may also serve artifact stores (`{ store, method, args }`): the calls a migration's
+ * clean-up makes (`head`, `delete`, `abortUpload`, `list`), with `keyOf`/`locationOf` worked out
+ * on the client from the prefixes the host describes. Streams (`openRead`, `write`) are not served.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +39,10 @@ import {
   type ProviderCapabilities,
   type ProviderKind,
   type ProviderV1,
+  type ArtifactObject,
+  type ArtifactStore,
+  type ArtifactStoreCapabilities,
+  type UploadSession,
   type Region,
   type SpecIssue,
   type StopVMOptions,
@@ -79,6 +87,27 @@ interface WireError {
 
 type WireAnswer = { readonly value: unknown } | { readonly error: WireError };
 
+/** An artifact store served by a {@link ProviderHost}, with how its keys map to locations (what a client needs without a call). */
+export interface HostedStore {
+  readonly store: ArtifactStore;
+  /** Location prefixes the store's `keyOf` accepts. */
+  readonly claims: readonly string[];
+  /** What `keyOf` strips from a location to make its key (and `locationOf` puts back). */
+  readonly strip: string;
+}
+
+/** What a hosted store says about itself. */
+interface StoreDescription {
+  readonly name: string;
+  readonly kind: string;
+  readonly capabilities: ArtifactStoreCapabilities;
+  readonly claims: readonly string[];
+  readonly strip: string;
+}
+
+/** Store methods a client may call, with the position of their options argument. */
+const STORE_OPTIONS_AT: Readonly<Record<string, number>> = { head: 1, delete: 1, abortUpload: 1, list: 1 };
+
 // -------------------------------------------------------------------------------------------
 // Host side
 
@@ -90,10 +119,11 @@ export class ProviderHost {
     readonly url: string,
   ) {}
 
-  /** Serves `providers` (by name) on a free local port. */
-  static async start(providers: readonly ProviderV1[]): Promise<ProviderHost> {
+  /** Serves `providers` (by name), and `stores` (by store name), on a free local port. */
+  static async start(providers: readonly ProviderV1[], stores: readonly HostedStore[] = []): Promise<ProviderHost> {
     const byName = new Map(providers.map((p) => [p.name, p]));
-    const server = createServer((req, res) => void answer(byName, req, res));
+    const storesByName = new Map(stores.map((s) => [s.store.name, s]));
+    const server = createServer((req, res) => void answer(byName, req, res, storesByName));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -109,7 +139,7 @@ export class ProviderHost {
   }
 }
 
-async function answer(providers: ReadonlyMap<string, ProviderV1>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(providers: ReadonlyMap<string, ProviderV1>, req: IncomingMessage, res: ServerResponse, stores: ReadonlyMap<string, HostedStore> = new Map()): Promise<void> {
   // A client that hangs up (a killed child) aborts what it asked for.
   const hangUp = new AbortController();
   res.on('close', () => {
@@ -117,7 +147,16 @@ async function answer(providers: ReadonlyMap<string, ProviderV1>, req: IncomingM
   });
   let reply: WireAnswer;
   try {
-    const { provider: name, method, args } = JSON.parse(await readBody(req)) as { provider: string; method: string; args: unknown[] };
+    const { provider: name, store, method, args } = JSON.parse(await readBody(req)) as { provider: string; store?: string; method: string; args: unknown[] };
+    if (store !== undefined) {
+      const hosted = stores.get(store);
+      if (!hosted) throw new NotFoundError({ message: `no store "${store}" is hosted here`, resourceType: 'store', resourceId: store });
+      reply = { value: await invokeStore(hosted, method, args, hangUp.signal) };
+      if (res.destroyed) return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply));
+      return;
+    }
     const provider = providers.get(name);
     if (!provider) throw new NotFoundError({ message: `no provider "${name}" is hosted here`, resourceType: 'provider', resourceId: name });
     reply = { value: await invoke(provider, method, args, hangUp.signal) };
@@ -139,6 +178,22 @@ async function invoke(provider: ProviderV1, method: string, args: unknown[], sig
   call[at] = { ...(call[at] as object | undefined), signal };
   const result: unknown = (fn as (...a: unknown[]) => unknown).apply(provider, call);
   if (!ITERABLE.has(method)) return result;
+  const items: unknown[] = [];
+  for await (const item of result as AsyncIterable<unknown>) items.push(item);
+  return items;
+}
+
+async function invokeStore(hosted: HostedStore, method: string, args: unknown[], signal: AbortSignal): Promise<unknown> {
+  const { store } = hosted;
+  if (method === DESCRIBE) return { name: store.name, kind: store.kind, capabilities: store.capabilities, claims: hosted.claims, strip: hosted.strip } satisfies StoreDescription;
+  const at = STORE_OPTIONS_AT[method];
+  const fn = (store as unknown as Record<string, unknown>)[method];
+  if (at === undefined || typeof fn !== 'function') throw new UnsupportedError({ message: `${store.name}: ${method} is not served`, capability: method });
+  const call = [...args];
+  while (call.length < at) call.push(undefined);
+  call[at] = { signal };
+  const result: unknown = await (fn as (...a: unknown[]) => unknown).apply(store, call);
+  if (method !== 'list') return result ?? null;
   const items: unknown[] = [];
   for await (const item of result as AsyncIterable<unknown>) items.push(item);
   return items;
@@ -311,11 +366,78 @@ export class RemoteProvider implements ProviderV1 {
   }
 }
 
-async function call<T>(url: string, provider: string, method: string, args: unknown[], signal: AbortSignal | undefined): Promise<T> {
+/**
+ * An {@link ArtifactStore} served by a {@link ProviderHost}: head, delete, abortUpload and list
+ * go to the host; keys and locations follow the prefixes the host describes; streams are refused.
+ */
+export class RemoteArtifactStore implements ArtifactStore {
+  readonly specVersion = 1 as const;
+
+  private constructor(
+    private readonly url: string,
+    private readonly d: StoreDescription,
+  ) {}
+
+  /** Connects to the store `name` served at `url`. */
+  static async connect(url: string, name: string): Promise<RemoteArtifactStore> {
+    return new RemoteArtifactStore(url, await call<StoreDescription>(url, name, DESCRIBE, [], undefined, 'store'));
+  }
+
+  get name(): string {
+    return this.d.name;
+  }
+
+  get kind(): string {
+    return this.d.kind;
+  }
+
+  get capabilities(): ArtifactStoreCapabilities {
+    return this.d.capabilities;
+  }
+
+  locationOf(key: string): string {
+    return this.d.strip + key;
+  }
+
+  keyOf(location: string): string | undefined {
+    return this.d.claims.some((c) => location.startsWith(c)) ? location.slice(this.d.strip.length) : undefined;
+  }
+
+  async head(key: string, options: CallOptions = {}): Promise<ArtifactObject | undefined> {
+    return (await call<ArtifactObject | null>(this.url, this.d.name, 'head', [key], options.signal, 'store')) ?? undefined;
+  }
+
+  async delete(key: string, options: CallOptions = {}): Promise<void> {
+    await call(this.url, this.d.name, 'delete', [key], options.signal, 'store');
+  }
+
+  async abortUpload(session: UploadSession, options: CallOptions = {}): Promise<void> {
+    await call(this.url, this.d.name, 'abortUpload', [session], options.signal, 'store');
+  }
+
+  async *list(prefix = '', options: CallOptions = {}): AsyncIterable<ArtifactObject> {
+    yield* await call<ArtifactObject[]>(this.url, this.d.name, 'list', [prefix], options.signal, 'store');
+  }
+
+  openRead(): Promise<AsyncIterable<Uint8Array>> {
+    return Promise.reject(new UnsupportedError({ message: `${this.d.name}: reads are not served remotely`, capability: 'openRead' }));
+  }
+
+  write(): Promise<ArtifactObject> {
+    return Promise.reject(new UnsupportedError({ message: `${this.d.name}: writes are not served remotely`, capability: 'write' }));
+  }
+
+  presignRead(): Promise<string> {
+    return Promise.reject(new UnsupportedError({ message: `${this.d.name}: presigned reads are not served remotely`, capability: 'presignRead' }));
+  }
+}
+
+async function call<T>(url: string, target: string, method: string, args: unknown[], signal: AbortSignal | undefined, kind: 'provider' | 'store' = 'provider'): Promise<T> {
   throwIfAborted(signal);
+  const provider = target;
   let response: Response;
   try {
-    response = await fetch(`${url}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider, method, args }), signal });
+    response = await fetch(`${url}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ [kind]: target, method, args }), signal });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     // A refused connection proves the request never left; anything else (a reset) proves nothing.
