@@ -7,8 +7,10 @@
  *   (`ec2://<region>/<ami-id>`); `importVM` of an `ami` artifact → CopyImage into the target
  *   region when it differs, then RunInstances.
  * - across clouds: with `export.bucket` set, `exportVM` → CreateImage → ExportImage to S3 in
- *   `vmdk` (default, stream-optimized VMDK), `vhd` or `raw`; `importVM` of a `vmdk`, `vhd`,
- *   `vhdx`, `raw` or `ova` artifact at an `s3://` location → ImportImage → RunInstances.
+ *   `vmdk` (default, stream-optimized VMDK), `vhd` or `raw`, then the object's size and checksum
+ *   read from S3 (exported-objects.ts); `importVM` of a `vmdk`, `vhd`, `vhdx`, `raw` or `ova`
+ *   artifact at an `s3://` location → ImportImage → RunInstances. A refused bucket is an
+ *   `InvalidSpecError` on `export.bucket`, a failed import task one on `artifact.location`.
  */
 import type { EC2Client, EC2ClientConfig, Instance } from '@aws-sdk/client-ec2';
 import type { PricingClient } from '@aws-sdk/client-pricing';
@@ -50,7 +52,10 @@ import { AwsCatalog, PRICE_SOURCES, type RegionCatalog, type SpotPrices } from '
 import { awsErrorCode, toNovacronError } from './error-mapping.js';
 import { AmiResolver, isAmiId, type ResolvedImage } from './image-resolution.js';
 import { AwsNetworkResolver, type SubnetFacts } from './network-resolution.js';
+import { AwsNetwork, type AwsNetworkOptions } from './network-companion.js';
 import { AwsWaiters, WaiterGaveUp, type InstanceTarget } from './aws-waiters.js';
+import { bucketRefusal } from './export-errors.js';
+import { ExportedObjects, type AwsS3Options, type ExportedObject } from './exported-objects.js';
 import { tieredCost } from './pricing.js';
 import { regionGeo } from './region-geo.js';
 import { clientTokenFor, ebsVolumeTypeOf, launchTags, NOVACRON_TAG, toRunInstancesInput } from './run-instances-mapping.js';
@@ -93,9 +98,9 @@ export interface AwsExportOptions {
   /** Disk format of S3 exports (default `vmdk`). */
   readonly format?: 'vmdk' | 'vhd' | 'raw' | undefined;
   /**
-   * Reads the size and SHA-256 of an exported object (e.g. S3 HeadObject with checksums).
-   * Without it, the artifact's size is the volume size and its checksum a digest of the
-   * image's identity, not of its bytes.
+   * Reads the size and SHA-256 of an exported object instead of the adapter (for a store it
+   * cannot reach with `s3`). Without it, the adapter reads the object once from S3 after the
+   * export task completes and hashes it (see the `s3` option).
    */
   readonly describeObject?: ((uri: string, options: CallOptions) => Promise<ExportedObjectInfo>) | undefined;
 }
@@ -192,6 +197,15 @@ export interface AwsProviderOptions {
   readonly spotTtlMs?: number | undefined;
   /** Export to S3 for other clouds. */
   readonly export?: AwsExportOptions | undefined;
+  /** The network companion (`networking`): the account id, when it should not be learned from EC2. */
+  readonly network?: AwsNetworkOptions | undefined;
+  /**
+   * How `exportVM` reads the object ExportImage wrote (its size and checksum): by default an
+   * `S3Client` with this provider's credentials, the VM's region, these timeouts and S3's public
+   * endpoint; `clientConfig` overrides (an emulator's or a VPC endpoint), or `client` replaces it.
+   * `@aws-sdk/client-s3` is loaded on the first S3 export only.
+   */
+  readonly s3?: AwsS3Options | undefined;
 }
 
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -235,10 +249,12 @@ export class AwsProvider implements ProviderV1 {
   readonly name: string;
   /** Kind of cloud: `aws`. */
   readonly kind = 'aws' as const;
-  /** Spot, GPUs, reserved prices, stop/start; AMI export (and S3 disk images with `export.bucket`); imports of AMIs and VMDK/VHD/VHDX/RAW/OVA from S3. */
+  /** Spot, GPUs, reserved prices, stop/start; AMI export (and S3 disk images with `export.bucket`); imports of AMIs and VMDK/VHD/VHDX/RAW/OVA from S3; site-to-site VPN and VPC peering (`networking`). */
   readonly capabilities: ProviderCapabilities;
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
+  /** The network companion: VPCs, subnets, site-to-site VPN, VPC peering and routes, in this provider's regions. */
+  readonly networking: AwsNetwork;
 
   private readonly api: AwsApi;
   private readonly catalog: AwsCatalog;
@@ -247,6 +263,7 @@ export class AwsProvider implements ProviderV1 {
   private readonly images: AmiResolver;
   private readonly network: AwsNetworkResolver;
   private readonly waiters: AwsWaiters;
+  private readonly exportedObjects: ExportedObjects;
   /** Instances this process created or saw, with their region and when they were created. */
   private readonly known = new Map<string, { region: string; createdAt: number }>();
 
@@ -272,6 +289,8 @@ export class AwsProvider implements ProviderV1 {
     this.images = new AmiResolver(this.api, this.name);
     this.network = new AwsNetworkResolver(this.api, this.name);
     this.waiters = new AwsWaiters(this.api, this.name, { ...options.waiter, waitTimeoutMs: options.waitTimeoutMs });
+    this.networking = new AwsNetwork({ ...options.network, api: this.api, provider: this.name, region: this.region, regions: this.regionList, events: this.events, consistencyWindowMs: options.consistencyWindowMs });
+    this.exportedObjects = new ExportedObjects({ ...options, providerName: this.name });
     this.capabilities = {
       spot: true,
       gpu: true,
@@ -280,8 +299,8 @@ export class AwsProvider implements ProviderV1 {
       deallocate: false,
       exportFormats: options.export?.bucket ? ['ami', 'vmdk', 'vhd', 'raw'] : ['ami'],
       importFormats: ['ami', 'vmdk', 'vhd', 'vhdx', 'raw', 'ova'],
-      vpn: false,
-      peering: false,
+      vpn: true,
+      peering: true,
     };
   }
 
@@ -618,10 +637,10 @@ export class AwsProvider implements ProviderV1 {
     let keep = false;
     try {
       await this.waiters.image(region, imageId, signal);
-      const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
       const baseImage = instance.Tags?.find((t) => t.Key === NOVACRON_TAG.image)?.Value ?? instance.ImageId;
       const common = { sourceProvider: this.name, sourceProviderKind: 'aws' as const, sourceVmId: id, baseImage, createdAt: new Date().toISOString() };
       if (!toS3) {
+        const rootGiB = instance.BlockDeviceMappings?.length ? await this.rootVolumeSize(region, instance, signal) : 8;
         keep = true; // the AMI is the artifact
         return {
           ...common,
@@ -632,7 +651,7 @@ export class AwsProvider implements ProviderV1 {
           checksum: { algorithm: 'sha256', value: createHash('sha256').update(`${region}/${imageId}`).digest('hex') },
         };
       }
-      return await this.exportToS3(region, imageId, { ...common, rootGiB }, signal);
+      return await this.exportToS3(region, imageId, common, signal);
     } finally {
       if (!keep) await this.discardImage(region, imageId, id);
     }
@@ -642,25 +661,29 @@ export class AwsProvider implements ProviderV1 {
   private async exportToS3(
     region: string,
     imageId: string,
-    meta: Omit<ImageArtifact, 'format' | 'location' | 'sizeBytes' | 'checksum'> & { rootGiB: number },
+    common: Omit<ImageArtifact, 'format' | 'location' | 'sizeBytes' | 'checksum'>,
     signal: AbortSignal | undefined,
   ): Promise<ImageArtifact> {
     const exportOptions = this.options.export!;
-    const { rootGiB, ...common } = meta;
     const format = exportOptions.format ?? 'vmdk';
     const prefix = exportOptions.prefix ?? 'novacron-exports/';
-    const task = await this.api.run(region, { operation: 'exportVM', mutating: true }, signal, (client, sdk) =>
-      client.send(
-        new sdk.ExportImageCommand({
-          ImageId: imageId,
-          DiskImageFormat: EXPORT_FORMATS[format],
-          S3ExportLocation: { S3Bucket: exportOptions.bucket!, S3Prefix: prefix },
-          RoleName: exportOptions.roleName ?? 'vmimport',
-          ClientToken: clientTokenFor(`export/${imageId}/${format}`),
-        }),
-        { abortSignal: signal },
-      ),
-    );
+    const bucket = exportOptions.bucket!;
+    const task = await this.api
+      .run(region, { operation: 'exportVM', mutating: true }, signal, (client, sdk) =>
+        client.send(
+          new sdk.ExportImageCommand({
+            ImageId: imageId,
+            DiskImageFormat: EXPORT_FORMATS[format],
+            S3ExportLocation: { S3Bucket: bucket, S3Prefix: prefix },
+            RoleName: exportOptions.roleName ?? 'vmimport',
+            ClientToken: clientTokenFor(`export/${imageId}/${format}`),
+          }),
+          { abortSignal: signal },
+        ),
+      )
+      .catch((error: unknown) => {
+        throw bucketRefusal(error, this.name, bucket) ?? error;
+      });
     const taskId = task.ExportImageTaskId!;
     await this.waiters.poll(signal, async () => {
       const out = await this.api.run(region, { operation: 'exportVM' }, signal, (client, sdk) =>
@@ -672,15 +695,12 @@ export class AwsProvider implements ProviderV1 {
       return false;
     });
     // ExportImage names the object after the task: <prefix><task id>.<format>.
-    const location = `s3://${exportOptions.bucket}/${prefix}${taskId}.${format}`;
-    const described = await exportOptions.describeObject?.(location, { signal });
-    return {
-      ...common,
-      format,
-      location,
-      sizeBytes: described?.sizeBytes ?? rootGiB * 1024 ** 3,
-      checksum: { algorithm: 'sha256', value: described?.sha256 ?? createHash('sha256').update(`${location}/${imageId}`).digest('hex') },
-    };
+    const location = `s3://${bucket}/${prefix}${taskId}.${format}`;
+    // A failure to read them leaves the image in the bucket; the error names its location.
+    const object: ExportedObject = exportOptions.describeObject
+      ? await exportOptions.describeObject(location, { signal }).then((d) => ({ sizeBytes: d.sizeBytes, checksum: { algorithm: 'sha256' as const, value: d.sha256 } }))
+      : await this.exportedObjects.describe(location, region, signal);
+    return { ...common, format, location, sizeBytes: object.sizeBytes, checksum: object.checksum };
   }
 
   /**

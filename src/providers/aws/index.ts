@@ -16,3 +16,6 @@ export { AwsProvider, createAwsProvider } from './aws-provider.js';
 export type { AwsExportOptions, AwsProviderDefaults, AwsProviderOptions, AwsProviderSummary, AwsStateStoreLike, AwsWaiterOptions, ExportedObjectInfo } from './aws-provider.js';
 // The tags novacron puts on what it launches: a contract with the host's own tooling and IAM policies.
 export { NOVACRON_TAG } from './run-instances-mapping.js';
+export { AwsNetwork, type AwsNetworkOptions } from './network-companion.js';
+export { NETWORK_TAG } from './network-tags.js';
+export type { AwsS3Options } from './exported-objects.js';

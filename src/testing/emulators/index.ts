@@ -26,7 +26,10 @@ export {
   type Ec2EmulatorEventMap,
   type Ec2EmulatorOptions,
   type Ec2EmulatorProviderOptions,
+  type Ec2EmulatorS3Options,
   type Ec2EmulatorStats,
+  type Ec2NetworkTimings,
+  DEFAULT_NETWORK_TIMINGS,
   type Ec2QuotaName,
   type Ec2Timings,
   type InstanceStateName,
@@ -219,6 +222,7 @@ export {
   type RunningEmulator,
 } from './kit/emulator-server.js';
 export { EmulatorBase } from './kit/emulator-base.js';
+export { GuestDiskStore, GuestImageError, type GuestDisk, type GuestDiskStoreOptions, type GuestImageProblem, type GuestImageReadOptions, type RenderedImage } from './kit/guest-disks.js';
 export { EmulatorRequest, jsonResponse, type EmulatorResponse } from './kit/emulator-request.js';
 export { emulatorStats, RequestLog, type EmulatorStats, type RequestLogEntry } from './kit/request-log.js';
 export { generateLoopbackCertificate, type LoopbackCertificate } from './kit/loopback-certificate.js';
@@ -236,6 +240,7 @@ export {
   S3_MIN_PART_BYTES,
   S3Emulator,
   startS3Emulator,
+  type S3DirectPutOptions,
   type S3EmulatedObject,
   type S3EmulatedUpload,
   type S3EmulatorClientOptions,

@@ -25,6 +25,7 @@ import {
   importImage,
 } from './image-actions.js';
 import { describeSecurityGroups, describeSubnets, describeVpcs } from './network-actions.js';
+import { NETWORK_ACTIONS } from './network-action-table.js';
 import { describeInstances, rebootInstances, runInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
 
 export type { ActionContext, ActionHandler } from './action-support.js';
@@ -56,4 +57,5 @@ export const EC2_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   DescribeVpcs: describeVpcs,
   DescribeSubnets: describeSubnets,
   DescribeSecurityGroups: describeSecurityGroups,
+  ...NETWORK_ACTIONS,
 };

@@ -5,9 +5,13 @@
  * to it through nothing more than an endpoint override. It stands on the emulator kit (server,
  * fault plan, lifecycle clock, pagination) and runs without vitest.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
+import { GuestDiskStore, type GuestDisk } from '../kit/guest-disks.js';
+import { startS3Emulator, type S3Emulator, type S3EmulatorClientOptions } from '../s3/s3-emulator.js';
 import { interruptSpot, seedRunningInstances, type SeedInstancesOptions } from './direct-changes.js';
 import { ec2EndpointOptions } from './ec2-endpoint.js';
 import { Ec2FaultPlan, type Ec2QuotaName } from './ec2-fault-plan.js';
@@ -27,6 +31,8 @@ import {
   type EmulatedVpcView,
 } from './instance-views.js';
 import { buildPriceList } from './pricing-endpoint.js';
+import { SEED_REGIONS } from './seed-catalog.js';
+import { VmImportExport } from './vm-import-export.js';
 
 /** Options of {@link startEc2Emulator}. */
 export interface Ec2EmulatorOptions {
@@ -48,6 +54,28 @@ export interface Ec2EmulatorOptions {
   seed?: number | undefined;
   /** Clock in milliseconds (default `Date.now`). */
   clock?: (() => number) | undefined;
+  /**
+   * The S3 emulator VM Import/Export uses as the customer's buckets, in-process: ExportImage
+   * writes the rendered disk there (the bucket must exist, in the emulator's region) and
+   * ImportImage reads uploads from there. Without it the emulator runs a private S3 emulator in
+   * which every bucket exists (see {@link Ec2Emulator.s3}). The emulator does not close a linked one.
+   */
+  s3?: S3Emulator | undefined;
+  /**
+   * Part size ExportImage writes its object in (default 8 MiB): a larger export gets S3's
+   * multipart ETag (`<md5 of part md5s>-N`), a smaller one the MD5 of its bytes.
+   */
+  exportPartBytes?: number | undefined;
+  /** Size of the synthetic disk of a public AMI, bytes (default 2 MiB). */
+  publicImageDiskBytes?: number | undefined;
+  /** Work directory of the guest disks, made if missing and removed on close (default: a fresh one under the system's temporary directory). */
+  diskDir?: string | undefined;
+}
+
+/** How an AWS provider reaches the emulator's S3 (the linked or the private S3 emulator). */
+export interface Ec2EmulatorS3Options {
+  /** `S3Client` options: the S3 emulator's endpoint, region, path-style addressing and credentials. */
+  readonly clientConfig: S3EmulatorClientOptions;
 }
 
 /** What {@link Ec2Emulator.createVpc} makes. */
@@ -128,6 +156,8 @@ export interface Ec2EmulatorProviderOptions {
   };
   /** Short SDK retry backoff. */
   readonly retryBaseDelayMs: number;
+  /** Where the provider reads the objects ExportImage writes (its size and checksum). */
+  readonly s3: Ec2EmulatorS3Options;
   /**
    * How long a lookup by idempotency key keeps looking before it reports absence: longer than
    * the emulator's own consistency windows, and short, so tests stay fast.
@@ -183,6 +213,18 @@ interface Ec2World {
  * console.log(emu.stats.byAction());                      // API calls per action
  * await emu.close();
  * ```
+ *
+ * Disks carry guest bytes, and VM Import/Export moves them through S3 (link an S3 emulator to
+ * see the objects, or use the private one at {@link Ec2Emulator.s3}):
+ *
+ * ```ts
+ * const s3 = await startS3Emulator({ buckets: ['exports'] });
+ * const emu = await startEc2Emulator({ s3 });
+ * const aws = createAwsProvider({ ...emu.providerOptions, export: { bucket: 'exports', format: 'vmdk' } });
+ * const vm = await aws.createVM({ name: 'web', cpu: 1, memory: 1 });
+ * const artifact = await aws.exportVM(vm.id);              // a real stream-optimized VMDK in s3://exports/...
+ * console.log((await emu.guestDiskOf(vm.id)).sha256);      // the raw guest bytes' SHA-256
+ * ```
  */
 export class Ec2Emulator extends EmulatorBase {
   /** Spread into `createAwsProvider({ ...emu.providerOptions })`. */
@@ -206,6 +248,7 @@ export class Ec2Emulator extends EmulatorBase {
       credentials: world.credentials,
       waiter: { minDelaySeconds: 0.02, maxDelaySeconds: 0.2 },
       retryBaseDelayMs: 5,
+      s3: { clientConfig: world.state.vmImportExport.s3.clientOptions },
       consistencyWindowMs: 2 * Math.max(timings.consistencyWindowMs, timings.listingConsistencyWindowMs),
     };
     const { log } = server;
@@ -221,28 +264,45 @@ export class Ec2Emulator extends EmulatorBase {
   /** Starts an emulator; see {@link startEc2Emulator}. */
   static async start(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
     const region = options.region ?? 'us-east-1';
-    const state = new Ec2State({ ...DEFAULT_TIMINGS, ...options.timings }, options.clock ?? Date.now);
-    if (!state.regions.has(region)) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}; known: ${[...state.regions.keys()].join(', ')}`);
+    if (!SEED_REGIONS.some((r) => r.name === region)) throw new Error(`[novacron] [ec2-emulator] unknown region ${region}; known: ${SEED_REGIONS.map((r) => r.name).join(', ')}`);
+    const credentials = { accessKeyId: options.accessKeyId ?? 'AKIAEMULATOR00000001', secretAccessKey: options.secretAccessKey ?? 'emulator-secret-access-key' };
+    // Without a linked S3 emulator, a private one (same credentials) stands for the account's buckets.
+    if (options.diskDir !== undefined) await mkdir(options.diskDir, { recursive: true });
+    const s3 = options.s3 ?? (await startS3Emulator({ host: options.host, region, ...credentials, clock: options.clock }));
+    const vmImportExport = new VmImportExport({
+      s3,
+      linked: options.s3 !== undefined,
+      disks: new GuestDiskStore({ dir: options.diskDir }),
+      exportPartBytes: options.exportPartBytes ?? 8 * 1024 * 1024,
+      publicDiskBytes: options.publicImageDiskBytes,
+    });
+    const state = new Ec2State({ ...DEFAULT_TIMINGS, ...options.timings }, options.clock ?? Date.now, vmImportExport);
     const faults = new Ec2FaultPlan(options.seed ?? 1);
     for (const [name, limit] of Object.entries(options.quotas ?? {})) faults.quota(name, limit);
     const world: Ec2World = {
       state,
       faults,
       region,
-      credentials: { accessKeyId: options.accessKeyId ?? 'AKIAEMULATOR00000001', secretAccessKey: options.secretAccessKey ?? 'emulator-secret-access-key' },
+      credentials,
       spotPrices: new Map(),
       objects: state.objects,
       events: new EventEmitter<Ec2EmulatorEventMap>(),
     };
-    const server = await EmulatorServer.start({
-      host: options.host,
-      port: options.port,
-      ...ec2EndpointOptions({
-        ...world,
-        priceList: buildPriceList(),
-        onCall: (entry, callRegion) => world.events.emit('call', { action: entry.operation, region: callRegion, status: entry.status, errorCode: entry.errorCode }),
-      }),
-    });
+    let server: EmulatorServer;
+    try {
+      server = await EmulatorServer.start({
+        host: options.host,
+        port: options.port,
+        ...ec2EndpointOptions({
+          ...world,
+          priceList: buildPriceList(),
+          onCall: (entry, callRegion) => world.events.emit('call', { action: entry.operation, region: callRegion, status: entry.status, errorCode: entry.errorCode }),
+        }),
+      });
+    } catch (error) {
+      await vmImportExport.close();
+      throw error;
+    }
     return new Ec2Emulator(server, world);
   }
 
@@ -349,14 +409,51 @@ export class Ec2Emulator extends EmulatorBase {
     this.world.spotPrices.set(`${zone}/${instanceType}`, price);
   }
 
-  /** Stores an object "in S3" (what ImportImage reads, what ExportImage writes). */
+  /**
+   * The S3 emulator VM Import/Export writes to and reads from: the linked one
+   * (`startEc2Emulator({ s3 })`), or the emulator's private one, in which every bucket exists.
+   */
+  get s3(): S3Emulator {
+    return this.world.state.vmImportExport.s3;
+  }
+
+  /**
+   * The raw guest disk of an instance's root volume (its AMI's disk: guests never write here),
+   * made on first use. Compare `sha256` along a chain of exports and imports.
+   */
+  guestDiskOf(instanceId: string): Promise<GuestDisk> {
+    const instance = this.world.state.instances.get(instanceId);
+    if (!instance) return Promise.reject(new Error(`[novacron] [ec2-emulator] unknown instance ${instanceId}`));
+    return this.world.state.diskOfInstance(instance).get();
+  }
+
+  /** The raw guest disk of an AMI (a public image's synthetic disk, or the disk it was made, copied or imported with). */
+  guestDiskOfImage(imageId: string): Promise<GuestDisk> {
+    if (!this.world.state.images.has(imageId)) return Promise.reject(new Error(`[novacron] [ec2-emulator] unknown image ${imageId}`));
+    return this.world.state.diskOfImage(imageId).get();
+  }
+
+  /**
+   * Declares an object "in S3" by its size alone, with no bytes: ImportImage of it makes a
+   * synthetic disk whose AMI has a root volume of that size. To import real bytes, put them in
+   * the S3 emulator ({@link s3}) instead.
+   */
   putObject(uri: string, sizeBytes: number, sha256 = '0'.repeat(64)): void {
     this.world.objects.set(uri, { sizeBytes, sha256 });
   }
 
-  /** An object "in S3". */
+  /** An object "in S3" by `s3://bucket/key`: one in the S3 emulator (its size and SHA-256), else one declared with {@link putObject}. */
   getObject(uri: string): EmulatedObject | undefined {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    const object = m ? this.s3.object(m[1]!, m[2]!) : undefined;
+    if (object) return { sizeBytes: object.bytes.length, sha256: createHash('sha256').update(object.bytes).digest('hex') };
     return this.world.objects.get(uri);
+  }
+
+  /** Ends hanging requests, frees the port, waits for running image tasks' work and removes the guest disks (and stops a private S3 emulator). */
+  override async close(): Promise<void> {
+    await super.close();
+    await this.world.state.vmImportExport.close();
   }
 
   /** Adds `count` running instances directly to the state (no API call), for listing benchmarks; returns their ids. */

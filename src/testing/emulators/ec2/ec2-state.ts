@@ -5,11 +5,14 @@
  * addresses on launch and a `default` security group, as an AWS account has (source: Amazon
  * VPC User Guide, "Default VPCs", read 2026-11); tests add non-default ones. Time-driven transitions (pending → running, stopping → stopped, image
  * pending → available) are applied lazily whenever state is read, on the kit's lifecycle
- * clock, so the model needs no timers and a test can drive it with its own clock.
+ * clock, so the model needs no timers and a test can drive it with its own clock. Guest disks
+ * and the S3 side of the image tasks belong to {@link VmImportExport}; an image task whose time
+ * is up ends once its background work has.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { LifecycleClock, type ScheduledTransition } from '../kit/lifecycle-clock.js';
 import { SEED_IMAGES, SEED_INSTANCE_TYPES, SEED_REGIONS, type SeedInstanceType, type SeedRegion } from './seed-catalog.js';
+import type { DeclaredObject, GuestDiskRef, VmImportExport } from './vm-import-export.js';
 
 /** EC2 instance state names. */
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
@@ -193,11 +196,12 @@ export interface ExportImageTask {
   roleName: string;
   status: 'active' | 'completed' | 'deleting' | 'deleted';
   doneAt: number;
-  sizeBytes: number;
   /** Why the task will fail (it ends `deleted` with this message), when a test said so. */
   failure: string | undefined;
-  /** The object written when the task completes. */
-  output: { uri: string; sha256: string };
+  /** Key of the object written when the task completes (`<prefix><task id>.<ext>`). */
+  key: string;
+  /** Why the task ended `deleted`. */
+  statusMessage: string | undefined;
 }
 
 /** An image import task (ImportImage). */
@@ -211,7 +215,10 @@ export interface ImportImageTask {
   doneAt: number;
   imageId: string | undefined;
   architecture: 'x86_64' | 'arm64';
+  /** Bytes of the upload (`diskImageSize`). */
   sizeBytes: number;
+  /** Why the task ended `deleted`. */
+  statusMessage: string | undefined;
 }
 
 /** Timings of the emulated lifecycle, in milliseconds. */
@@ -284,8 +291,8 @@ export class Ec2State {
   /** Results of idempotent non-launch calls (CopyImage, ExportImage, ImportImage) by `action/region/token`. */
   readonly requestTokens = new Map<string, string>();
   readonly exportTasks = new Map<string, ExportImageTask>();
-  /** Objects "in S3" by `s3://bucket/key` (what ImportImage reads, what export tasks write). */
-  readonly objects = new Map<string, { sizeBytes: number; sha256: string }>();
+  /** Objects declared "in S3" by size alone, by `s3://bucket/key` (see {@link VmImportExport}). */
+  readonly objects: Map<string, DeclaredObject>;
   readonly importTasks = new Map<string, ImportImageTask>();
   readonly regions: ReadonlyMap<string, SeedRegion>;
   /** The clock transitions and consistency windows run on. */
@@ -295,9 +302,12 @@ export class Ec2State {
   /** Builds the account with the seed regions, default subnets and public images. */
   constructor(
     readonly timings: Ec2Timings,
-    now: () => number = Date.now,
+    now: () => number,
+    /** Guest disks and the S3 bucket of the image tasks. */
+    readonly vmImportExport: VmImportExport,
   ) {
     this.clock = new LifecycleClock(now);
+    this.objects = vmImportExport.declared;
     this.regions = new Map(SEED_REGIONS.map((r) => [r.name, r]));
     for (const region of SEED_REGIONS) {
       const vpc = this.addVpc({ region: region.name, cidr: '172.31.0.0/16', isDefault: true });
@@ -486,40 +496,70 @@ export class Ec2State {
       if (image.state === 'pending' && image.availableAt !== undefined && image.availableAt <= now) image.state = 'available';
     }
     for (const snapshot of this.snapshots.values()) if (snapshot.state === 'pending' && snapshot.completedAt <= now) snapshot.state = 'completed';
-    for (const task of this.exportTasks.values()) {
-      if (task.status !== 'active' || task.doneAt > now) continue;
-      task.status = task.failure === undefined ? 'completed' : 'deleted';
-      if (task.failure === undefined) this.objects.set(task.output.uri, { sizeBytes: task.sizeBytes, sha256: task.output.sha256 });
+    for (const task of this.exportTasks.values()) if (task.status === 'active' && task.doneAt <= now) this.finishExport(task);
+    for (const task of this.importTasks.values()) if (task.status === 'active' && task.doneAt <= now) this.finishImport(task, now);
+  }
+
+  /** Ends an export task whose time is up: the object is written, or the task fails; or it waits for its work. */
+  private finishExport(task: ExportImageTask): void {
+    if (task.failure !== undefined) {
+      this.vmImportExport.dropExport(task.taskId);
+      task.status = 'deleted';
+      task.statusMessage = task.failure;
+      return;
     }
-    for (const task of this.importTasks.values()) {
-      if (task.status === 'active' && task.doneAt <= now) {
-        task.status = 'completed';
-        const imageId = hexId('ami');
-        task.imageId = imageId;
-        const rootSizeGiB = Math.max(1, Math.ceil(task.sizeBytes / 1024 ** 3));
-        const snapshot = this.addSnapshot({ region: task.region, volumeId: undefined, volumeSizeGiB: rootSizeGiB, description: `Created by AWS-VMImport service for ${task.taskId}`, encrypted: false, completedAt: now });
-        this.images.set(imageId, {
-          imageId,
-          region: task.region,
-          ownerId: EMULATOR_ACCOUNT_ID,
-          ownerAlias: undefined,
-          name: `import-ami-${task.taskId}`,
-          description: `imported from s3://${task.bucket}/${task.key}`,
-          architecture: task.architecture,
-          creationDate: new Date(now).toISOString(),
-          state: 'available',
-          availableAt: undefined,
-          platform: undefined,
-          isPublic: false,
-          rootSizeGiB,
-          sourceInstanceId: undefined,
-          sourceImageId: undefined,
-          sourceRegion: undefined,
-          rootSnapshotId: snapshot.snapshotId,
-          tags: new Map(),
-        });
-      }
+    const finish = this.vmImportExport.finishExport(task);
+    if (finish.status === 'active') return;
+    task.status = finish.status;
+    if (finish.status === 'deleted') task.statusMessage = finish.message;
+  }
+
+  /** Ends an import task whose time is up: registers the AMI with the imported disk, or fails; or waits for its work. */
+  private finishImport(task: ImportImageTask, now: number): void {
+    const finish = this.vmImportExport.finishImport(task.taskId);
+    if (finish.status === 'active') return;
+    if (finish.status === 'deleted') {
+      task.status = 'deleted';
+      task.statusMessage = finish.message;
+      return;
     }
+    task.status = 'completed';
+    const imageId = hexId('ami');
+    task.imageId = imageId;
+    const { rootSizeGiB } = finish;
+    const snapshot = this.addSnapshot({ region: task.region, volumeId: undefined, volumeSizeGiB: rootSizeGiB, description: `Created by AWS-VMImport service for ${task.taskId}`, encrypted: false, completedAt: now });
+    this.images.set(imageId, {
+      imageId,
+      region: task.region,
+      ownerId: EMULATOR_ACCOUNT_ID,
+      ownerAlias: undefined,
+      name: `import-ami-${task.taskId}`,
+      description: `imported from s3://${task.bucket}/${task.key}`,
+      architecture: task.architecture,
+      creationDate: new Date(now).toISOString(),
+      state: 'available',
+      availableAt: undefined,
+      platform: undefined,
+      isPublic: false,
+      rootSizeGiB,
+      sourceInstanceId: undefined,
+      sourceImageId: undefined,
+      sourceRegion: undefined,
+      rootSnapshotId: snapshot.snapshotId,
+      tags: new Map(),
+    });
+    this.vmImportExport.setImageDisk(imageId, finish.disk);
+  }
+
+  /** The guest disk of an instance's root volume: its AMI's disk (guests never write here). */
+  diskOfInstance(instance: Pick<EmulatedInstance, 'imageId'>): GuestDiskRef {
+    return this.diskOfImage(instance.imageId);
+  }
+
+  /** The guest disk of an AMI (kept when the AMI is deregistered, for the instances launched from it). */
+  diskOfImage(imageId: string): GuestDiskRef {
+    const image = this.images.get(imageId);
+    return this.vmImportExport.diskOfImage(image ?? { imageId, name: imageId });
   }
 
   /** Schedules a time-driven transition. */

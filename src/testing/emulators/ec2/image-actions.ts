@@ -6,8 +6,12 @@
  * CreateImage and CopyImage make a snapshot per EBS device; DeregisterImage leaves the
  * snapshots behind (unless `DeleteAssociatedSnapshots`), and DeleteSnapshot refuses a snapshot
  * that a registered AMI still uses (`InvalidSnapshot.InUse`).
+ *
+ * Every AMI has a guest disk (vm-import-export.ts): CreateImage takes the instance's, CopyImage
+ * the source's, ImportImage's AMI the upload's. ExportImage checks the bucket at the call and
+ * writes a real image of the disk into it when its task completes; ImportImage reads the upload
+ * at the call and converts it while its task runs.
  */
-import { createHash } from 'node:crypto';
 import { matchesAll, pageSize, paginate, type ActionHandler } from './action-support.js';
 import { Ec2ApiError } from './ec2-api-error.js';
 import { EMULATOR_ACCOUNT_ID, type EmulatedImage, type EmulatedSnapshot } from './ec2-state.js';
@@ -119,6 +123,7 @@ export const createImage: ActionHandler = (ctx, params) => {
     rootSnapshotId: snapshot.snapshotId,
     tags: new Map(),
   });
+  state.vmImportExport.setImageDisk(imageId, state.diskOfInstance(instance!));
   return { imageId };
 };
 
@@ -165,6 +170,7 @@ export const copyImage: ActionHandler = (ctx, params) => {
     rootSnapshotId: snapshot.snapshotId,
     tags: new Map(),
   });
+  state.vmImportExport.setImageDisk(imageId, state.diskOfImage(sourceImageId));
   return { imageId };
 };
 
@@ -191,13 +197,14 @@ export const exportImage: ActionHandler = (ctx, params) => {
   if (existing) {
     return { exportImageTaskId: existing.taskId, imageId: existing.imageId, diskImageFormat: existing.format, roleName: existing.roleName, s3ExportLocation: { s3Bucket: existing.bucket, s3Prefix: existing.prefix }, status: existing.status };
   }
+  state.vmImportExport.checkExportBucket(bucket, ctx.region);
   const taskId = state.newId('export-ami');
   if (tokenKey) state.requestTokens.set(tokenKey, taskId);
   const prefix = textOf(location.S3Prefix) ?? '';
-  // Exported disks are sparse-ish; RAW is the full volume size, the others about a third.
-  const full = image.rootSizeGiB * 1024 ** 3;
-  const sizeBytes = format === 'RAW' ? full : Math.round(full / 3);
-  // The object appears when the task completes; a failed task writes none.
+  // ExportImage writes one object, `S3Prefix + task id + '.' + format` (ExportTaskS3Location), when the task completes; a failed task writes none.
+  const key = `${prefix}${taskId}.${EXPORT_FORMATS[format]}`;
+  const failure = ctx.faults.takeExportTaskFailure();
+  if (failure === undefined) state.vmImportExport.startExport({ taskId, disk: state.diskOfImage(imageId), format: EXPORT_FORMATS[format], bucket, key });
   state.exportTasks.set(taskId, {
     taskId,
     region: ctx.region,
@@ -208,9 +215,9 @@ export const exportImage: ActionHandler = (ctx, params) => {
     roleName: textOf(params.RoleName) ?? 'vmimport',
     status: 'active',
     doneAt: state.now() + state.timings.imageTaskMs,
-    sizeBytes,
-    failure: ctx.faults.takeExportTaskFailure(),
-    output: { uri: `s3://${bucket}/${prefix}${taskId}.${EXPORT_FORMATS[format]}`, sha256: createHash('sha256').update(`${imageId}/${format}`).digest('hex') },
+    failure,
+    key,
+    statusMessage: undefined,
   });
   return {
     exportImageTaskId: taskId,
@@ -237,7 +244,7 @@ export const describeExportImageTasks: ActionHandler = (ctx, params) => {
       progress: t.status === 'active' ? '50' : undefined,
       s3ExportLocation: { s3Bucket: t.bucket, s3Prefix: t.prefix },
       status: t.status,
-      statusMessage: t.status === 'active' ? 'converting' : t.status === 'deleted' ? t.failure : undefined,
+      statusMessage: t.status === 'active' ? 'converting' : t.status === 'deleted' ? t.statusMessage : undefined,
     })),
   };
 };
@@ -343,25 +350,27 @@ export const importImage: ActionHandler = (ctx, params) => {
   const bucket = textOf(bucketSpec.S3Bucket);
   const key = textOf(bucketSpec.S3Key);
   if (!bucket || !key) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter DiskContainer.UserBucket');
-  const object = ctx.objects.get(`s3://${bucket}/${key}`);
   const token = textOf(params.ClientToken);
   const tokenKey = token ? `ImportImage/${ctx.region}/${token}` : undefined;
   const previous = tokenKey ? state.requestTokens.get(tokenKey) : undefined;
   if (previous) return { importTaskId: previous, status: state.importTasks.get(previous)?.status ?? 'active' };
+  state.vmImportExport.checkImportBucket(bucket, ctx.region);
   const taskId = state.newId('import-ami');
   if (tokenKey) state.requestTokens.set(tokenKey, taskId);
+  // The upload is read now and converted in the background; a missing or unreadable one fails the task later, as on AWS, not the call.
+  const started = state.vmImportExport.startImport({ taskId, bucket, key, format });
   state.importTasks.set(taskId, {
     taskId,
     region: ctx.region,
     format,
     bucket,
     key,
-    // A missing object fails the task later, as on AWS, not the call.
-    status: object ? 'active' : 'deleted',
+    status: 'active',
     doneAt: state.now() + state.timings.imageTaskMs,
     imageId: undefined,
     architecture: textOf(params.Architecture) === 'arm64' ? 'arm64' : 'x86_64',
-    sizeBytes: object?.sizeBytes ?? 0,
+    sizeBytes: started.uploadSizeBytes,
+    statusMessage: undefined,
   });
   return { importTaskId: taskId, status: 'active', progress: '2', statusMessage: 'pending', architecture: textOf(params.Architecture) };
 };
@@ -375,7 +384,7 @@ export const describeImportImageTasks: ActionHandler = (ctx, params) => {
     importImageTaskSet: tasks.map((t) => ({
       importTaskId: t.taskId,
       status: t.status,
-      statusMessage: t.status === 'deleted' ? `ClientError: Unable to retrieve the disk from S3 (s3://${t.bucket}/${t.key} not found)` : t.status === 'active' ? 'converting' : undefined,
+      statusMessage: t.status === 'deleted' ? t.statusMessage : t.status === 'active' ? 'converting' : undefined,
       imageId: t.imageId,
       architecture: t.architecture,
       progress: t.status === 'active' ? '40' : undefined,

@@ -8,6 +8,7 @@ export type {
   Ec2EmulatorEventMap,
   Ec2EmulatorOptions,
   Ec2EmulatorProviderOptions,
+  Ec2EmulatorS3Options,
   Ec2EmulatorStats,
 } from './ec2-emulator.js';
 export type {
@@ -26,3 +27,4 @@ export type { SeedInstancesOptions } from './direct-changes.js';
 export { Ec2FaultPlan } from './ec2-fault-plan.js';
 export type { Ec2QuotaName } from './ec2-fault-plan.js';
 export type { Ec2Timings, InstanceStateName } from './ec2-state.js';
+export { DEFAULT_NETWORK_TIMINGS, type Ec2NetworkTimings } from './vpc-network-state.js';

@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,10 +102,10 @@ export class GuestDiskStore {
     return disk;
   }
 
-  /** A disk holding exactly `body` (raw guest bytes). */
+  /** A disk holding exactly `body` (raw guest bytes), written sparse: runs of zeros stay holes. */
   async fromRaw(body: AsyncIterable<Uint8Array>): Promise<GuestDisk> {
     const path = await this.newPath('raw');
-    await pipeline(Readable.from(body, { objectMode: false }), createWriteStream(path));
+    await writeSparse(body, path);
     return this.diskAt(path);
   }
 
@@ -207,6 +207,40 @@ export class GuestDiskStore {
     this.dir ??= this.options.dir !== undefined ? Promise.resolve(this.options.dir) : mkdtemp(join(tmpdir(), 'novacron-guest-disks-'));
     return join(await this.dir, `${kind}-${++this.sequence}-${randomBytes(3).toString('hex')}`);
   }
+}
+
+/** Granularity of the holes {@link writeSparse} leaves. */
+const SPARSE_BLOCK = 64 * 1024;
+const ZERO_BLOCK = Buffer.alloc(SPARSE_BLOCK);
+
+/** Writes a stream to a new file, leaving whole zero blocks of each chunk unwritten (holes read as zeros), then sets its length. */
+async function writeSparse(body: AsyncIterable<Uint8Array>, path: string): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    let at = 0;
+    for await (const chunk of body) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      let run = -1; // start of the pending run of non-zero blocks
+      for (let i = 0; i < bytes.length; i += SPARSE_BLOCK) {
+        const end = Math.min(i + SPARSE_BLOCK, bytes.length);
+        const zero = bytes.compare(ZERO_BLOCK, 0, end - i, i, end) === 0;
+        if (!zero && run < 0) run = i;
+        else if (zero && run >= 0) {
+          await writeAll(file, bytes.subarray(run, i), at + run);
+          run = -1;
+        }
+      }
+      if (run >= 0) await writeAll(file, bytes.subarray(run), at + run);
+      at += bytes.length;
+    }
+    await file.truncate(at);
+  } finally {
+    await file.close();
+  }
+}
+
+async function writeAll(file: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await file.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
 }
 
 /** Whether the file ends with a VHD footer (cookie `conectix` 512 bytes from the end). */

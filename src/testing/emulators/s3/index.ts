@@ -1,6 +1,7 @@
 /** The S3 emulator: a local Amazon S3 REST endpoint for tests, demos and offline use. */
 export { S3_MIN_PART_BYTES, S3Emulator, startS3Emulator } from './s3-emulator.js';
 export type {
+  S3DirectPutOptions,
   S3EmulatedObject,
   S3EmulatedUpload,
   S3EmulatorClientOptions,

@@ -12,7 +12,7 @@ import { EmulatorServer } from '../kit/emulator-server.js';
 import { FaultPlan } from '../kit/fault-plan.js';
 import { checkBucketName } from './s3-bucket-handlers.js';
 import { s3EndpointOptions } from './s3-endpoint.js';
-import { S3State } from './s3-state.js';
+import { md5ETag, multipartETag, S3State } from './s3-state.js';
 
 /** S3's smallest part but the last: 5 MiB. */
 export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -82,6 +82,16 @@ export interface S3EmulatedObject {
   readonly metadata: Readonly<Record<string, string>>;
   /** Tags. */
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link S3Emulator.putObject}. */
+export interface S3DirectPutOptions {
+  /** Media type (default `binary/octet-stream`, S3's own default). */
+  readonly contentType?: string | undefined;
+  /** User metadata (keys lower case). */
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+  /** Write as a multipart upload in parts of this size: the ETag then has S3's `-N` form. */
+  readonly partSizeBytes?: number | undefined;
 }
 
 /** An unfinished multipart upload as the emulator holds it. */
@@ -155,6 +165,42 @@ export class S3Emulator extends EmulatorBase {
   createBucket(name: string): void {
     checkBucketName(name);
     if (!this.state.buckets.has(name)) this.state.addBucket(name);
+  }
+
+  /** The region requests are signed for (every bucket of this emulator is in it). */
+  get region(): string {
+    return this.clientOptions.region;
+  }
+
+  /** Whether a bucket exists (no API call): what an in-process service checks before it writes. */
+  hasBucket(name: string): boolean {
+    return this.state.buckets.has(name);
+  }
+
+  /**
+   * Stores an object directly (no API call), as another AWS service writing into the customer's
+   * bucket does (VM Import/Export's ExportImage). The ETag is S3's: the MD5 of the bytes for a
+   * single PUT, or with `partSizeBytes` the multipart form (MD5 of the parts' MD5s, `-N`) when the
+   * bytes span more than one part. Throws when the bucket does not exist.
+   */
+  putObject(bucket: string, key: string, bytes: Buffer, options: S3DirectPutOptions = {}): S3EmulatedObject {
+    const target = this.state.buckets.get(bucket);
+    if (!target) throw new Error(`[novacron] [s3-emulator] bucket ${bucket} does not exist`);
+    const part = options.partSizeBytes;
+    const parts: Buffer[] = [];
+    if (part !== undefined && part > 0 && bytes.length > part) for (let at = 0; at < bytes.length; at += part) parts.push(bytes.subarray(at, at + part));
+    target.objects.set(key, {
+      key,
+      bytes,
+      etag: parts.length > 1 ? multipartETag(parts.map(md5ETag)) : md5ETag(bytes),
+      contentType: options.contentType ?? 'binary/octet-stream',
+      metadata: { ...options.metadata },
+      tags: new Map(),
+      lastModified: this.state.now(),
+      partsCount: parts.length > 1 ? parts.length : undefined,
+      checksums: {},
+    });
+    return this.object(bucket, key)!;
   }
 
   /** An object, or `undefined`. */
