@@ -258,6 +258,9 @@ export class CrossCloudNetwork {
   async establishConnectivity(a: ConnectivityEndpoint, b: ConnectivityEndpoint, options: EstablishOptions = {}): Promise<ConnectivityResult> {
     this.register(a.provider);
     this.register(b.provider);
+    // A companion that learns its capabilities from the cloud (OpenStack: is Neutron VPNaaS
+    // enabled?) is asked before the mode is chosen by them.
+    for (const e of [a, b]) await (networkOf(e.provider) as { discover?: (o: CallOptions) => Promise<unknown> } | undefined)?.discover?.({ signal: options.signal });
     const choice = this.chooseMode(a, b, options.mode);
     const request = {
       mode: choice.mode,

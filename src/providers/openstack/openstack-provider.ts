@@ -36,6 +36,7 @@ import { ServerRemoval } from './server-removal.js';
 import { isNoValidHost } from './error-mapping.js';
 import { novaServerToVM, terminatedCopy } from './state-mapping.js';
 import { VmCreator } from './vm-creator.js';
+import { OpenStackNetwork } from './network-companion.js';
 import type { NovaServer } from './wire-types.js';
 
 /** Options of {@link createOpenStackProvider}: the connection's (Keystone, region, transport) and the adapter's own. */
@@ -77,6 +78,12 @@ export interface OpenStackProviderOptions extends Omit<OpenStackConnectionOption
   readonly catalogTtlMs?: number | undefined;
   /** Servers and flavors per page (default 100). */
   readonly pageSize?: number | undefined;
+  /**
+   * Site-to-site VPN through Neutron VPNaaS, an optional extension: `'auto'` (default) reads
+   * `GET /v2.0/extensions` at the first network call (`capabilities.vpn` is assumed until then;
+   * `provider.networking.discover()` reads it at once), `true` assumes it, `false` turns VPN off.
+   */
+  readonly vpn?: 'auto' | boolean | undefined;
 }
 
 /** What `JSON.stringify(provider)` shows of an OpenStack adapter. */
@@ -107,6 +114,9 @@ export class OpenStackProvider implements ProviderV1 {
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
 
+  /** The network companion on Neutron (networks, subnets, routes; VPN through VPNaaS where the cloud has it; no peering). */
+  readonly networking: OpenStackNetwork;
+
   /** The authenticated connection this provider calls through; share it with `createGlanceArtifactStore({ connection })` so both use one token. */
   readonly connection: OpenStackConnection;
   private readonly api: OpenStackApi;
@@ -127,7 +137,21 @@ export class OpenStackProvider implements ProviderV1 {
     const missing = (['authUrl', 'region'] as const).filter((k) => typeof options[k] !== 'string' || options[k] === '');
     if (missing.length > 0) throw new InvalidSpecError({ issues: missing.map((field) => ({ field, message: 'an OpenStack provider needs it (a non-empty string)' })) });
     this.name = options.name ?? `openstack-${options.region}`;
-    this.capabilities = { spot: false, gpu: true, reservedPricing: false, stopStart: true, deallocate: false, exportFormats: ['qcow2', 'raw'], importFormats: OPENSTACK_IMAGE_FORMATS, vpn: false, peering: false };
+    const networking = (): OpenStackNetwork => this.networking;
+    this.capabilities = {
+      spot: false,
+      gpu: true,
+      reservedPricing: false,
+      stopStart: true,
+      deallocate: false,
+      exportFormats: ['qcow2', 'raw'],
+      importFormats: OPENSTACK_IMAGE_FORMATS,
+      // Neutron VPNaaS is optional: the companion knows (see its `capabilities`).
+      get vpn(): boolean {
+        return networking().capabilities.vpn;
+      },
+      peering: false,
+    };
     this.events = options.events ?? new EventBus();
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 15 * 60_000;
@@ -160,6 +184,18 @@ export class OpenStackProvider implements ProviderV1 {
       ttlMs,
       events: this.events,
       projectId: (signal) => this.session.projectId(signal),
+    });
+    this.networking = new OpenStackNetwork({
+      provider: this.name,
+      region: options.region,
+      api: this.api,
+      events: this.events,
+      projectId: (signal) => this.session.projectId(signal),
+      configuredProject: options.projectId ?? (options.auth?.type === 'password' ? (options.auth.projectId ?? options.auth.projectName) : undefined),
+      externalNetwork: options.floatingNetwork,
+      vpn: options.vpn,
+      pageSize,
+      ttlMs,
     });
     const images = new GlanceImages(this.api, this.name, this.pollIntervalMs);
     this.planner = new LaunchPlanner({ providerName: this.name, region: options.region, availabilityZone: options.availabilityZone }, this.catalog, images, this.neutron);

@@ -1,13 +1,19 @@
 /**
- * Neutron's part of the emulated project: networks with their subnets, ports with fixed IPs and
- * MAC addresses, floating IPs, security groups and the one router that joins the tenant network
- * to the external one (what devstack sets up: `private` 10.0.0.0/24 behind `router1`, `public`
- * with `router:external`). Records are rendered in the shapes of the neutron-lib api-ref
- * (`api-ref/source/v2/networks.inc`, `ports.inc`, `floatingips.inc`, `security-groups.inc` and
- * their samples, read 2026-12). Subnets here are /24s: addresses are handed out from `.2` up and
- * come back when a port is deleted.
+ * Neutron's part of the emulated project: networks with their subnets (any IPv4 or IPv6 CIDR),
+ * ports with fixed IPs and MAC addresses, floating IPs, security groups, routers (an external
+ * gateway, interfaces that are ports on tenant subnets, extra routes) and the tags of the
+ * standard-attr-tag extension. A fresh project is what devstack sets up: `private`
+ * 10.0.0.0/24 behind `router1`, `public` with `router:external`. Records are rendered in the
+ * shapes of the neutron-lib api-ref (`api-ref/source/v2/networks.inc`, `subnets.inc`,
+ * `ports.inc`, `floatingips.inc`, `routers.inc`, `security-groups.inc` and their samples, read
+ * 2026-12).
+ *
+ * Addresses: a subnet's gateway is its first host and its allocation pool the rest (the last
+ * address of an IPv4 range, its broadcast, excluded); ports take the lowest free address and
+ * give it back when deleted. CIDR arithmetic is `provider/cidr.ts` (on `ip-address`).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { formatAddress, parseCidr, type Cidr } from '../../../provider/cidr.js';
 import { neutronError } from './openstack-errors.js';
 
 /** A network. */
@@ -15,7 +21,9 @@ export interface NetworkRecord {
   /** Network id. */
   readonly id: string;
   /** Name. */
-  readonly name: string;
+  name: string;
+  /** Description (at most 255 characters). */
+  description: string;
   /** `router:external`. */
   readonly external: boolean;
   /** `shared`. */
@@ -24,28 +32,46 @@ export interface NetworkRecord {
   readonly mtu: number;
   /** Its subnets' ids. */
   readonly subnetIds: string[];
+  /** Tags. */
+  tags: string[];
   /** Owning project. */
   readonly projectId: string;
   /** Creation time, clock ms. */
   readonly createdAt: number;
+  /** Last change, clock ms. */
+  updatedAt: number;
+  /** Revision number. */
+  revision: number;
 }
 
-/** A /24 IPv4 subnet. */
+/** A subnet. */
 export interface SubnetRecord {
   /** Subnet id. */
   readonly id: string;
   /** Name. */
-  readonly name: string;
+  name: string;
+  /** Description. */
+  description: string;
   /** Its network. */
   readonly networkId: string;
-  /** The first three octets (`10.0.0`). */
-  readonly prefix: string;
-  /** Addresses in use (host numbers). */
-  readonly used: Set<number>;
+  /** The range, parsed. */
+  readonly range: Cidr;
+  /** The gateway address, `null` when it has none. */
+  readonly gatewayIp: string | null;
+  /** First and last address of the allocation pool. */
+  readonly pool: { readonly start: bigint; readonly end: bigint } | undefined;
+  /** Addresses in use (the gateway included), as integers. */
+  readonly used: Set<bigint>;
+  /** Tags. */
+  tags: string[];
   /** Owning project. */
   readonly projectId: string;
   /** Creation time, clock ms. */
   readonly createdAt: number;
+  /** Last change, clock ms. */
+  updatedAt: number;
+  /** Revision number. */
+  revision: number;
 }
 
 /** A fixed IP of a port. */
@@ -140,22 +166,68 @@ export interface SecurityGroupRecord {
   readonly createdAt: number;
 }
 
-/** The router joining tenant subnets to an external network. */
+/** An extra route of a router (extraroute extension). */
+export interface RouterRoute {
+  /** Destination range (canonical). */
+  readonly destination: string;
+  /** Next hop address. */
+  readonly nexthop: string;
+}
+
+/** A router: an external gateway (SNAT for its subnets), interfaces on tenant subnets, extra routes. */
 export interface RouterRecord {
   /** Router id. */
   readonly id: string;
   /** Name. */
+  name: string;
+  /** Description. */
+  description: string;
+  /** External gateway network, `null` when the router has no gateway. */
+  externalNetworkId: string | null;
+  /** The gateway's addresses on the external network. */
+  gatewayIps: FixedIp[];
+  /** Extra routes. */
+  routes: RouterRoute[];
+  /** Tags. */
+  tags: string[];
+  /** Owning project. */
+  readonly projectId: string;
+  /** Creation time, clock ms. */
+  readonly createdAt: number;
+  /** Last change, clock ms. */
+  updatedAt: number;
+  /** Revision number. */
+  revision: number;
+}
+
+/** What a new subnet is asked to be (already validated by the handler). */
+export interface SubnetSpec {
+  /** Name. */
   readonly name: string;
-  /** External gateway network. */
-  readonly externalNetworkId: string;
-  /** Tenant subnets it has interfaces on. */
-  readonly subnetIds: string[];
+  /** Description. */
+  readonly description: string;
+  /** The range. */
+  readonly range: Cidr;
+  /** The gateway: its address, `null` for none, `undefined` for the first host. */
+  readonly gatewayIp?: string | null | undefined;
 }
 
 type Json = Record<string, unknown>;
 
+/** Device owner of a router's interface ports. */
+export const ROUTER_INTERFACE_OWNER = 'network:router_interface';
+
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The integer value of an address (`parseCidr` of a bare address is a /32 or /128). */
+export function addressValue(ip: string): bigint | undefined {
+  try {
+    return parseCidr(ip).first;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The network side of the emulated project. */
@@ -181,22 +253,159 @@ export class NetworkState {
     private readonly seed: number,
   ) {}
 
-  /** Adds a network with one /24 subnet (`prefix` like `10.0.0`). */
-  addNetwork(options: { readonly name: string; readonly external: boolean; readonly prefix: string; readonly subnetName: string; readonly mtu?: number | undefined }): NetworkRecord {
-    const network: NetworkRecord = { id: randomUUID(), name: options.name, external: options.external, shared: false, mtu: options.mtu ?? 1450, subnetIds: [], projectId: this.projectId, createdAt: this.now() };
-    const subnet: SubnetRecord = { id: randomUUID(), name: options.subnetName, networkId: network.id, prefix: options.prefix, used: new Set([1]), projectId: this.projectId, createdAt: this.now() };
-    network.subnetIds.push(subnet.id);
+  /** Creates a network (no subnet). */
+  createNetwork(options: { readonly name: string; readonly description?: string | undefined; readonly external?: boolean | undefined; readonly mtu?: number | undefined }): NetworkRecord {
+    const now = this.now();
+    const network: NetworkRecord = {
+      id: randomUUID(),
+      name: options.name,
+      description: options.description ?? '',
+      external: options.external ?? false,
+      shared: false,
+      mtu: options.mtu ?? 1450,
+      subnetIds: [],
+      tags: [],
+      projectId: this.projectId,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
     this.networks.set(network.id, network);
-    this.subnets.set(subnet.id, subnet);
     return network;
   }
 
-  /** Adds the router between tenant `subnetIds` and `external` (its gateway takes an external address). */
-  addRouter(name: string, external: NetworkRecord, subnetIds: readonly string[]): RouterRecord {
-    const router: RouterRecord = { id: randomUUID(), name, externalNetworkId: external.id, subnetIds: [...subnetIds] };
+  /** Adds a network with one /24 subnet (`prefix` like `10.0.0`): the seeded networks. */
+  addNetwork(options: { readonly name: string; readonly external: boolean; readonly prefix: string; readonly subnetName: string; readonly mtu?: number | undefined }): NetworkRecord {
+    const network = this.createNetwork({ name: options.name, external: options.external, mtu: options.mtu });
+    this.createSubnet(network, { name: options.subnetName, description: '', range: parseCidr(`${options.prefix}.0/24`) });
+    return network;
+  }
+
+  /** Adds a subnet to `network` (the gateway address is taken at once). */
+  createSubnet(network: NetworkRecord, spec: SubnetSpec): SubnetRecord {
+    const { range } = spec;
+    const size = range.last - range.first + 1n;
+    const gatewayIp = spec.gatewayIp === undefined ? (size > 2n ? formatAddress(range.version, range.first + 1n) : null) : spec.gatewayIp;
+    const poolStart = range.first + (gatewayIp === null ? 1n : 2n);
+    const poolEnd = range.version === 4 ? range.last - 1n : range.last;
+    const now = this.now();
+    const subnet: SubnetRecord = {
+      id: randomUUID(),
+      name: spec.name,
+      description: spec.description,
+      networkId: network.id,
+      range,
+      gatewayIp,
+      pool: poolStart <= poolEnd ? { start: poolStart, end: poolEnd } : undefined,
+      used: new Set(gatewayIp === null ? [] : [addressValue(gatewayIp)!]),
+      tags: [],
+      projectId: this.projectId,
+      createdAt: now,
+      updatedAt: now,
+      revision: 0,
+    };
+    network.subnetIds.push(subnet.id);
+    this.subnets.set(subnet.id, subnet);
+    return subnet;
+  }
+
+  /** Removes a subnet (the caller checked that no port uses it). */
+  deleteSubnet(id: string): void {
+    const subnet = this.subnets.get(id);
+    if (!subnet) return;
+    const network = this.networks.get(subnet.networkId);
+    if (network) network.subnetIds.splice(network.subnetIds.indexOf(id), 1);
+    this.subnets.delete(id);
+  }
+
+  /** Removes a network and its subnets (the caller checked that no port uses them). */
+  deleteNetwork(id: string): void {
+    const network = this.networks.get(id);
+    if (!network) return;
+    for (const subnetId of [...network.subnetIds]) this.deleteSubnet(subnetId);
+    this.networks.delete(id);
+  }
+
+  /** The ports with an address on `subnetId`. */
+  portsOnSubnet(subnetId: string): PortRecord[] {
+    return [...this.ports.values()].filter((p) => p.fixedIps.some((ip) => ip.subnetId === subnetId));
+  }
+
+  /** Creates a router, with a gateway on `external` when given (it takes an address there). */
+  createRouter(options: { readonly name: string; readonly description?: string | undefined; readonly external?: NetworkRecord | undefined }): RouterRecord {
+    const now = this.now();
+    const router: RouterRecord = {
+      id: randomUUID(),
+      name: options.name,
+      description: options.description ?? '',
+      externalNetworkId: null,
+      gatewayIps: [],
+      routes: [],
+      tags: [],
+      projectId: this.projectId,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
     this.routers.set(router.id, router);
-    this.allocate(external, undefined);
+    if (options.external) this.setGateway(router, options.external);
     return router;
+  }
+
+  /** Adds the router between tenant `subnetIds` and `external`: the seeded `router1`. */
+  addRouter(name: string, external: NetworkRecord, subnetIds: readonly string[]): RouterRecord {
+    const router = this.createRouter({ name, external });
+    for (const id of subnetIds) this.addInterface(router, this.subnets.get(id)!);
+    return router;
+  }
+
+  /** Points the router's gateway at `external` (taking one of its addresses), or removes it. */
+  setGateway(router: RouterRecord, external: NetworkRecord | undefined): void {
+    for (const ip of router.gatewayIps) this.release(ip);
+    router.gatewayIps = external ? [this.allocate(external, undefined)] : [];
+    router.externalNetworkId = external?.id ?? null;
+    this.touch(router);
+  }
+
+  /** Makes the router's interface on `subnet`: a port holding the subnet's gateway address. */
+  addInterface(router: RouterRecord, subnet: SubnetRecord): PortRecord {
+    const now = this.now();
+    const port: PortRecord = {
+      id: randomUUID(),
+      name: '',
+      networkId: subnet.networkId,
+      macAddress: this.nextMac(),
+      fixedIps: [{ subnetId: subnet.id, ipAddress: subnet.gatewayIp! }],
+      deviceId: router.id,
+      deviceOwner: ROUTER_INTERFACE_OWNER,
+      securityGroupIds: [],
+      description: '',
+      projectId: this.projectId,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
+    this.ports.set(port.id, port);
+    this.touch(router);
+    return port;
+  }
+
+  /** The router's interface ports. */
+  interfacesOf(router: RouterRecord): PortRecord[] {
+    return [...this.ports.values()].filter((p) => p.deviceId === router.id && p.deviceOwner === ROUTER_INTERFACE_OWNER);
+  }
+
+  /** The subnets the router has interfaces on. */
+  routerSubnets(router: RouterRecord): SubnetRecord[] {
+    return this.interfacesOf(router)
+      .flatMap((p) => p.fixedIps.map((ip) => this.subnets.get(ip.subnetId)))
+      .filter((s): s is SubnetRecord => s !== undefined);
+  }
+
+  /** Removes an interface port of a router (its gateway address stays the subnet's). */
+  removeInterface(router: RouterRecord, port: PortRecord): void {
+    this.ports.delete(port.id);
+    this.touch(router);
   }
 
   /** Adds a security group; `default` gets Neutron's default rules (all egress, ingress from itself). */
@@ -226,11 +435,17 @@ export class NetworkState {
 
   /**
    * Makes a port on `network`. `fixedIps` may ask for a subnet or an address; one address of the
-   * first subnet otherwise. Throws Neutron's 409 when an asked address is taken or none is left.
+   * first subnet with room otherwise. Throws Neutron's 409 when an asked address is taken or none is left.
    */
   createPort(network: NetworkRecord, options: { readonly name?: string | undefined; readonly securityGroupIds: readonly string[]; readonly fixedIps?: readonly { readonly subnetId?: string | undefined; readonly ipAddress?: string | undefined }[] | undefined; readonly deviceId?: string | undefined; readonly deviceOwner?: string | undefined; readonly description?: string | undefined }): PortRecord {
     const asked = options.fixedIps && options.fixedIps.length > 0 ? options.fixedIps : [{}];
-    const fixedIps = asked.map((ip) => this.allocate(network, ip));
+    const fixedIps: FixedIp[] = [];
+    try {
+      for (const ip of asked) fixedIps.push(this.allocate(network, ip));
+    } catch (e) {
+      for (const ip of fixedIps) this.release(ip);
+      throw e;
+    }
     const now = this.now();
     const port: PortRecord = {
       id: randomUUID(),
@@ -255,7 +470,7 @@ export class NetworkState {
   deletePort(id: string): void {
     const port = this.ports.get(id);
     if (!port) return;
-    for (const ip of port.fixedIps) this.subnets.get(ip.subnetId)?.used.delete(Number(ip.ipAddress.split('.')[3]));
+    for (const ip of port.fixedIps) this.release(ip);
     for (const fip of this.floatingIps.values()) if (fip.portId === id) this.associate(fip, undefined);
     this.ports.delete(id);
   }
@@ -283,14 +498,24 @@ export class NetworkState {
     const fip = this.floatingIps.get(id);
     if (!fip) return;
     const network = this.networks.get(fip.floatingNetworkId);
-    for (const subnetId of network?.subnetIds ?? []) this.subnets.get(subnetId)?.used.delete(Number(fip.floatingIpAddress.split('.')[3]));
+    const value = addressValue(fip.floatingIpAddress);
+    for (const subnetId of network?.subnetIds ?? []) {
+      const subnet = this.subnets.get(subnetId);
+      if (subnet && value !== undefined && value >= subnet.range.first && value <= subnet.range.last) subnet.used.delete(value);
+    }
     this.floatingIps.delete(id);
   }
 
   /** The router that reaches `port`'s subnet, when there is one. */
   routerFor(port: PortRecord): RouterRecord | undefined {
     const subnets = new Set(port.fixedIps.map((ip) => ip.subnetId));
-    return [...this.routers.values()].find((r) => r.subnetIds.some((s) => subnets.has(s)));
+    return [...this.routers.values()].find((r) => this.routerSubnets(r).some((s) => subnets.has(s.id)));
+  }
+
+  /** Marks a change of a tagged resource (its revision and update time). */
+  touch(record: { updatedAt: number; revision: number }): void {
+    record.updatedAt = this.now();
+    record.revision++;
   }
 
   /** A network as `GET /v2.0/networks/{id}` shows it. */
@@ -300,7 +525,7 @@ export class NetworkState {
       availability_zone_hints: [],
       availability_zones: ['nova'],
       created_at: iso(n.createdAt),
-      description: '',
+      description: n.description,
       id: n.id,
       ipv4_address_scope: null,
       ipv6_address_scope: null,
@@ -312,40 +537,43 @@ export class NetworkState {
       project_id: n.projectId,
       'provider:network_type': n.external ? 'flat' : 'geneve',
       'router:external': n.external,
-      revision_number: 1,
+      revision_number: n.revision,
       shared: n.shared,
       status: 'ACTIVE',
       subnets: [...n.subnetIds],
-      tags: [],
+      tags: [...n.tags],
       tenant_id: n.projectId,
-      updated_at: iso(n.createdAt),
+      updated_at: iso(n.updatedAt),
     };
   }
 
   /** A subnet as `GET /v2.0/subnets/{id}` shows it. */
   renderSubnet(s: SubnetRecord): Json {
+    const version = s.range.version;
     return {
-      allocation_pools: [{ start: `${s.prefix}.2`, end: `${s.prefix}.254` }],
-      cidr: `${s.prefix}.0/24`,
+      allocation_pools: s.pool ? [{ start: formatAddress(version, s.pool.start), end: formatAddress(version, s.pool.end) }] : [],
+      cidr: s.range.text,
       created_at: iso(s.createdAt),
-      description: '',
+      description: s.description,
       dns_nameservers: [],
+      dns_publish_fixed_ip: false,
       enable_dhcp: true,
-      gateway_ip: `${s.prefix}.1`,
+      gateway_ip: s.gatewayIp,
       host_routes: [],
       id: s.id,
-      ip_version: 4,
+      ip_version: version,
       ipv6_address_mode: null,
       ipv6_ra_mode: null,
       name: s.name,
       network_id: s.networkId,
       project_id: s.projectId,
-      revision_number: 0,
+      revision_number: s.revision,
+      segment_id: null,
       service_types: [],
       subnetpool_id: null,
-      tags: [],
+      tags: [...s.tags],
       tenant_id: s.projectId,
-      updated_at: iso(s.createdAt),
+      updated_at: iso(s.updatedAt),
     };
   }
 
@@ -373,6 +601,30 @@ export class NetworkState {
       tags: [],
       tenant_id: p.projectId,
       updated_at: iso(p.updatedAt),
+    };
+  }
+
+  /** A router as `GET /v2.0/routers/{id}` shows it (extraroute, l3-ha and dvr attributes included). */
+  renderRouter(r: RouterRecord): Json {
+    return {
+      admin_state_up: true,
+      availability_zone_hints: [],
+      availability_zones: ['nova'],
+      created_at: iso(r.createdAt),
+      description: r.description,
+      distributed: false,
+      external_gateway_info: r.externalNetworkId === null ? null : { enable_snat: true, external_fixed_ips: r.gatewayIps.map((ip) => ({ ip_address: ip.ipAddress, subnet_id: ip.subnetId })), network_id: r.externalNetworkId },
+      flavor_id: null,
+      ha: false,
+      id: r.id,
+      name: r.name,
+      project_id: r.projectId,
+      revision_number: r.revision,
+      routes: r.routes.map((x) => ({ destination: x.destination, nexthop: x.nexthop })),
+      status: 'ACTIVE',
+      tags: [...r.tags],
+      tenant_id: r.projectId,
+      updated_at: iso(r.updatedAt),
     };
   }
 
@@ -438,25 +690,32 @@ export class NetworkState {
     };
   }
 
+  /** Gives an address back to its subnet. */
+  private release(ip: FixedIp): void {
+    const value = addressValue(ip.ipAddress);
+    if (value !== undefined) this.subnets.get(ip.subnetId)?.used.delete(value);
+  }
+
   private allocate(network: NetworkRecord, asked: { readonly subnetId?: string | undefined; readonly ipAddress?: string | undefined } | undefined): FixedIp {
     const subnets = network.subnetIds.map((id) => this.subnets.get(id)!);
     if (asked?.ipAddress !== undefined) {
-      const subnet = subnets.find((s) => (asked.subnetId === undefined || s.id === asked.subnetId) && asked.ipAddress!.startsWith(`${s.prefix}.`));
-      const host = Number(asked.ipAddress.split('.')[3]);
-      if (!subnet || !/^\d{1,3}(\.\d{1,3}){3}$/.test(asked.ipAddress) || host < 2 || host > 254) {
+      const value = addressValue(asked.ipAddress);
+      const subnet = value === undefined ? undefined : subnets.find((s) => (asked.subnetId === undefined || s.id === asked.subnetId) && s.pool !== undefined && value >= s.pool.start && value <= s.pool.end);
+      if (!subnet || value === undefined || asked.ipAddress.includes('/')) {
         throw neutronError(400, 'InvalidIpForNetwork', `IP address ${asked.ipAddress} is not a valid IP for any of the subnets on the specified network.`);
       }
-      if (subnet.used.has(host)) throw neutronError(409, 'IpAddressAlreadyAllocated', `IP address ${asked.ipAddress} already allocated in subnet ${subnet.id}`);
-      subnet.used.add(host);
-      return { subnetId: subnet.id, ipAddress: asked.ipAddress };
+      if (subnet.used.has(value)) throw neutronError(409, 'IpAddressAlreadyAllocated', `IP address ${asked.ipAddress} already allocated in subnet ${subnet.id}`);
+      subnet.used.add(value);
+      return { subnetId: subnet.id, ipAddress: formatAddress(subnet.range.version, value) };
     }
     const candidates = asked?.subnetId === undefined ? subnets : subnets.filter((s) => s.id === asked.subnetId);
     if (asked?.subnetId !== undefined && candidates.length === 0) throw neutronError(400, 'InvalidInput', `Invalid input for operation: Failed to create port on network ${network.id}, because fixed_ips included invalid subnet ${asked.subnetId}.`);
     for (const subnet of candidates) {
-      for (let host = 2; host <= 254; host++) {
-        if (subnet.used.has(host)) continue;
-        subnet.used.add(host);
-        return { subnetId: subnet.id, ipAddress: `${subnet.prefix}.${host}` };
+      if (!subnet.pool) continue;
+      for (let value = subnet.pool.start; value <= subnet.pool.end; value++) {
+        if (subnet.used.has(value)) continue;
+        subnet.used.add(value);
+        return { subnetId: subnet.id, ipAddress: formatAddress(subnet.range.version, value) };
       }
     }
     throw neutronError(409, 'IpAddressGenerationFailure', `No more IP addresses available on network ${network.id}.`);

@@ -4,6 +4,9 @@
  * repeated parameter matches any of its values); `fields` selects columns; `limit` and `marker`
  * page in id order with `<collection>_links` rel="next" only when more items follow; an
  * attribute the collection does not have is 400 "[x] is invalid attribute for filtering".
+ * Tagged collections also take the tag filters of the standard-attr-tag extension (neutron
+ * `doc/source/admin/ops-resource-tags.rst`, read 2026-12): `tags=a,b` (all of them),
+ * `tags-any=a,b` (any), `not-tags=a,b` (not all of them), `not-tags-any=a,b` (none).
  */
 import { jsonResponse, type EmulatorResponse } from '../kit/emulator-request.js';
 import { markerPage, nextHref, parseLimit, UnknownMarkerError } from './marker-pagination.js';
@@ -11,6 +14,17 @@ import type { JsonObject, OpenStackCall } from './openstack-call.js';
 import { neutronError } from './openstack-errors.js';
 
 const CONTROL = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir']);
+const TAG_FILTERS = new Set(['tags', 'tags-any', 'not-tags', 'not-tags-any']);
+
+/** True when `tags` pass the tag filter `key` with the comma-separated `values`. */
+function passesTagFilter(key: string, values: readonly string[], tags: readonly string[]): boolean {
+  const wanted = values.flatMap((v) => v.split(',')).filter((t) => t !== '');
+  const has = (t: string): boolean => tags.includes(t);
+  if (key === 'tags') return wanted.every(has);
+  if (key === 'tags-any') return wanted.some(has);
+  if (key === 'not-tags') return !wanted.every(has);
+  return !wanted.some(has);
+}
 
 /** Lists `views` (rendered items) as `collection`, filtered, selected and paged per the query. */
 export function neutronList(call: OpenStackCall, collection: string, path: string, views: readonly JsonObject[], notFoundType: string): EmulatorResponse {
@@ -19,6 +33,11 @@ export function neutronList(call: OpenStackCall, collection: string, path: strin
   const known = new Set(views.length > 0 ? Object.keys(views[0]!) : []);
   for (const key of new Set(q.keys())) {
     if (CONTROL.has(key)) continue;
+    if (TAG_FILTERS.has(key) && (known.has('tags') || views.length === 0)) {
+      const values = q.getAll(key);
+      items = items.filter((item) => passesTagFilter(key, values, Array.isArray(item.tags) ? (item.tags as string[]) : []));
+      continue;
+    }
     if (!known.has(key) && views.length > 0) throw neutronError(400, 'HTTPBadRequest', `[${key}] is invalid attribute for filtering`);
     const wanted = q.getAll(key);
     items = items.filter((item) => {

@@ -8,7 +8,8 @@
  * key pairs, quotas, and availability zones (two by default) whose host pools are their own
  * ("No valid host" when the chosen zone's pool is full); Glance stores image data
  * streamed in and out with its checksums; Neutron keeps networks, ports, floating IPs and
- * security groups, with Nova's real port and floating-IP behaviour on server delete. Faults are
+ * security groups, routers with interfaces and extra routes, tags, and — with `vpnaas: true` —
+ * the VPNaaS extension, with Nova's real port and floating-IP behaviour on server delete. Faults are
  * the kit's, said in each service's words (`openstack-fault-plan.ts`; operation names in
  * {@link OPENSTACK_OPERATIONS}). It stands on the emulator kit and runs without vitest.
  */
@@ -112,6 +113,13 @@ export interface OpenStackEmulatorOptions {
   readonly network?: string | undefined;
   /** Name of the external network (default `public`). */
   readonly floatingNetwork?: string | undefined;
+  /**
+   * Loads Neutron's optional `vpnaas` extension (default off, as on many clouds): `/v2.0/vpn/...`
+   * then serves IKE and IPsec policies, VPN services, endpoint groups and IPsec site connections,
+   * and `GET /v2.0/extensions` lists `vpnaas` and `vpn-endpoint-groups`. `activationMs` (default
+   * 100, emulator clock) is how long the VPN agent takes to process a new connection.
+   */
+  readonly vpnaas?: boolean | { readonly activationMs?: number | undefined } | undefined;
   /** The rate card in `providerOptions` (default {@link DEFAULT_OPENSTACK_RATE_CARD} for the region). */
   readonly rateCard?: RateCard | undefined;
   /** Clock, epoch ms (default `Date.now`). */
@@ -226,6 +234,7 @@ export class OpenStackEmulator extends EmulatorBase {
       quotas: { ...options.quotas },
       availabilityZones: availabilityZonesOf(options),
       seed: options.seed ?? 1,
+      vpnaas: options.vpnaas === undefined || options.vpnaas === false ? undefined : { enabled: true, activationMs: (options.vpnaas === true ? undefined : options.vpnaas.activationMs) ?? 100 },
     });
     seedCloud(state, { network: options.network ?? 'private', floatingNetwork: options.floatingNetwork ?? 'public' });
     const started: { server?: EmulatorServer } = {};

@@ -15,6 +15,7 @@ import * as images from './image-handlers.js';
 import { identityVersion, issueToken } from './keystone-handlers.js';
 import { microversionHeaders, negotiateMicroversion, requestedMicroversion } from './microversion.js';
 import * as networks from './network-handlers.js';
+import { NEUTRON_NETWORKING_ROUTES } from './neutron-routes.js';
 import { INTERFACE_PREFIXES, OpenStackCall, type OpenStackWorld } from './openstack-call.js';
 import { errorResponse, OpenStackApiError, openStackFaultWireForm, unauthenticated } from './openstack-errors.js';
 import { serviceOf, type OpenStackOperationName, type OpenStackService } from './openstack-operations.js';
@@ -69,6 +70,7 @@ const ROUTES: readonly (readonly [method: string, path: string, operation: OpenS
   ['GET', `${N}/floatingips/:id`, 'floatingips.get', ports.getFloatingIp],
   ['PUT', `${N}/floatingips/:id`, 'floatingips.update', ports.updateFloatingIp],
   ['DELETE', `${N}/floatingips/:id`, 'floatingips.delete', ports.deleteFloatingIp],
+  ...NEUTRON_NETWORKING_ROUTES,
 ];
 
 const OPEN_OPERATIONS = new Set<string>(['auth.tokens', 'identity.version']);

@@ -7,7 +7,8 @@
  *   to ERROR with the fault "No valid host was found. There are not enough hosts available.",
  *   as Nova's scheduler reports it; a create naming no zone is scheduled in another zone with room.
  * - `quota(name, limit)`: Nova's `instances`, `cores` (alias `vcpus`) and `ram` (MiB): a create
- *   beyond them is 403 in Nova's words; Neutron's `floatingip`: 409 `OverQuota`.
+ *   beyond them is 403 in Nova's words; Neutron's `floatingip`, `network`, `subnet` and `router`:
+ *   409 `OverQuota`.
  * - `throttle`: 429 in each service's document with Retry-After (`overLimit` for Nova).
  * - `expireCredentials`: every call is 401 until restored, as for a revoked token.
  * - `dropResponse(op)`: the call takes effect and the connection is reset without an answer.

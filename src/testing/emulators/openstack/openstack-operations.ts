@@ -58,6 +58,61 @@ export const OPENSTACK_OPERATIONS = [
   'floatingips.delete',
   'securityGroups.list',
   'securityGroups.create',
+  'extensions.list',
+  'extensions.get',
+  'networks.create',
+  'networks.delete',
+  'subnets.get',
+  'subnets.create',
+  'subnets.delete',
+  'networks.tags.list',
+  'networks.tags.replace',
+  'networks.tags.clear',
+  'networks.tags.get',
+  'networks.tags.add',
+  'networks.tags.remove',
+  'subnets.tags.list',
+  'subnets.tags.replace',
+  'subnets.tags.clear',
+  'subnets.tags.get',
+  'subnets.tags.add',
+  'subnets.tags.remove',
+  'routers.tags.list',
+  'routers.tags.replace',
+  'routers.tags.clear',
+  'routers.tags.get',
+  'routers.tags.add',
+  'routers.tags.remove',
+  'routers.list',
+  'routers.get',
+  'routers.create',
+  'routers.update',
+  'routers.delete',
+  'routers.addInterface',
+  'routers.removeInterface',
+  'routers.addExtraRoutes',
+  'routers.removeExtraRoutes',
+  // Neutron VPNaaS (404 unless the emulator loads the extension)
+  'ikepolicies.list',
+  'ikepolicies.get',
+  'ikepolicies.create',
+  'ikepolicies.delete',
+  'ipsecpolicies.list',
+  'ipsecpolicies.get',
+  'ipsecpolicies.create',
+  'ipsecpolicies.delete',
+  'vpnservices.list',
+  'vpnservices.get',
+  'vpnservices.create',
+  'vpnservices.delete',
+  'endpointGroups.list',
+  'endpointGroups.get',
+  'endpointGroups.create',
+  'endpointGroups.delete',
+  'ipsecSiteConnections.list',
+  'ipsecSiteConnections.get',
+  'ipsecSiteConnections.create',
+  'ipsecSiteConnections.delete',
 ] as const;
 
 /** The name of one operation of the OpenStack emulator (see {@link OPENSTACK_OPERATIONS}). */
@@ -66,11 +121,13 @@ export type OpenStackOperationName = (typeof OPENSTACK_OPERATIONS)[number];
 /** The OpenStack service an operation belongs to. */
 export type OpenStackService = 'identity' | 'compute' | 'image' | 'network';
 
+const NETWORK_RESOURCES = new Set(['networks', 'subnets', 'ports', 'floatingips', 'securityGroups', 'extensions', 'routers', 'ikepolicies', 'ipsecpolicies', 'vpnservices', 'endpointGroups', 'ipsecSiteConnections']);
+
 /** The service of an operation, from its resource name. */
 export function serviceOf(operation: string): OpenStackService {
   const resource = operation.slice(0, operation.indexOf('.'));
   if (resource === 'auth' || resource === 'identity') return 'identity';
   if (resource === 'images') return 'image';
-  if (['networks', 'subnets', 'ports', 'floatingips', 'securityGroups'].includes(resource)) return 'network';
+  if (NETWORK_RESOURCES.has(resource)) return 'network';
   return 'compute';
 }

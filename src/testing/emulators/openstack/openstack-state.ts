@@ -11,6 +11,7 @@ import type { FlavorRecord } from './flavor-catalog.js';
 import { ImageState, type ImageRecord } from './image-state.js';
 import type { LifecycleClock } from '../kit/lifecycle-clock.js';
 import { NetworkState } from './network-state.js';
+import { VpnState } from './vpn-state.js';
 import type { KeystoneProject, KeystoneUser } from './keystone-identity.js';
 
 /** The project quotas (`undefined`: unlimited). */
@@ -45,6 +46,8 @@ export interface OpenStackStateOptions {
   readonly availabilityZones: readonly string[];
   /** Seed for MAC addresses. */
   readonly seed: number;
+  /** Whether Neutron's `vpnaas` extension is loaded, and how long the VPN agent takes to process a connection (ms). */
+  readonly vpnaas?: { readonly enabled: boolean; readonly activationMs: number } | undefined;
 }
 
 /** The emulated project. */
@@ -55,6 +58,8 @@ export class OpenStackState {
   readonly images: ImageState;
   /** Neutron's side. */
   readonly network: NetworkState;
+  /** Neutron VPNaaS (empty, and refused on the wire, unless the extension is enabled). */
+  readonly vpn: VpnState;
   /** The clock. */
   readonly clock: LifecycleClock;
   /** The project. */
@@ -73,12 +78,14 @@ export class OpenStackState {
     this.compute = new ComputeState(options.clock, options.flavors, options.timings, options.hostPool, options.availabilityZones);
     this.images = new ImageState(options.project.id, options.clock.now);
     this.network = new NetworkState(options.project.id, options.clock.now, options.seed);
+    this.vpn = new VpnState(options.vpnaas?.enabled ?? false, this.network, options.clock.now, options.vpnaas?.activationMs ?? 100);
   }
 
   /** Applies every change that is due. */
   advance(): void {
     this.compute.advance((server) => this.releasePorts(server));
     this.images.advance();
+    this.vpn.advance();
   }
 
   /** Starts deleting a server: DELETED now, gone (and its ports released) after `deleteMs`. */

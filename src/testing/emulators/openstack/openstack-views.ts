@@ -67,6 +67,43 @@ export class OpenStackStateViews {
     return [...this.state.network.networks.values()].map((n) => frozen(this.state.network.renderNetwork(n)));
   }
 
+  /** Every subnet, as Neutron shows it. */
+  subnets(): OpenStackResourceView[] {
+    return [...this.state.network.subnets.values()].map((x) => frozen(this.state.network.renderSubnet(x)));
+  }
+
+  /** Every router (with its extra routes and tags), as Neutron shows it. */
+  routers(): OpenStackResourceView[] {
+    return [...this.state.network.routers.values()].map((r) => frozen(this.state.network.renderRouter(r)));
+  }
+
+  /**
+   * What VPNaaS holds (empty unless the emulator loads it): IKE and IPsec policies, VPN services,
+   * endpoint groups and IPsec site connections — the connections without their pre-shared keys.
+   */
+  vpn(): {
+    /** IKE policies. */
+    readonly ikePolicies: OpenStackResourceView[];
+    /** IPsec policies. */
+    readonly ipsecPolicies: OpenStackResourceView[];
+    /** VPN services. */
+    readonly services: OpenStackResourceView[];
+    /** Endpoint groups. */
+    readonly endpointGroups: OpenStackResourceView[];
+    /** IPsec site connections, without `psk`. */
+    readonly connections: OpenStackResourceView[];
+  } {
+    this.state.advance();
+    const vpn = this.state.vpn;
+    return {
+      ikePolicies: [...vpn.ikePolicies.values()].map((p) => frozen(vpn.renderIkePolicy(p))),
+      ipsecPolicies: [...vpn.ipsecPolicies.values()].map((p) => frozen(vpn.renderIpsecPolicy(p))),
+      services: [...vpn.services.values()].map((x) => frozen(vpn.renderService(x))),
+      endpointGroups: [...vpn.endpointGroups.values()].map((g) => frozen(vpn.renderEndpointGroup(g))),
+      connections: [...vpn.connections.values()].map((c) => frozen(vpn.renderConnection(c, false))),
+    };
+  }
+
   /** Every security group. */
   securityGroups(): OpenStackResourceView[] {
     return [...this.state.network.securityGroups.values()].map((g) => frozen(this.state.network.renderSecurityGroup(g)));

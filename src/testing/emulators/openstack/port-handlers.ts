@@ -10,7 +10,7 @@
 import { jsonResponse, type EmulatorResponse } from '../kit/emulator-request.js';
 import type { JsonObject, OpenStackCall } from './openstack-call.js';
 import { neutronError } from './openstack-errors.js';
-import type { FloatingIpRecord, PortRecord } from './network-state.js';
+import { ROUTER_INTERFACE_OWNER, type FloatingIpRecord, type PortRecord } from './network-state.js';
 import { neutronBody, neutronList } from './neutron-list.js';
 
 const PORT_KEYS = new Set(['network_id', 'name', 'security_groups', 'fixed_ips', 'device_id', 'device_owner', 'admin_state_up', 'description', 'port_security_enabled', 'binding:vnic_type', 'mac_address', 'allowed_address_pairs', 'tags', 'project_id', 'tenant_id']);
@@ -73,6 +73,8 @@ export function createPort(call: OpenStackCall): EmulatorResponse {
 /** `DELETE /v2.0/ports/{id}`. */
 export function deletePort(call: OpenStackCall): EmulatorResponse {
   const port = findPort(call, call.param('id'));
+  // l3_db.prevent_l3_port_deletion: a router's ports go through remove_router_interface.
+  if (port.deviceOwner === ROUTER_INTERFACE_OWNER) throw neutronError(409, 'L3PortInUse', `Port ${port.id} has owner ${port.deviceOwner} and therefore cannot be deleted directly via the port API.`);
   call.state.network.deletePort(port.id);
   for (const server of call.state.compute.servers.values()) server.ports = server.ports.filter((p) => p.portId !== port.id);
   return { status: 204 };
