@@ -12,11 +12,13 @@
  *
  * Export and import, and the formats they produce:
  * - `exportVM` → snapshot of the OS disk (`createOption: Copy`) → `beginGetAccess` (read, VHD)
- *   → a `vhd` artifact whose location is the time-limited SAS URL of the snapshot's VHD;
- * - `importVM` of a `vhd` artifact (an https blob URL) → managed disk `createOption: Import`
- *   → a VM booting from it (`createOption: Attach`).
+ *   → a `vhd` artifact whose location is the time-limited SAS URL of the snapshot's VHD; or, with
+ *   `export.store`, the VHD streamed into that store (a page blob) and the snapshot removed
+ *   (`vm-exporter.ts`);
+ * - `importVM` of a `vhd` artifact (an http(s) blob URL) → managed disk `createOption: Import`
+ *   (with the blob's storage account id when `import.storageAccounts` names it, see
+ *   `import-source.ts`) → a VM booting from it (`createOption: Attach`).
  */
-import { createHash } from 'node:crypto';
 import type { ComputeManagementClient, VirtualMachine } from '@azure/arm-compute';
 import type { NetworkManagementClient } from '@azure/arm-network';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
@@ -44,7 +46,7 @@ import { AzureApi, type AzureTokenCredential } from './azure-api.js';
 import type { AzureStateStoreLike } from './create-record.js';
 import { azureErrorCode } from './error-mapping.js';
 import { LaunchPlanner } from './launch-plan.js';
-import { exportSnapshotName, resourceNamesFor } from './naming.js';
+import { resourceNamesFor } from './naming.js';
 import { AzureCatalog, type LocationCatalog } from './offer-catalog.js';
 import { OwnedResources } from './owned-resources.js';
 import { AzurePollers, type AzurePoller } from './pollers.js';
@@ -52,9 +54,12 @@ import { billedDiskGiB, diskPricePerGiBMonth } from './pricing.js';
 import { egressPricePerGB, olderDate } from '../../provider/unit-price.js';
 import { resourceId, vmNameOf, type ResourceScope } from './resource-id.js';
 import { azureVmToVM, terminatedCopy, type AddressBook } from './state-mapping.js';
-import { hasLabels, NOVACRON_TAG, ownedResourceTags } from './tags.js';
+import { hasLabels, NOVACRON_TAG } from './tags.js';
 import { pendingFromRecord, VmCreator } from './vm-creator.js';
+import { VmExporter, type AzureExportOptions } from './vm-exporter.js';
 import { VmReader } from './vm-reader.js';
+import { AzureNetwork } from './network-companion.js';
+import { networkSettings, type AzureNetworkOptions } from './network-options.js';
 import { storageAccountTypeOf } from './vm-mapping.js';
 
 /** Provider-wide defaults applied where a spec is silent. */
@@ -81,16 +86,17 @@ export interface AzureProviderDefaults {
   readonly spotEvictionPolicy?: 'Deallocate' | 'Delete' | undefined;
 }
 
-/** Options of `exportVM`. */
-export interface AzureExportOptions {
-  /** Lifetime of the VHD's read SAS, seconds (default 4 hours). */
-  readonly sasDurationSeconds?: number | undefined;
-}
+export type { AzureExportOptions } from './vm-exporter.js';
 
 /** Options of `importVM`. */
 export interface AzureImportOptions {
-  /** Storage account id holding the VHDs to import, when they are in a storage account of another subscription (ARM's `creationData.storageAccountId`). */
+  /**
+   * Storage account id holding the VHDs to import (ARM's `creationData.storageAccountId`); sent
+   * with imports of blobs of that account. Azure needs it when the account is in another subscription.
+   */
   readonly storageAccountId?: string | undefined;
+  /** More storage account ids, as `storageAccountId`: each sent with imports of its account's blobs. */
+  readonly storageAccounts?: readonly string[] | undefined;
 }
 
 /** Options of {@link createAzureProvider}. */
@@ -152,6 +158,8 @@ export interface AzureProviderOptions {
   readonly export?: AzureExportOptions | undefined;
   /** Import options. */
   readonly import?: AzureImportOptions | undefined;
+  /** Options of the network companion (`provider.networking`): VPN gateway SKU, active-active, GatewaySubnet size. */
+  readonly network?: AzureNetworkOptions | undefined;
 }
 
 /** What `JSON.stringify(provider)` shows of an Azure adapter. */
@@ -199,6 +207,8 @@ export class AzureProvider implements ProviderV1 {
   readonly capabilities: ProviderCapabilities;
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
+  /** The network companion: VNets, VPN gateways, connections, peerings and routes (`NetworkProviderV1`). */
+  readonly networking: AzureNetwork;
 
   private readonly api: AzureApi;
   private readonly catalog: AzureCatalog;
@@ -212,6 +222,8 @@ export class AzureProvider implements ProviderV1 {
   private readonly tombstones = new Map<string, { vm: VM; at: number }>();
   /** The create flow (`vm-creator.ts`). */
   private readonly creator: VmCreator;
+  /** The export flow (`vm-exporter.ts`). */
+  private readonly exporter: VmExporter;
 
   /** Use {@link createAzureProvider}. */
   constructor(private readonly options: AzureProviderOptions) {
@@ -256,7 +268,20 @@ export class AzureProvider implements ProviderV1 {
       planner: this.planner,
       toVM: (raw, catalog, addresses) => this.toVM(raw, catalog, addresses),
     });
-    this.capabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: true, exportFormats: ['vhd'], importFormats: ['vhd'], vpn: false, peering: false };
+    this.exporter = new VmExporter({ providerName: this.name, scope: this.scope, options, api: this.api, pollers: this.pollers, reader: this.reader, events: this.events, notFound: (id) => this.notFound(id) });
+    this.capabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: true, exportFormats: ['vhd'], importFormats: ['vhd'], vpn: true, peering: true };
+    this.networking = new AzureNetwork({
+      providerName: this.name,
+      scope: this.scope,
+      location: options.location,
+      locations: this.locationList,
+      api: this.api,
+      pollers: this.pollers,
+      events: this.events,
+      federationId: options.federationId,
+      settings: networkSettings(options.network),
+      now: () => new Date(),
+    });
   }
 
   /** HTTP attempts this provider has made (polls and retries included), for benchmarks and diagnostics. */
@@ -509,51 +534,14 @@ export class AzureProvider implements ProviderV1 {
   // Portability
 
   /**
-   * Snapshots the VM's OS disk and grants time-limited read access to it as a VHD: a `vhd`
-   * artifact whose location is the snapshot's SAS URL (valid `export.sasDurationSeconds`). The
-   * snapshot is kept (tagged as novacron's, owned by the VM) while the URL is in use.
+   * Snapshots the VM's OS disk and grants time-limited read access to it as a VHD. Without
+   * `export.store`: a `vhd` artifact whose location is the snapshot's SAS URL (valid
+   * `export.sasDurationSeconds`; the snapshot is kept, tagged as novacron's and the VM's, while the
+   * URL is in use). With it: the VHD streamed into the store, the snapshot removed, and an
+   * artifact at `store.locationOf(key)` with the store's size and SHA-256 (see `vm-exporter.ts`).
    */
-  async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
-    const { signal } = options;
-    throwIfAborted(signal);
-    const name = vmNameOf(this.scope, id);
-    if (name === undefined) throw this.notFound(id);
-    const vm = await this.reader.get(name, 'exportVM', signal);
-    if (!vm) throw this.notFound(id);
-    const diskId = vm.storageProfile?.osDisk?.managedDisk?.id;
-    if (!diskId) throw new UnsupportedError({ provider: this.name, capability: 'export', message: `exportVM: VM ${id} has no managed OS disk` });
-    const snapshotName = exportSnapshotName(name, new Date());
-    const snapshotId = resourceId(this.scope, 'Microsoft.Compute/snapshots', snapshotName);
-    const rg = this.scope.resourceGroup;
-    const ctx = { operation: 'exportVM', region: vm.location, resourceType: 'snapshot', resourceId: snapshotId, mutating: true };
-    const o = { updateIntervalInMs: this.pollers.pollIntervalMs, abortSignal: signal };
-    const snapshot = await this.api.run(ctx, signal, ({ compute }) =>
-      this.pollers.wait(
-        compute.snapshots.createOrUpdate(rg, snapshotName, { location: vm.location!, tags: ownedResourceTags(name, { providerName: this.name, federationId: this.options.federationId }), sku: { name: 'Standard_LRS' }, incremental: false, creationData: { createOption: 'Copy', sourceResourceId: diskId } }, o),
-        { signal, resourceId: snapshotId, what: `the snapshot ${snapshotId}` },
-      ),
-    );
-    const access = await this.api.run(ctx, signal, ({ compute }) =>
-      this.pollers.wait(compute.snapshots.grantAccess(rg, snapshotName, { access: 'Read', durationInSeconds: this.options.export?.sasDurationSeconds ?? 4 * 3600, fileFormat: 'VHD' }, o), {
-        signal,
-        resourceId: snapshotId,
-        what: `read access to ${snapshotId}`,
-      }),
-    );
-    if (!access.accessSAS) throw new ProviderUnavailableError({ provider: this.name, message: `exportVM: beginGetAccess on ${snapshotId} gave no SAS URL`, retryable: false });
-    const sizeBytes = snapshot.diskSizeBytes ?? (snapshot.diskSizeGB ?? vm.storageProfile?.osDisk?.diskSizeGB ?? 30) * 1024 ** 3;
-    return {
-      format: 'vhd',
-      location: access.accessSAS,
-      sizeBytes,
-      // A snapshot has no content digest here: this fingerprints its identity.
-      checksum: { algorithm: 'sha256', value: createHash('sha256').update(`${snapshot.id ?? snapshotId}/${snapshot.uniqueId ?? ''}`).digest('hex') },
-      sourceProvider: this.name,
-      sourceProviderKind: 'azure',
-      sourceVmId: vm.id ?? id,
-      baseImage: vm.tags?.[NOVACRON_TAG.image],
-      createdAt: new Date().toISOString(),
-    };
+  exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
+    return this.exporter.export(id, options);
   }
 
   /** Creates a managed disk from a `vhd` artifact (`createOption: Import`) and a VM booting from it; idempotent by key like `createVM`. */
@@ -563,8 +551,8 @@ export class AzureProvider implements ProviderV1 {
     if (!this.capabilities.importFormats.includes(artifact.format)) {
       throw new UnsupportedError({ provider: this.name, capability: `import:${artifact.format}`, message: `importVM: ${artifact.format} images cannot be imported into Azure; use ${this.capabilities.importFormats.join(', ')}` });
     }
-    if (!/^https:\/\//.test(artifact.location)) {
-      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: 'Azure imports VHDs from an https blob URL (an export SAS URL, or a blob in a storage account)' }] });
+    if (!/^https?:\/\//.test(artifact.location)) {
+      throw new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: 'Azure imports VHDs from a blob URL (an export SAS URL, or a page blob in a storage account)' }] });
     }
     return this.creator.keyed(options.idempotencyKey, (names) => this.creator.create(spec, names, options, artifact));
   }

@@ -27,6 +27,7 @@ import type { AzureProviderDefaults } from './azure-provider.js';
 import { asCreateRecord, createRecordKey, type AzureStateStoreLike, type CreateRecord } from './create-record.js';
 import { toNovacronError } from './error-mapping.js';
 import type { LaunchPlan, LaunchPlanner } from './launch-plan.js';
+import { storageAccountIdFor } from './import-source.js';
 import { computerNameOf, oneOffKey, resourceNamesFor, type ResourceNames } from './naming.js';
 import type { LocationCatalog } from './offer-catalog.js';
 import type { OwnedResources } from './owned-resources.js';
@@ -46,7 +47,7 @@ export interface VmCreatorOptions {
   /** Spec defaults (admin account, eviction policy). */
   readonly defaults?: AzureProviderDefaults | undefined;
   /** Import options. */
-  readonly import?: { readonly storageAccountId?: string | undefined } | undefined;
+  readonly import?: { readonly storageAccountId?: string | undefined; readonly storageAccounts?: readonly string[] | undefined } | undefined;
   /** Longest wait when the caller gives none, ms. */
   readonly waitTimeoutMs?: number | undefined;
 }
@@ -218,7 +219,7 @@ export class VmCreator {
           location: plan.location,
           zone: plan.zone,
           sourceUri: imported.location,
-          storageAccountId: this.options.import?.storageAccountId,
+          storageAccountId: storageAccountIdFor(imported.location, [this.options.import?.storageAccountId, ...(this.options.import?.storageAccounts ?? [])]),
           storageType: plan.osDiskType,
           os: plan.os,
           sizeGiB: Math.max(spec.disk.sizeGiB, Math.ceil(imported.sizeBytes / 1024 ** 3)),

@@ -103,6 +103,12 @@ export {
   type SkuRestrictionSeed,
   type SubResource,
   type VirtualMachineWrite,
+  type ArmStorageAccountLink,
+  SharedKeyBlobReader,
+  UrlBlobReader,
+  type ImportBlobProperties,
+  type ImportBlobReader,
+  type GatewayTiming,
 } from './azure/index.js';
 export {
   GCE_OPERATIONS,

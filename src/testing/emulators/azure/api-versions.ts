@@ -43,6 +43,13 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
   'microsoft.network/networksecuritygroups': NETWORK,
   'microsoft.network/networkinterfaces': NETWORK,
   'microsoft.network/publicipaddresses': NETWORK,
+  'microsoft.network/virtualnetworks/virtualnetworkpeerings': NETWORK,
+  'microsoft.network/virtualnetworkgateways': NETWORK,
+  'microsoft.network/localnetworkgateways': NETWORK,
+  'microsoft.network/connections': NETWORK,
+  'microsoft.network/connections/sharedkey': NETWORK,
+  'microsoft.network/routetables': NETWORK,
+  'microsoft.network/routetables/routes': NETWORK,
   'microsoft.network/locations/operations': NETWORK,
   'microsoft.network/locations/operationresults': NETWORK,
 };

@@ -5,7 +5,9 @@
  * bearer-token policy in the path. It serves resource groups, virtual networks and subnets,
  * NSGs, NICs, public IPs, VMs, disks, snapshots and Resource SKUs in ARM's shapes, for the
  * api-versions the SDKs send; runs writes as ARM's asynchronous operations; pages lists with
- * `nextLink`; and takes the kit's faults in ARM's words. A Retail Prices emulator runs beside it,
+ * `nextLink`; and takes the kit's faults in ARM's words. Disks carry real guest bytes (files of
+ * the kit's `GuestDiskStore`, removed on close): an export SAS URL serves a real fixed VHD, and a
+ * disk `Import` reads a page blob of a linked storage account. A Retail Prices emulator runs beside it,
  * priced from the same snapshot as its sizes. It stands on the emulator kit and runs without vitest.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -13,6 +15,7 @@ import type { Offer } from '../../../provider/types.js';
 import { startAzureRetailPricesEmulator, type AzureRetailPricesEmulator } from '../azure-retail-prices.js';
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
+import { GuestDiskStore, type GuestDisk } from '../kit/guest-disks.js';
 import { LifecycleClock } from '../kit/lifecycle-clock.js';
 import { emulatorStats, type EmulatorStats, type RequestLogEntry } from '../kit/request-log.js';
 import type { ArmWorld } from './arm-call.js';
@@ -22,12 +25,17 @@ import { ArmState, type PowerState } from './arm-state.js';
 import { ArmStateViews } from './arm-views.js';
 import { ArmResponder } from './arm-wire.js';
 import { ArmAsyncOperations } from './async-operations.js';
+import { DiskContents } from './disk-contents.js';
 import { ArmEmulatorCredential, type ArmTokenCredential } from './emulator-credential.js';
 import { RateLimitCounters } from './rate-limit-headers.js';
+import { idKey, isIdOfType } from './resource-id.js';
 import { seedNetwork, seedVirtualMachines, type SeededNetwork, type SeedVirtualMachinesOptions } from './seed-subscription.js';
+import { LinkedStorageAccounts, type ArmStorageAccountLink } from './storage-accounts.js';
 import { TokenIssuer } from './token-issuer.js';
 import { evictSpotVirtualMachine } from './virtual-machine-actions.js';
 import { VhdBlobs } from './vhd-blobs.js';
+import { configureGatewayTiming, type GatewayTiming } from './virtual-network-gateway-state.js';
+import { setConnectionStatus } from './connection-handlers.js';
 import { DEFAULT_SKU_RESTRICTIONS, VmSizeCatalog, type SkuRestrictionSeed } from './vm-size-catalog.js';
 
 /** The defaults an adapter creates VMs with. */
@@ -92,6 +100,12 @@ export interface ArmEmulatorOptions {
   readonly pageSize?: number | undefined;
   /** How long an asynchronous operation runs, ms (default 100). */
   readonly operationMs?: number | undefined;
+  /**
+   * How long a VPN gateway's create, update and delete and a connection's create and delete run,
+   * ms of the emulator's clock (defaults: 30 minutes, 2 minutes, 10 minutes, 60 seconds; Azure
+   * takes 30–45 minutes to provision a gateway). Shorten them, or drive a manual `clock`, in tests.
+   */
+  readonly gatewayTiming?: Partial<GatewayTiming> | undefined;
   /** `Retry-After` seconds on asynchronous answers (default: none, so clients poll at their own interval). */
   readonly operationRetryAfterSeconds?: number | undefined;
   /** How long a NIC stays reserved after its VM is deleted, ms (Azure: 180,000; default 0). */
@@ -108,6 +122,18 @@ export interface ArmEmulatorOptions {
   readonly clock?: (() => number) | undefined;
   /** Offers the sizes and prices come from (default: the bundled snapshot's Azure offers). */
   readonly offers?: readonly Offer[] | undefined;
+  /**
+   * Storage accounts whose blobs a disk `Import` reads (an Azurite with its account key, say);
+   * more can be linked later with {@link ArmEmulator.linkStorageAccount}.
+   */
+  readonly storageAccounts?: readonly ArmStorageAccountLink[] | undefined;
+  /**
+   * Length of the guest disk of a platform image (and of an empty disk), bytes: a whole number of
+   * MiB (default 1 MiB). The disk's `diskSizeGB` stays the image's; its bytes are kept this small.
+   */
+  readonly syntheticDiskBytes?: number | undefined;
+  /** Directory the guest disks' files are kept in (default: a fresh one under the system's temporary directory, removed on close). */
+  readonly guestDiskDir?: string | undefined;
 }
 
 /** Calls counted per operation, for N+1 checks and figures. */
@@ -162,6 +188,8 @@ interface ArmEmulatorParts {
  * emu.faults.quota('cores', 8);                                      // OperationNotAllowed beyond
  * emu.faults.dropResponse('virtualMachines.createOrUpdate');         // PUT applied, answer lost
  * const vm = emu.state.virtualMachine('web-1');                      // the stored ARM JSON
+ * const guest = await emu.guestDiskOf('web-1');                      // its OS disk's raw bytes: { path, sizeBytes, sha256 }
+ * emu.linkStorageAccount({ name: azurite.accountName, blobEndpoint: azurite.blobEndpoint, accountKey: azurite.accountKey }); // disk imports read its page blobs
  * console.log(emu.stats.byOperation());
  * await emu.close();
  * ```
@@ -222,8 +250,12 @@ export class ArmEmulator extends EmulatorBase {
     const started: { server?: EmulatorServer } = {};
     const endpoint = (): string => started.server?.endpoint ?? '';
     const operations = new ArmAsyncOperations(clock, options.operationMs ?? 100, (kind) => faults.extraOperationMs(kind), { endpoint, subscriptionId });
-    const state = new ArmState({ subscriptionId, tenantId, locations, clock, catalog, operations, blobs: new VhdBlobs(clock.now, endpoint), nicReservationMs: options.nicReservationMs ?? 0 });
     const resourceGroup = options.resourceGroup ?? 'novacron-rg';
+    const contents = new DiskContents({ store: new GuestDiskStore({ dir: options.guestDiskDir }), syntheticDiskBytes: options.syntheticDiskBytes });
+    const storageAccounts = new LinkedStorageAccounts(subscriptionId, resourceGroup);
+    for (const account of options.storageAccounts ?? []) storageAccounts.link(account);
+    const state = new ArmState({ subscriptionId, tenantId, locations, clock, catalog, operations, blobs: new VhdBlobs(clock.now, endpoint), contents, storageAccounts, nicReservationMs: options.nicReservationMs ?? 0 });
+    configureGatewayTiming(state, options.gatewayTiming);
     state.putResourceGroup(resourceGroup, location);
     const names = { virtualNetwork: options.defaults?.virtualNetwork ?? 'novacron-vnet', subnet: options.defaults?.subnet ?? 'default', networkSecurityGroup: options.defaults?.networkSecurityGroup ?? 'novacron-nsg' };
     const networks = new Map<string, SeededNetwork>();
@@ -310,9 +342,32 @@ export class ArmEmulator extends EmulatorBase {
     this.parts.state.catalog.setSpotPrice(size, location, price);
   }
 
-  /** Registers a blob a disk import may read (e.g. a VHD in Azurite), with its size in bytes. */
+  /**
+   * Declares a blob a disk import may read by its size alone (no bytes are read: the disk gets a
+   * small synthetic guest disk). For imports of real bytes, link the blob's storage account
+   * ({@link ArmEmulatorOptions.storageAccounts}, {@link linkStorageAccount}).
+   */
   registerBlob(url: string, sizeBytes: number, options: { readonly vhd?: boolean | undefined } = {}): void {
     this.parts.state.blobs.register(url, sizeBytes, options);
+  }
+
+  /** Links a storage account whose blobs disk imports read (e.g. Azurite's); returns its ARM id, for `creationData.storageAccountId`. */
+  linkStorageAccount(account: ArmStorageAccountLink): string {
+    return this.parts.state.storageAccounts.link(account);
+  }
+
+  /**
+   * The guest disk (raw bytes, size, SHA-256) of a VM's OS disk, by the VM's name (in the seeded
+   * resource group) or id; also takes the id of a managed disk or snapshot. `undefined` when
+   * there is no such resource. The file belongs to the emulator: read it, never change it.
+   */
+  async guestDiskOf(vmNameOrId: string): Promise<GuestDisk | undefined> {
+    const state = this.parts.state;
+    const id = isIdOfType(vmNameOrId, 'Microsoft.Compute/disks') || isIdOfType(vmNameOrId, 'Microsoft.Compute/snapshots') ? vmNameOrId : undefined;
+    const diskId = id ?? state.virtualMachines.get(idKey(this.resolveVmId(vmNameOrId)))?.body.properties.storageProfile.osDisk.managedDisk.id;
+    if (diskId === undefined) return undefined;
+    const holder = state.disks.get(idKey(diskId))?.body ?? state.snapshots.get(idKey(diskId));
+    return holder ? state.contents.of(holder) : undefined;
   }
 
   /** Sets a VM's power state directly (no API call), e.g. to prepare a listing. */
@@ -322,9 +377,20 @@ export class ArmEmulator extends EmulatorBase {
     vm.power = power;
   }
 
+  /**
+   * Sets what a site-to-site connection (id, or name in the seeded group) reports once provisioned
+   * (`Connected`, `NotConnected`, ...): the far side's answer, which an emulator cannot see.
+   */
+  setConnectionStatus(connectionIdOrName: string, status: 'Connecting' | 'Connected' | 'NotConnected' | 'Unknown'): void {
+    const id = connectionIdOrName.startsWith('/') ? connectionIdOrName : `/subscriptions/${this.parts.state.subscriptionId}/resourceGroups/${this.parts.resourceGroup}/providers/Microsoft.Network/connections/${connectionIdOrName}`;
+    this.parts.state.advance();
+    setConnectionStatus(this.parts.state, id, status);
+  }
+
   /** Closes the emulator and the Retail Prices emulator beside it. */
   override async close(): Promise<void> {
     await Promise.all([super.close(), this.parts.prices.close()]);
+    await this.parts.state.contents.close();
   }
 
   private resolveVmId(idOrName: string): string {

@@ -95,7 +95,7 @@ function otherOperation(ctx: ArmEndpointContext, request: EmulatorRequest): Reso
     return { operation: 'oauth2.openidConfiguration', faultWireForm: ENTRA_FAULT_WIRE_FORM, handle: (req) => openIdConfiguration(req, ctx.world.endpoint()) };
   }
   if (request.path.startsWith('/_blob/') && (request.method === 'GET' || request.method === 'HEAD')) {
-    return { operation: 'blob.get', handle: (req) => getBlob(req, ctx.world.state.blobs) };
+    return { operation: 'blob.get', handle: (req) => getBlob(req, ctx.world.state.blobs, ctx.world.state.contents.store) };
   }
   return undefined;
 }

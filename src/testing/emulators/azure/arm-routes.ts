@@ -17,7 +17,12 @@ import { listResourceSkus } from './resource-sku-handlers.js';
 import { deallocateVirtualMachine, deleteVirtualMachine, powerOffVirtualMachine, restartVirtualMachine, startVirtualMachine } from './virtual-machine-actions.js';
 import { putVirtualMachine } from './virtual-machine-put.js';
 import { getInstanceView, getVirtualMachine, listAllVirtualMachines, listVirtualMachines, listVirtualMachinesByLocation } from './virtual-machine-reads.js';
-import { deleteSubnet, deleteVirtualNetwork, getSubnet, getVirtualNetwork, listSubnets, listVirtualNetworks, putSubnet, putVirtualNetwork } from './virtual-network-handlers.js';
+import { deleteSubnet, deleteVirtualNetwork, getSubnet, getVirtualNetwork, listAllVirtualNetworks, listSubnets, listVirtualNetworks, putSubnet, putVirtualNetwork } from './virtual-network-handlers.js';
+import { deleteConnection, getConnection, getConnectionSharedKey, listConnections, putConnection, putConnectionSharedKey } from './connection-handlers.js';
+import { deleteLocalNetworkGateway, getLocalNetworkGateway, listLocalNetworkGateways, putLocalNetworkGateway } from './local-network-gateway-handlers.js';
+import { deleteRoute, deleteRouteTable, getRoute, getRouteTable, listRoutes, listRouteTables, putRoute, putRouteTable } from './route-table-handlers.js';
+import { deleteVirtualNetworkGateway, getVirtualNetworkGateway, listVirtualNetworkGateways, putVirtualNetworkGateway } from './virtual-network-gateway-handlers.js';
+import { deleteVirtualNetworkPeering, getVirtualNetworkPeering, listVirtualNetworkPeerings, putVirtualNetworkPeering } from './vnet-peering-handlers.js';
 
 /** One ARM route. */
 export interface ArmRouteDefinition {
@@ -113,4 +118,41 @@ export const ARM_ROUTES: readonly ArmRouteDefinition[] = [
   route('PUT', `${NETWORK}/publicIPAddresses/:ipName`, 'publicIPAddresses.createOrUpdate', network('publicIPAddresses'), putPublicIPAddress),
   route('GET', `${NETWORK}/publicIPAddresses/:ipName`, 'publicIPAddresses.get', network('publicIPAddresses'), getPublicIPAddress),
   route('DELETE', `${NETWORK}/publicIPAddresses/:ipName`, 'publicIPAddresses.delete', network('publicIPAddresses'), deletePublicIPAddress),
+
+  ...vpnAndRoutingRoutes(),
 ];
+
+/** VPN gateways, local network gateways, connections, VNet peerings and route tables. */
+function vpnAndRoutingRoutes(): ArmRouteDefinition[] {
+  const peering = `${NETWORK}/virtualNetworks/:vnetName/virtualNetworkPeerings`;
+  const table = `${NETWORK}/routeTables/:routeTableName`;
+  return [
+    route('GET', `${SUB}/providers/Microsoft.Network/virtualNetworks`, 'virtualNetworks.listAll', network('virtualNetworks'), listAllVirtualNetworks),
+    route('GET', peering, 'virtualNetworkPeerings.list', network('virtualNetworks/virtualNetworkPeerings'), listVirtualNetworkPeerings),
+    route('PUT', `${peering}/:peeringName`, 'virtualNetworkPeerings.createOrUpdate', network('virtualNetworks/virtualNetworkPeerings'), putVirtualNetworkPeering),
+    route('GET', `${peering}/:peeringName`, 'virtualNetworkPeerings.get', network('virtualNetworks/virtualNetworkPeerings'), getVirtualNetworkPeering),
+    route('DELETE', `${peering}/:peeringName`, 'virtualNetworkPeerings.delete', network('virtualNetworks/virtualNetworkPeerings'), deleteVirtualNetworkPeering),
+    route('GET', `${NETWORK}/virtualNetworkGateways`, 'virtualNetworkGateways.list', network('virtualNetworkGateways'), listVirtualNetworkGateways),
+    route('PUT', `${NETWORK}/virtualNetworkGateways/:gatewayName`, 'virtualNetworkGateways.createOrUpdate', network('virtualNetworkGateways'), putVirtualNetworkGateway),
+    route('GET', `${NETWORK}/virtualNetworkGateways/:gatewayName`, 'virtualNetworkGateways.get', network('virtualNetworkGateways'), getVirtualNetworkGateway),
+    route('DELETE', `${NETWORK}/virtualNetworkGateways/:gatewayName`, 'virtualNetworkGateways.delete', network('virtualNetworkGateways'), deleteVirtualNetworkGateway),
+    route('GET', `${NETWORK}/localNetworkGateways`, 'localNetworkGateways.list', network('localNetworkGateways'), listLocalNetworkGateways),
+    route('PUT', `${NETWORK}/localNetworkGateways/:localGatewayName`, 'localNetworkGateways.createOrUpdate', network('localNetworkGateways'), putLocalNetworkGateway),
+    route('GET', `${NETWORK}/localNetworkGateways/:localGatewayName`, 'localNetworkGateways.get', network('localNetworkGateways'), getLocalNetworkGateway),
+    route('DELETE', `${NETWORK}/localNetworkGateways/:localGatewayName`, 'localNetworkGateways.delete', network('localNetworkGateways'), deleteLocalNetworkGateway),
+    route('GET', `${NETWORK}/connections`, 'virtualNetworkGatewayConnections.list', network('connections'), listConnections),
+    route('PUT', `${NETWORK}/connections/:connectionName`, 'virtualNetworkGatewayConnections.createOrUpdate', network('connections'), putConnection),
+    route('GET', `${NETWORK}/connections/:connectionName`, 'virtualNetworkGatewayConnections.get', network('connections'), getConnection),
+    route('DELETE', `${NETWORK}/connections/:connectionName`, 'virtualNetworkGatewayConnections.delete', network('connections'), deleteConnection),
+    route('GET', `${NETWORK}/connections/:connectionName/sharedkey`, 'virtualNetworkGatewayConnections.getSharedKey', network('connections/sharedkey'), getConnectionSharedKey),
+    route('PUT', `${NETWORK}/connections/:connectionName/sharedkey`, 'virtualNetworkGatewayConnections.setSharedKey', network('connections/sharedkey'), putConnectionSharedKey),
+    route('GET', `${NETWORK}/routeTables`, 'routeTables.list', network('routeTables'), listRouteTables),
+    route('PUT', table, 'routeTables.createOrUpdate', network('routeTables'), putRouteTable),
+    route('GET', table, 'routeTables.get', network('routeTables'), getRouteTable),
+    route('DELETE', table, 'routeTables.delete', network('routeTables'), deleteRouteTable),
+    route('GET', `${table}/routes`, 'routes.list', network('routeTables/routes'), listRoutes),
+    route('PUT', `${table}/routes/:routeName`, 'routes.createOrUpdate', network('routeTables/routes'), putRoute),
+    route('GET', `${table}/routes/:routeName`, 'routes.get', network('routeTables/routes'), getRoute),
+    route('DELETE', `${table}/routes/:routeName`, 'routes.delete', network('routeTables/routes'), deleteRoute),
+  ];
+}

@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LifecycleClock } from '../kit/lifecycle-clock.js';
 import type { ArmAsyncOperations } from './async-operations.js';
+import type { DiskContents } from './disk-contents.js';
 import type {
   ArmDisk,
   ArmNetworkInterface,
@@ -21,6 +22,7 @@ import type {
 } from './arm-shapes.js';
 import type { JsonObject } from './request-body.js';
 import { idKey, resourceGroupId } from './resource-id.js';
+import type { LinkedStorageAccounts } from './storage-accounts.js';
 import type { VhdBlobs } from './vhd-blobs.js';
 import type { VmSizeCatalog } from './vm-size-catalog.js';
 
@@ -85,6 +87,10 @@ export interface ArmStateOptions {
   readonly operations: ArmAsyncOperations;
   /** Disk import and export blobs. */
   readonly blobs: VhdBlobs;
+  /** The guest bytes of disks and snapshots. */
+  readonly contents: DiskContents;
+  /** Storage accounts disk imports read from. */
+  readonly storageAccounts: LinkedStorageAccounts;
   /** How long a NIC stays reserved for a deleted VM, ms (Azure: 180 s; 0 turns it off). */
   readonly nicReservationMs: number;
 }
@@ -105,6 +111,10 @@ export class ArmState {
   readonly operations: ArmAsyncOperations;
   /** Blobs. */
   readonly blobs: VhdBlobs;
+  /** Guest bytes of disks and snapshots. */
+  readonly contents: DiskContents;
+  /** Storage accounts disk imports read from. */
+  readonly storageAccounts: LinkedStorageAccounts;
   /** NIC reservation after VM deletion, ms. */
   readonly nicReservationMs: number;
 
@@ -137,6 +147,8 @@ export class ArmState {
     this.catalog = options.catalog;
     this.operations = options.operations;
     this.blobs = options.blobs;
+    this.contents = options.contents;
+    this.storageAccounts = options.storageAccounts;
     this.nicReservationMs = options.nicReservationMs;
   }
 

@@ -4,17 +4,27 @@
  * `Location` URL answers 200 `{ "accessSAS": "https://..." }` (DiskRP stable/2024-03-02
  * `Disk_BeginGetAccess.json`, read 2026-12). `endGetAccess` revokes it. Only `Read` is granted
  * (`Write` is for upload disks, which the emulator does not make); a disk under an allocated VM
- * cannot be exported (409 `OperationNotAllowed`; the messages of both refusals are the emulator's). The SAS URL is served by {@link getBlob}: GET
- * (with a single `Range`) and HEAD, 403 `AuthenticationFailed` once expired or when tampered
- * with, as Blob Storage answers a bad SAS (learn.microsoft.com "Blob service error codes", read 2026-12).
+ * cannot be exported (409 `OperationNotAllowed`; the messages of both refusals are the emulator's).
+ *
+ * The SAS URL is served by {@link getBlob} as Azure's disk export endpoint serves it: the disk as a
+ * fixed VHD (its raw guest bytes and the 512-byte footer, rendered by qemu-img with
+ * `subformat=fixed,force_size=on`), a page blob (`x-ms-blob-type: PageBlob`), `Content-Length`,
+ * one `Range` (206 with `Content-Range`, 416 past the end), GET and HEAD; 403
+ * `AuthenticationFailed` once expired or revoked or when tampered with, as Blob Storage answers a
+ * bad SAS (learn.microsoft.com "Blob service error codes", read 2026-12). The VHD is the guest disk
+ * the emulator keeps (see `disk-contents.ts`), which may be smaller than `diskSizeGB`.
  */
+import { Readable } from 'node:stream';
 import type { EmulatorRequest, EmulatorResponse } from '../kit/emulator-request.js';
+import type { GuestDiskStore } from '../kit/guest-disks.js';
 import { ArmError, invalidParameter, missingParameter } from './arm-error.js';
 import { asyncAnswer, resourceNotFound, type ArmAnswer, type ArmCall } from './arm-call.js';
+import type { ContentHolder } from './disk-contents.js';
 import type { VhdBlobs } from './vhd-blobs.js';
 import { idKey, resourceId } from './resource-id.js';
 
 interface Exportable {
+  readonly holder: ContentHolder;
   readonly id: string;
   readonly name: string;
   readonly location: string;
@@ -29,11 +39,11 @@ function exportableOf(call: ArmCall, kind: 'disks' | 'snapshots'): Exportable {
   if (kind === 'disks') {
     const disk = state.disks.get(idKey(id));
     if (!disk) throw resourceNotFound('Microsoft.Compute/disks', call.param(param), call.group().name);
-    return { id: disk.body.id, name: disk.body.name, location: disk.body.location, sizeGB: disk.body.properties.diskSizeGB, managedBy: disk.body.managedBy };
+    return { holder: disk.body, id: disk.body.id, name: disk.body.name, location: disk.body.location, sizeGB: disk.body.properties.diskSizeGB, managedBy: disk.body.managedBy };
   }
   const snapshot = state.snapshots.get(idKey(id));
   if (!snapshot) throw resourceNotFound('Microsoft.Compute/snapshots', call.param(param), call.group().name);
-  return { id: snapshot.id, name: snapshot.name, location: snapshot.location, sizeGB: snapshot.properties.diskSizeGB, managedBy: undefined };
+  return { holder: snapshot, id: snapshot.id, name: snapshot.name, location: snapshot.location, sizeGB: snapshot.properties.diskSizeGB, managedBy: undefined };
 }
 
 function grantAccess(call: ArmCall, kind: 'disks' | 'snapshots'): ArmAnswer {
@@ -54,7 +64,7 @@ function grantAccess(call: ArmCall, kind: 'disks' | 'snapshots'): ArmAnswer {
   const state = call.state;
   return asyncAnswer(
     call,
-    { kind: call.operation, provider: 'compute', location: target.location, target: target.id, effect: () => ({ accessSAS: state.blobs.grant(target.id, target.sizeGB, duration) }) },
+    { kind: call.operation, provider: 'compute', location: target.location, target: target.id, effect: () => ({ accessSAS: state.blobs.grant(target.id, target.sizeGB, duration, state.contents.of(target.holder)) }) },
     { status: 202, withLocation: true },
   );
 }
@@ -79,21 +89,39 @@ function storageError(request: EmulatorRequest, status: number, code: string, me
   return { status, headers: { 'content-type': 'application/xml', 'x-ms-request-id': request.id, 'x-ms-error-code': code }, body, errorCode: code };
 }
 
-/** GET / HEAD of a SAS URL. */
-export function getBlob(request: EmulatorRequest, blobs: VhdBlobs): EmulatorResponse {
-  const blob = blobs.byAccessPath(request.path, request.query);
-  if (blob === undefined || blob === 'expired') {
+/** GET / HEAD of a SAS URL: the granted disk as a fixed VHD. */
+export async function getBlob(request: EmulatorRequest, blobs: VhdBlobs, store: GuestDiskStore): Promise<EmulatorResponse> {
+  const grant = blobs.byAccessPath(request.path, request.query);
+  if (grant === undefined || grant === 'expired') {
     return storageError(request, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
   }
-  const bytes = blobs.body(blob);
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'PageBlob', 'accept-ranges': 'bytes', 'x-ms-request-id': request.id, 'last-modified': new Date().toUTCString() };
-  const range = /^bytes=(\d+)-(\d*)$/.exec(request.header('range') ?? request.header('x-ms-range') ?? '');
+  const image = await store.render(await grant.contents, 'vhd');
+  const total = image.sizeBytes;
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'x-ms-blob-type': 'PageBlob',
+    'accept-ranges': 'bytes',
+    etag: `"0x${image.sha256.slice(0, 16).toUpperCase()}"`,
+    'x-ms-request-id': request.id,
+    'last-modified': new Date().toUTCString(),
+  };
+  const asked = request.header('x-ms-range') ?? request.header('range');
+  const range = /^bytes=(\d+)-(\d*)$/.exec(asked ?? '');
+  let start = 0;
+  let end = total - 1;
+  let status = 200;
   if (range) {
-    const start = Number(range[1]);
-    const end = Math.min(bytes.length - 1, range[2] === '' ? bytes.length - 1 : Number(range[2]));
-    if (start >= bytes.length || start > end) return { status: 416, headers: { 'content-range': `bytes */${bytes.length}`, 'x-ms-request-id': request.id } };
-    const part = bytes.subarray(start, end + 1);
-    return { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': String(part.length) }, body: request.method === 'HEAD' ? undefined : part };
+    start = Number(range[1]);
+    end = Math.min(total - 1, range[2] === '' ? total - 1 : Number(range[2]));
+    if (start >= total || start > end) return { status: 416, headers: { 'content-range': `bytes */${total}`, 'x-ms-request-id': request.id }, errorCode: 'InvalidRange' };
+    status = 206;
+    headers['content-range'] = `bytes ${start}-${end}/${total}`;
   }
-  return { status: 200, headers: { ...headers, 'content-length': String(bytes.length) }, body: request.method === 'HEAD' ? undefined : bytes };
+  headers['content-length'] = String(end - start + 1);
+  if (request.method === 'HEAD') return { status, headers };
+  const read = store.read(image.path, { start, end });
+  const body = read instanceof Readable ? read : Readable.from(read, { objectMode: false });
+  // A client that goes away mid-download must not leave the file open.
+  request.signal.addEventListener('abort', () => body.destroy(), { once: true });
+  return { status, headers, body };
 }

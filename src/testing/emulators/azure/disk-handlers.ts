@@ -6,7 +6,8 @@
  * `Disk_Get.json`, `Disk_Delete.json`), read 2026-12. A disk attached to a VM cannot be deleted
  * (409 `OperationNotAllowed` "Disk {name} is attached to VM {vm}."), nor resized while its VM is
  * allocated; `creationData` cannot change (409 `PropertyChangeNotAllowed`). The resize refusal's
- * wording is the emulator's.
+ * wording is the emulator's. What a disk or snapshot holds (its guest bytes) comes with its source
+ * (`disk-sources.ts`) and is kept in `state.contents`.
  */
 import { randomUUID } from 'node:crypto';
 import { ArmError, invalidParameter } from './arm-error.js';
@@ -99,6 +100,7 @@ export async function putDisk(call: ArmCall): Promise<ArmAnswer> {
     hyperVGeneration: source.hyperVGeneration,
     provisioningState: 'Updating',
   });
+  if (source.contents) state.contents.record(record.body.properties.uniqueId, source.contents);
   return asyncAnswer(
     call,
     { kind: call.operation, provider: 'disk', location, target: id, effect: () => settle(record.body.properties, () => renderDisk(state, record)) },
@@ -175,6 +177,7 @@ export async function putSnapshot(call: ArmCall): Promise<ArmAnswer> {
     },
   };
   state.snapshots.set(idKey(id), snapshot);
+  if (source.contents) state.contents.record(snapshot.properties.uniqueId, source.contents);
   return asyncAnswer(
     call,
     { kind: call.operation, provider: 'disk', location, target: id, effect: () => settle(snapshot.properties, () => renderSnapshot(state, snapshot)) },

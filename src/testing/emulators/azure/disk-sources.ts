@@ -1,15 +1,15 @@
 /**
  * Where a new disk or snapshot comes from (`creationData`): `Empty` (a size), `Import` (a VHD at
- * `sourceUri`, with the storage account in `storageAccountId`), `Copy` (another disk or snapshot
- * in `sourceResourceId`). The disk RP refuses a source it cannot use: a blob it cannot read, a
- * blob that is not a fixed VHD ("The specified cookie value in VHD footer indicates that disk
- * '{name}' with blob {uri} is not a supported VHD. Disk is expected to have cookie value
- * 'conectix'."), a source in another location, or a size below the source's (wording as
- * Azure migration docs and SDK issue threads quote the disk RP, read 2026-12; the wording for an
- * unreadable blob is the emulator's).
+ * `sourceUri`, with the storage account in `storageAccountId`; checked and read by
+ * `disk-import.ts`), `Copy` (another disk or snapshot in `sourceResourceId`, whose guest bytes it
+ * shares). The disk RP refuses a source it cannot use: a blob that is no fixed VHD (see
+ * `disk-import.ts`), a source in another location, or a size below the source's (wording as Azure
+ * migration docs and SDK issue threads quote the disk RP, read 2026-12).
  */
+import type { GuestDisk } from '../kit/guest-disks.js';
 import { ArmError, invalidParameter, missingParameter } from './arm-error.js';
 import type { ArmCall } from './arm-call.js';
+import { readImportBlob } from './disk-import.js';
 import type { ArmCreationData } from './arm-shapes.js';
 import type { BodyField } from './request-body.js';
 import { idKey, isIdOfType } from './resource-id.js';
@@ -24,6 +24,8 @@ export interface DiskSource {
   readonly osType: string | undefined;
   /** Hyper-V generation carried over. */
   readonly hyperVGeneration: string | undefined;
+  /** The guest bytes it starts with (none: derived from how it was made, see `disk-contents.ts`). */
+  readonly contents?: Promise<GuestDisk> | undefined;
 }
 
 function sizeFor(asked: number | undefined, minimum: number, target: string): number {
@@ -53,17 +55,13 @@ export async function readDiskSource(call: ArmCall, props: BodyField, name: stri
       if (account !== undefined && !isIdOfType(account, 'Microsoft.Storage/storageAccounts')) {
         throw invalidParameter('creationData.storageAccountId', `The value '${account}' of parameter 'creationData.storageAccountId' is not a storage account id.`);
       }
-      const blob = await call.state.blobs.resolve(uri, call.world.ca());
-      if (blob === 'expired') throw new ArmError(409, 'OperationNotAllowed', `The source blob ${uri} could not be read: its shared access signature has expired.`, { target: 'creationData.sourceUri' });
-      if (!blob) throw invalidParameter('creationData.sourceUri', `The source blob ${uri} could not be read: it does not exist or is not accessible.`);
-      if (!blob.vhd) {
-        throw invalidParameter('creationData.sourceUri', `The specified cookie value in VHD footer indicates that disk '${name}' with blob ${uri} is not a supported VHD. Disk is expected to have cookie value 'conectix'.`);
-      }
+      const blob = await readImportBlob(call, { uri, storageAccountId: account, diskName: name });
       return {
         creationData: { createOption: 'Import', sourceUri: uri, ...(account !== undefined ? { storageAccountId: account } : {}) },
-        sizeGB: sizeFor(askedSize, Math.max(1, blob.diskSizeGiB), 'diskSizeGB'),
+        sizeGB: sizeFor(askedSize, blob.sizeGiB, 'diskSizeGB'),
         osType,
         hyperVGeneration: generation,
+        contents: blob.contents,
       };
     }
     case 'copy': {
@@ -79,6 +77,7 @@ export async function readDiskSource(call: ArmCall, props: BodyField, name: stri
         sizeGB: sizeFor(askedSize, source.properties.diskSizeGB, 'diskSizeGB'),
         osType: osType ?? source.properties.osType,
         hyperVGeneration: generation ?? source.properties.hyperVGeneration,
+        contents: call.state.contents.of(source),
       };
     }
     default:

@@ -58,3 +58,6 @@ export type {
   ArmVirtualNetworkProperties,
   SubResource,
 } from './arm-shapes.js';
+export type { ArmStorageAccountLink } from './storage-accounts.js';
+export { SharedKeyBlobReader, UrlBlobReader, type ImportBlobProperties, type ImportBlobReader } from './import-blob-readers.js';
+export type { GatewayTiming } from './virtual-network-gateway-state.js';

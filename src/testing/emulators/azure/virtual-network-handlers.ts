@@ -1,19 +1,47 @@
 /**
  * `Microsoft.Network/virtualNetworks` and their `subnets`: PUT, GET, list, DELETE. A subnet that
- * NIC IP configurations use cannot be removed (400 `InUseSubnetCannotBeDeleted`, "Subnet {name}
+ * NIC or gateway IP configurations use cannot be removed (400 `InUseSubnetCannotBeDeleted`, "Subnet {name}
  * is in use by {ipConfig} and cannot be deleted. In order to delete the subnet, delete all the
  * resources within the subnet. See aka.ms/deletesubnet."; a missing subnet is 404 `NotFound`
  * "Resource {id} not found." — network RP wording as Azure troubleshooting pages quote it, read 2026-12).
+ *
+ * Address ranges, as the network RP checks them (codes and wording as Azure CLI users quote them,
+ * read 2026-12): a subnet outside its VNet's address space is 400 `NetcfgSubnetRangeOutsideVnet`
+ * ("Subnet '{name}' is not valid because its IP address range is outside the IP address range of
+ * virtual network '{vnet}'."); one overlapping another subnet is 400 `NetcfgSubnetRangesOverlap`
+ * ("Subnet '{name}' is not valid because its IP address range overlaps with that of an existing
+ * subnet '{other}' in virtual network '{vnet}'."); a prefix with host bits set is 400
+ * `InvalidCIDRNotation` (see `virtual-network-gateway-common.ts`).
+ *
+ * A subnet may name a route table of its location (`properties.routeTable.id`, kept in the
+ * table's `subnets`); a VNet's peerings (`properties.virtualNetworkPeerings`, see
+ * `vnet-peering-handlers.ts`) survive a PUT of the VNet, and deleting the VNet leaves the remote
+ * side of each peering `Disconnected`.
  */
 import { randomUUID } from 'node:crypto';
+import { cidrContains, cidrsOverlap, parseCidr, type Cidr } from '../../../provider/cidr.js';
 import { ArmError, missingParameter } from './arm-error.js';
 import { resourceNotFound, type ArmAnswer, type ArmCall } from './arm-call.js';
 import type { ArmState } from './arm-state.js';
-import type { ArmSubnet, ArmVirtualNetwork } from './arm-shapes.js';
+import type { ArmSubnet, ArmSubnetProperties, ArmVirtualNetwork, SubResource } from './arm-shapes.js';
 import { pagedList } from './list-paging.js';
 import { addReference, networkDeleteAnswer, networkIdOf, networkNotFound, networkPutAnswer, networkPutBasics, removeReference, resolveReference } from './network-common.js';
 import type { BodyField } from './request-body.js';
 import { idKey } from './resource-id.js';
+import { readPrefix } from './virtual-network-gateway-common.js';
+import { routingOf } from './virtual-network-gateway-state.js';
+import { disconnectRemoteLinks } from './vnet-peering-handlers.js';
+
+/** A subnet's properties with the route table it may name (the network RP's `routeTable`). */
+export type RoutedSubnetProperties = ArmSubnetProperties & {
+  /** The route table associated with the subnet. */
+  routeTable?: SubResource;
+};
+
+/** The route table a subnet names, if any. */
+export function routeTableOfSubnet(subnet: ArmSubnet): string | undefined {
+  return (subnet.properties as RoutedSubnetProperties).routeTable?.id;
+}
 
 /** A subnet as stored. */
 export function buildSubnet(state: ArmState, vnetId: string, name: string, addressPrefix: string, nsgId: string | undefined): ArmSubnet {
@@ -50,12 +78,42 @@ function subnetInUse(subnet: ArmSubnet): ArmError {
   return new ArmError(400, 'InUseSubnetCannotBeDeleted', `Subnet ${subnet.name} is in use by ${user} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`, { details: [] });
 }
 
-function readSubnet(call: ArmCall, field: BodyField, vnetId: string, location: string, name: string, previous: ArmSubnet | undefined): ArmSubnet {
+/** Where a subnet goes: its VNet's address space and the subnets already there (the one being replaced left out). */
+interface SubnetPlace {
+  readonly vnetName: string;
+  readonly addressSpace: readonly Cidr[];
+  readonly siblings: readonly ArmSubnet[];
+}
+
+/** Refuses a subnet range outside the VNet or overlapping a sibling, in the network RP's words. */
+function checkSubnetRange(name: string, range: Cidr, place: SubnetPlace): void {
+  if (!place.addressSpace.some((space) => cidrContains(space, range))) {
+    throw new ArmError(400, 'NetcfgSubnetRangeOutsideVnet', `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network '${place.vnetName}'.`, { details: [] });
+  }
+  const clash = place.siblings.find((s) => s.name.toLowerCase() !== name.toLowerCase() && cidrsOverlap(parseCidr(s.properties.addressPrefix, { lenient: true }), range));
+  if (clash) {
+    throw new ArmError(400, 'NetcfgSubnetRangesOverlap', `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network '${place.vnetName}'.`, { details: [] });
+  }
+}
+
+function readSubnet(call: ArmCall, field: BodyField, vnetId: string, location: string, name: string, previous: ArmSubnet | undefined, place: SubnetPlace): ArmSubnet {
   const props = field.get('properties');
   const prefix = props.get('addressPrefix').string() ?? props.get('addressPrefixes').items()[0]?.string();
   if (prefix === undefined) throw missingParameter(`${props.target}.addressPrefix`);
-  const nsgRef = props.at('networkSecurityGroup.id').string();
   const subnetId = `${vnetId}/subnets/${name}`;
+  checkSubnetRange(name, readPrefix(prefix, subnetId), place);
+  const nsgRef = props.at('networkSecurityGroup.id').string();
+  const routeTableRef = props.at('routeTable.id').string();
+  const routeTables = routingOf(call.state).routeTables;
+  const oldTable = previous ? routeTableOfSubnet(previous) : undefined;
+  if (oldTable !== undefined) {
+    const old = routeTables.get(idKey(oldTable));
+    if (old) old.properties.subnets = removeReference(old.properties.subnets, subnetId);
+  }
+  if (routeTableRef !== undefined) {
+    const table = resolveReference(routeTables, routeTableRef, `${props.path}.routeTable.id`, 'Microsoft.Network/routeTables', subnetId, location);
+    table.properties.subnets = addReference(table.properties.subnets, subnetId);
+  }
   const oldNsg = previous?.properties.networkSecurityGroup?.id;
   if (oldNsg !== undefined) {
     const old = call.state.networkSecurityGroups.get(idKey(oldNsg));
@@ -67,6 +125,7 @@ function readSubnet(call: ArmCall, field: BodyField, vnetId: string, location: s
   }
   const subnet = buildSubnet(call.state, vnetId, previous?.name ?? name, prefix, nsgRef);
   if (previous?.properties.ipConfigurations) subnet.properties.ipConfigurations = previous.properties.ipConfigurations;
+  if (routeTableRef !== undefined) (subnet.properties as RoutedSubnetProperties).routeTable = { id: routeTableRef };
   return subnet;
 }
 
@@ -78,17 +137,21 @@ export function putVirtualNetwork(call: ArmCall): ArmAnswer {
   const props = call.body().get('properties');
   const prefixes = props.at('addressSpace.addressPrefixes').items().map((f) => f.string() ?? '');
   if (prefixes.length === 0) throw missingParameter('addressSpace.addressPrefixes');
-  const subnets = props.get('subnets').items().map((f) => {
+  const addressSpace = prefixes.map((p) => readPrefix(p, existing?.id ?? id));
+  const subnets: ArmSubnet[] = [];
+  for (const f of props.get('subnets').items()) {
     const name = f.get('name').string();
     if (name === undefined) throw missingParameter(`${f.target}.name`);
     const previous = existing?.properties.subnets.find((s) => s.name.toLowerCase() === name.toLowerCase());
-    return readSubnet(call, f, existing?.id ?? id, location, name, previous);
-  });
-  for (const old of existing?.properties.subnets ?? []) {
-    const kept = subnets.some((s) => s.name.toLowerCase() === old.name.toLowerCase());
-    if (!kept && (old.properties.ipConfigurations?.length ?? 0) > 0) throw subnetInUse(old);
+    subnets.push(readSubnet(call, f, existing?.id ?? id, location, name, previous, { vnetName: existing?.name ?? call.param('vnetName'), addressSpace, siblings: subnets }));
   }
-  const vnet = buildVirtualNetwork(call.state, existing?.id ?? id, existing?.name ?? call.param('vnetName'), existing?.location ?? location, prefixes, subnets, tags);
+  const dropped = (existing?.properties.subnets ?? []).filter((old) => !subnets.some((s) => s.name.toLowerCase() === old.name.toLowerCase()));
+  const inUse = dropped.find((old) => (old.properties.ipConfigurations?.length ?? 0) > 0);
+  if (inUse) throw subnetInUse(inUse);
+  for (const old of dropped) unlinkRouteTable(call.state, old);
+  const vnet = buildVirtualNetwork(call.state, existing?.id ?? id, existing?.name ?? call.param('vnetName'), existing?.location ?? location, addressSpace.map((r) => r.text), subnets, tags);
+  // Peerings are child resources: a PUT of the VNet keeps them.
+  if (existing) vnet.properties.virtualNetworkPeerings = existing.properties.virtualNetworkPeerings;
   call.state.virtualNetworks.set(idKey(id), vnet);
   return networkPutAnswer(call, existing === undefined, vnet);
 }
@@ -107,6 +170,11 @@ export function listVirtualNetworks(call: ArmCall): ArmAnswer {
   return pagedList(call, [...call.state.virtualNetworks.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v), (v) => v);
 }
 
+/** GET every virtual network of the subscription. */
+export function listAllVirtualNetworks(call: ArmCall): ArmAnswer {
+  return pagedList(call, [...call.state.virtualNetworks.values()], (v) => v);
+}
+
 /** DELETE a virtual network (refused while a subnet is in use). */
 export function deleteVirtualNetwork(call: ArmCall): ArmAnswer {
   const id = networkIdOf(call, 'virtualNetworks', 'vnetName');
@@ -114,7 +182,18 @@ export function deleteVirtualNetwork(call: ArmCall): ArmAnswer {
   if (!vnet) return { status: 204 };
   const used = vnet.properties.subnets.find((s) => (s.properties.ipConfigurations?.length ?? 0) > 0);
   if (used) throw subnetInUse(used);
-  return networkDeleteAnswer(call, vnet, () => call.state.virtualNetworks.delete(idKey(id)));
+  return networkDeleteAnswer(call, vnet, () => {
+    for (const subnet of vnet.properties.subnets) unlinkRouteTable(call.state, subnet);
+    disconnectRemoteLinks(call.state, vnet);
+    call.state.virtualNetworks.delete(idKey(id));
+  });
+}
+
+/** Drops a subnet from its route table's `subnets`. */
+function unlinkRouteTable(state: ArmState, subnet: ArmSubnet): void {
+  const tableId = routeTableOfSubnet(subnet);
+  const table = tableId !== undefined ? routingOf(state).routeTables.get(idKey(tableId)) : undefined;
+  if (table) table.properties.subnets = removeReference(table.properties.subnets, subnet.id);
 }
 
 function vnetOf(call: ArmCall): ArmVirtualNetwork {
@@ -146,7 +225,8 @@ export function putSubnet(call: ArmCall): ArmAnswer {
   const vnet = vnetOf(call);
   const name = call.param('subnetName');
   const index = vnet.properties.subnets.findIndex((s) => s.name.toLowerCase() === name.toLowerCase());
-  const subnet = readSubnet(call, call.body(), vnet.id, vnet.location, name, vnet.properties.subnets[index]);
+  const addressSpace = vnet.properties.addressSpace.addressPrefixes.map((p) => parseCidr(p, { lenient: true }));
+  const subnet = readSubnet(call, call.body(), vnet.id, vnet.location, name, vnet.properties.subnets[index], { vnetName: vnet.name, addressSpace, siblings: vnet.properties.subnets });
   if (index >= 0) vnet.properties.subnets[index] = subnet;
   else vnet.properties.subnets.push(subnet);
   return networkPutAnswer(call, index < 0, { location: vnet.location, id: subnet.id, properties: subnet.properties });
@@ -161,6 +241,7 @@ export function deleteSubnet(call: ArmCall): ArmAnswer {
   if ((subnet.properties.ipConfigurations?.length ?? 0) > 0) throw subnetInUse(subnet);
   return networkDeleteAnswer(call, { location: vnet.location, id: subnet.id, properties: subnet.properties }, () => {
     vnet.properties.subnets = vnet.properties.subnets.filter((s) => s !== subnet);
+    unlinkRouteTable(call.state, subnet);
     const nsgId = subnet.properties.networkSecurityGroup?.id;
     const nsg = nsgId !== undefined ? call.state.networkSecurityGroups.get(idKey(nsgId)) : undefined;
     if (nsg) nsg.properties.subnets = removeReference(nsg.properties.subnets, subnet.id);
