@@ -2,9 +2,15 @@
 // OpenStack are the real adapters (the AWS SDK over HTTP, the Azure SDKs over HTTPS, the Compute
 // Engine client over REST, Keystone/Nova/Glance/Neutron over HTTPS) against the local EC2, ARM,
 // Compute Engine and OpenStack emulators. Nothing leaves this machine.
+// State lives in the embedded SQLite store ./.novacron/state.db (fresh each run: the emulators are).
 // Run with `npm run demo` (it builds first).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { Registry } from 'prom-client';
 import { CostOptimizer, createEventBus, FederationManager } from 'novacron';
+import { createGlanceArtifactStore, createS3ArtifactStore } from 'novacron/artifacts';
+import { CrossCloudNetwork, createMemorySecretVault } from 'novacron/network';
+import { createPrometheusSink } from 'novacron/prometheus';
+import { createSqliteStore } from 'novacron/sqlite';
 import { startArmEmulator, startEc2Emulator, startGceEmulator, startOpenStackEmulator } from 'novacron/testing/emulators';
 
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
@@ -17,12 +23,36 @@ const gce = await startGceEmulator({ project: 'novacron-demo', region: 'us-centr
 const openstack = await startOpenStackEmulator();
 const events = createEventBus();
 events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
+// Migration steps as a task list: each step's line when it settles, with its time.
+const stepStarted = new Map();
+events.on('migration.step', (e) => {
+  if (e.status === 'started') return void stepStarted.set(e.step, Date.now());
+  const ms = Date.now() - (stepStarted.get(e.step) ?? Date.now());
+  console.log(`   ${e.status === 'succeeded' ? '✓' : '✗'} ${e.step.padEnd(14)} ${String(ms).padStart(6)} ms${e.message ? `  ${e.message}` : ''}`);
+});
+
+// The embedded state store, fresh each run (the emulators start empty too).
+rmSync('.novacron', { recursive: true, force: true });
+mkdirSync('.novacron', { recursive: true });
+const stateStore = await createSqliteStore({ path: '.novacron/state.db' });
+const registry = new Registry();
+const metrics = await createPrometheusSink({ registry });
+const { authUrl, region, auth, ca } = openstack.providerOptions;
+emulator.s3.createBucket('novacron-exports');
+const exportsBucket = createS3ArtifactStore({ ...emulator.s3.providerOptions, bucket: 'novacron-exports', name: 'aws-exports' });
+const glance = createGlanceArtifactStore({ name: 'on-prem-glance', authUrl, region, auth, ca, pollIntervalMs: 20 });
 
 try {
   const manager = await FederationManager.fromConfig(here('./federation.yaml'), {
+    stateStore,
+    metrics,
+    // Images moved into AWS are written to its import bucket (S3); exports of on-prem are read from its Glance.
+    artifactStores: { 'aws-us-east': { store: exportsBucket, from: [glance] }, 'on-prem': { store: glance, from: [exportsBucket] } },
+    migration: { gracePeriodMs: 0 },
     env: {
       ...process.env,
       NOVACRON_DEMO_AWS_ENDPOINT: emulator.endpoint,
+      NOVACRON_DEMO_S3_ENDPOINT: emulator.s3.providerOptions.endpoint,
       AZURE_SUBSCRIPTION_ID: arm.providerOptions.subscriptionId,
       NOVACRON_DEMO_ARM_ENDPOINT: arm.endpoint,
       NOVACRON_DEMO_ARM_PRICES: arm.providerOptions.retailPricesEndpoint,
@@ -91,6 +121,8 @@ try {
     console.log(`   ${r.provider.padEnd(12)} ${r.name.padEnd(16)} ${type.padEnd(18)} ${money(r.cost.hourly * 730).padStart(9)}  ${r.cost.source} (${r.cost.asOf})`);
   }
   console.log(`   total ${money(total)}/month`);
+  const forecast = await new CostOptimizer().predictCost({ name: 'multi-cloud-app', cpu: 2, memory: '4Gi', spot: true }, 730);
+  console.log(`   forecast for the spec's VM over a month: ${money(forecast.point)} (${Math.round(forecast.level * 100)}% interval ${money(forecast.lower)}–${money(forecast.upper)}, ${forecast.model}); cheapest on ${forecast.cheapestProvider}`);
 
   line('7. The cost optimizer: 4 vCPU / 16 GiB on every cloud, with spot risk and reserved terms');
   const optimizer = new CostOptimizer();
@@ -102,12 +134,46 @@ try {
   }
   console.log(`   cheapest: ${comparison.cheapest?.provider} ${comparison.cheapest?.instanceType}; prices ${comparison.entries[0]?.priceAge.stale ? `from ${comparison.entries[0].priceAge.source} as of ${comparison.entries[0].priceAge.asOf} (${comparison.entries[0].priceAge.ageDays} days old)` : 'current'}`);
 
-  line('8. Reconcile: a VM deleted behind the federation’s back');
+  line('8. optimizePlacement: what would be cheaper now, and the move carried out');
+  // The ledger was pinned on-premises; without the pin, where would it be cheapest now?
+  const plan = await manager.optimizePlacement({ strategy: 'cost-optimized', scope: { names: ['ledger'] } });
+  for (const p of plan.proposals) {
+    console.log(`   ${p.vm.name.padEnd(8)} ${p.from.provider}/${p.from.instanceType} ${money(p.from.hourlyPrice)}/h → ${p.to.provider}/${p.to.instanceType} ${money(p.to.hourlyPrice)}/h  saves ${money(p.monthlySavings)}/month, one-off ${money(p.oneOffCost)}, payback ${p.paybackDays ?? 'never'} days, downtime ~${p.expectedDowntimeMinutes.toFixed(0)} min, wave ${p.wave}`);
+  }
+  for (const s of plan.skipped) console.log(`   ${s.name.padEnd(8)} stays: ${s.reason}`);
+  if (plan.proposals.length > 0) {
+    console.log(`   migrating ${plan.proposals[0].vm.name} across clouds (export → transfer with conversion → import → verify → switch → delete source):`);
+    const applied = await manager.applyPlan(plan);
+    for (const r of applied.results) {
+      const record = r.migrationId ? await manager.getMigration(r.migrationId) : undefined;
+      console.log(`   migration ${r.status}${record ? `: ${record.status} (${record.path}), ${record.bytesMoved ?? 0} bytes moved, now ${record.targetVm?.id ?? '?'} on ${record.targetVm?.provider ?? '?'}` : r.reason ? `: ${r.reason}` : ''}`);
+    }
+    // The grace period is a recorded deadline (0 here): whichever process resumes after it deletes the source.
+    for (const m of await manager.resumeMigrations()) console.log(`   resumed ${m.migrationId}: ${m.status}`);
+  }
+
+  line('9. The WireGuard overlay: addresses, peers, and one node’s config');
+  const network = new CrossCloudNetwork({ vault: createMemorySecretVault(), store: stateStore, overlay: { name: 'demo' } });
+  const overlay = await network.planOverlay([
+    { name: 'aws-gw', provider: 'aws-us-east', endpoint: '198.51.100.10', subnets: ['10.10.0.0/16'] },
+    { name: 'azure-gw', provider: 'azure-west', endpoint: '198.51.100.20', subnets: ['10.20.0.0/16'] },
+    { name: 'gcp-gw', provider: 'gcp-central', endpoint: '198.51.100.30', subnets: ['10.30.0.0/16'] },
+    { name: 'onprem-gw', provider: 'on-prem', subnets: ['192.168.10.0/24'] },
+  ]);
+  for (const n of overlay.nodes) console.log(`   ${n.name.padEnd(10)} ${n.address.padEnd(16)} ${(n.endpoint ?? 'behind NAT').padEnd(20)} routes ${n.subnets.join(', ')}`);
+  const config = await network.renderNode(overlay, 'aws-gw');
+  // The config holds the node's private key: shown here with it masked.
+  console.log(config.replace(/^PrivateKey = .*$/m, 'PrivateKey = <from the vault>').split('\n').map((l) => `   │ ${l}`).join('\n'));
+
+  line('10. Reconcile: a VM deleted behind the federation’s back');
   const aws = manager.providers.get('aws-us-east');
   await aws.deleteVM(moved.vm.id);
   const report = await manager.reconcile();
   console.log(`   checked ${report.checked} records; lost: ${report.lost.join(', ') || 'none'}; adopted: ${report.adopted.join(', ') || 'none'}`);
 
+  line('11. Prometheus metrics (a snapshot of the novacron_ series)');
+  const exposition = await registry.metrics();
+  for (const l of exposition.split('\n').filter((l) => l.startsWith('novacron_')).filter((l) => !/ 0$/.test(l)).slice(0, 16)) console.log(`   ${l}`);
   line('Clean-up');
   let deleted = 0;
   for await (const r of manager.inventory()) {
@@ -120,6 +186,8 @@ try {
   console.log(`   ARM API calls made: ${JSON.stringify(arm.stats.byOperation())}`);
   console.log(`   Compute Engine API calls made: ${JSON.stringify(gce.stats.byOperation())}`);
   console.log(`   OpenStack API calls made: ${JSON.stringify(openstack.stats.byOperation())}`);
+
 } finally {
+  await stateStore.close();
   await Promise.all([emulator.close(), arm.close(), gce.close(), openstack.close()]);
 }

@@ -190,7 +190,7 @@ class ArtifactTransfer {
   }
 
   async run(): Promise<TransferResult> {
-    const plan = this.plan();
+    const plan = await this.plan();
     if (plan.needsQemu) await this.qemuImg().binary();
     const opened = await TransferJournal.open({
       operation: this.options.operation,
@@ -220,7 +220,7 @@ class ArtifactTransfer {
     }
   }
 
-  private plan(): TransferPlan {
+  private async plan(): Promise<TransferPlan> {
     const { artifact, options } = this;
     if (!isDiskFormat(artifact.format)) {
       throw new UnsupportedError({ capability: `transfer:${artifact.format}`, message: `transferArtifact moves disk images (raw, qcow2, vmdk, vhd, vhdx); a ${artifact.format} artifact lives inside its cloud` });
@@ -228,9 +228,9 @@ class ArtifactTransfer {
     const format = options.format ?? artifact.format;
     if (!isDiskFormat(format)) throw new InvalidSpecError({ issues: [{ field: 'options.format', message: `not a disk format: ${String(format)}` }] });
     const stores = Array.isArray(options.from) ? (options.from as readonly ArtifactStore[]) : [options.from as ArtifactStore];
-    const from = stores.find((s) => s.keyOf(artifact.location) !== undefined);
-    if (!from) throw new InvalidSpecError({ issues: [{ field: 'options.from', message: `no store given reads ${artifact.location}` }] });
-    const sourceKey = from.keyOf(artifact.location)!;
+    const found = await sourceStoreOf(stores, artifact.location, this.options.signal);
+    if (!found) throw new InvalidSpecError({ issues: [{ field: 'options.from', message: `no store given reads ${artifact.location}` }] });
+    const { store: from, key: sourceKey } = found;
     const sourcePackaging = artifact.format === 'raw' ? packagingOfLocation(artifact.location) : 'none';
     const packaging = options.packaging ?? this.defaultPackaging(format, sourcePackaging);
     if (packaging === 'gce-tar-gz' && format !== 'raw') {
@@ -506,4 +506,17 @@ class ArtifactTransfer {
 function defaultKey(sourceKey: string, format: DiskFormat, packaging: ArtifactPackaging): string {
   const base = sourceKey.replace(/\.(tar\.gz|tgz|raw|img|qcow2|vmdk|vhdx|vhd)$/i, '');
   return `${base}.${extensionOf(format, packaging)}`;
+}
+
+/** The store holding `location` and its key there: by `keyOf` first, then by the stores that `locate` with I/O. */
+async function sourceStoreOf(stores: readonly ArtifactStore[], location: string, signal: AbortSignal | undefined): Promise<{ store: ArtifactStore; key: string } | undefined> {
+  for (const store of stores) {
+    const key = store.keyOf(location);
+    if (key !== undefined) return { store, key };
+  }
+  for (const store of stores) {
+    const key = await store.locate?.(location, { signal });
+    if (key !== undefined) return { store, key };
+  }
+  return undefined;
 }

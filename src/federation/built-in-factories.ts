@@ -29,9 +29,11 @@ function stringOption(entry: ProviderEntry, key: string, required: boolean): str
 /**
  * `type: aws` → `createAwsProvider`. Reads `region` (required), `regions`, `endpoint`,
  * `pricingEndpoint`, `defaults.instanceFamily`/`instanceFamilies`, `defaults.subnet`,
- * `defaults.securityGroups`, `waiter.minDelaySeconds`/`maxDelaySeconds`, and credentials
- * resolved from `credentials.secret` as `{ accessKeyId, secretAccessKey, sessionToken? }` (the
- * default AWS credential chain when absent).
+ * `defaults.securityGroups`, `waiter.minDelaySeconds`/`maxDelaySeconds`, `export.bucket` /
+ * `export.prefix` / `export.format` (where `exportVM` writes disk images for other clouds),
+ * `s3.endpoint` (an S3-compatible endpoint, path-style), and credentials resolved from
+ * `credentials.secret` as `{ accessKeyId, secretAccessKey, sessionToken? }` (the default AWS
+ * credential chain when absent).
  */
 export const awsFactory: ProviderFactory = async (entry) => {
   const { createAwsProvider } = await import('../providers/aws/index.js');
@@ -53,8 +55,26 @@ export const awsFactory: ProviderFactory = async (entry) => {
       subnetId: defaults.subnet,
       securityGroupIds: defaults.securityGroups,
     },
+    ...awsExportOptions(entry),
   });
 };
+
+const awsExportSchema = v.strictObject({
+  bucket: v.pipe(v.string('must be a string'), v.minLength(3, 'must be an S3 bucket name')),
+  prefix: v.optional(v.string('must be a string')),
+  format: v.optional(v.picklist(['vmdk', 'vhd', 'raw'], 'must be vmdk, vhd or raw')),
+});
+const awsS3Schema = v.strictObject({ endpoint: v.optional(v.pipe(v.string('must be a string'), v.url('must be a URL'))) });
+
+/** The `export` and `s3` sections of an AWS entry, as adapter options. */
+function awsExportOptions(entry: ProviderEntry): { export?: { bucket: string; prefix?: string; format?: 'vmdk' | 'vhd' | 'raw' }; s3?: { clientConfig: { endpoint: string; forcePathStyle: true } } } {
+  const exported = entry.config.export === undefined ? undefined : parsed(entry, 'export', awsExportSchema, entry.config.export);
+  const s3 = entry.config.s3 === undefined ? undefined : parsed(entry, 's3', awsS3Schema, entry.config.s3);
+  return {
+    ...(exported ? { export: { bucket: exported.bucket, ...(exported.prefix !== undefined ? { prefix: exported.prefix } : {}), ...(exported.format ? { format: exported.format } : {}) } } : {}),
+    ...(s3?.endpoint ? { s3: { clientConfig: { endpoint: s3.endpoint, forcePathStyle: true } } } : {}),
+  };
+}
 
 function waiterOption(entry: ProviderEntry): { minDelaySeconds: number; maxDelaySeconds: number } | undefined {
   const w = entry.config.waiter as { minDelaySeconds?: unknown; maxDelaySeconds?: unknown } | undefined;

@@ -125,6 +125,12 @@ export interface ArtifactStore {
   locationOf(key: string): string;
   /** The key of a location in this store, or `undefined` when the location is elsewhere. */
   keyOf(location: string): string | undefined;
+  /**
+   * Like {@link ArtifactStore.keyOf}, for locations the store can recognise only after I/O (a
+   * cloud's own endpoint URLs, known once its service catalog is read). Optional: stores whose
+   * locations are recognisable offline leave it out, and callers then use `keyOf` alone.
+   */
+  locate?(location: string, options?: CallOptions): Promise<string | undefined>;
   /** The object, or `undefined` when there is none. */
   head(key: string, options?: CallOptions): Promise<ArtifactObject | undefined>;
   /** Streams the object's bytes (or a range of them); a missing object is a `NotFoundError`. */

@@ -28,6 +28,21 @@ describe('npm run demo', () => {
     // On-prem is the OpenStack adapter over the OpenStack emulator, priced by the configuration's rate card.
     expect(out).toMatch(/and pinned on-premises: VM ledger \([0-9a-f-]{36}\) running on on-prem RegionOne\/az-[12], m1\.\w+, \$0\.\d{4}\/h/);
     expect(out).toMatch(/OpenStack API calls made: \{.*"servers\.create":1.*\}/);
+    // 6. cost table and a forecast with its interval.
+    expect(out).toMatch(/forecast for the spec's VM over a month: \$\d+\.\d+ \(95% interval/);
+    // 8. optimizePlacement proposes moving the ledger off-premises, and the migration runs step by step across clouds.
+    expect(out).toMatch(/ledger +on-prem\/m1\.medium \$0\.\d{4}\/h → aws-us-east\/\S+ \$0\.\d{4}\/h {2}saves \$\d+\.\d{2}\/month/);
+    for (const step of ['lock', 'export', 'transfer', 'import', 'verify', 'switch', 'grace', 'delete-source', 'release-lock', 'cleanup']) expect(out).toMatch(new RegExp(`✓ ${step} +\\d+ ms`));
+    expect(out).toMatch(/migration migrated: succeeded \(cross-provider\), \d+ bytes moved, now i-[0-9a-f]+ on aws-us-east/);
+    expect(out).toMatch(/"ImportImage":1/); // the disk came in through VM Import from S3
+    // 9. the overlay: addresses, peers and one node's rendered config, its private key masked.
+    expect(out).toMatch(/aws-gw +100\.96\.0\.1\/32 +198\.51\.100\.10:51820 +routes 10\.10\.0\.0\/16/);
+    expect(out).toMatch(/│ \[Interface\]\n {3}│ Address = 100\.96\.0\.1\/32/);
+    expect(out).toMatch(/PrivateKey = <from the vault>/);
+    expect(out).not.toMatch(/PrivateKey = [A-Za-z0-9+/]{43}=/);
+    // 11. the Prometheus snapshot.
+    expect(out).toMatch(/novacron_federation_migrations_total\{source="on-prem",destination="aws-us-east",status="succeeded"\} 1/);
+    expect(out).toMatch(/novacron_federation_vms_total\{provider="aws-us-east",region="us-east-1"\} \d+/);
     expect(out).not.toMatch(/emulator-secret-access-key|AKIAEMULATOR/);
   });
 });

@@ -118,6 +118,14 @@ export class GlanceArtifactStore implements ArtifactStore {
     return keyOfLocation(location, this.connection.api.knownBase('image'));
   }
 
+  /** The key of a `glance://` location or of this cloud's image URL, reading the service catalog first when it is not known yet. */
+  async locate(location: string, options: CallOptions = {}): Promise<string | undefined> {
+    const known = this.keyOf(location);
+    if (known !== undefined || location.startsWith('glance://') || !/^https?:\/\//.test(location)) return known;
+    await this.connection.api.base('image', options.signal);
+    return this.keyOf(location);
+  }
+
   /** The finished image `key` names, or `undefined`. */
   async head(key: string, options: CallOptions = {}): Promise<ArtifactObject | undefined> {
     this.assertKey(key);
