@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** One entry per subpath export; each appears when its code lands. */
 export const entries: Record<string, string> = {
@@ -18,12 +18,17 @@ export const entries: Record<string, string> = {
   'testing-emulators': 'src/testing/emulators/index.ts',
 };
 
-export default defineConfig({
+/**
+ * The `novacron` command (package.json `bin`). Not a subpath export, so not in `entries`: the API
+ * report covers only what hosts import. Built into dist/cli/ on its own, as an ESM executable.
+ */
+export const cliEntry: Record<string, string> = { novacron: 'src/cli/novacron.ts' };
+
+const library: Options = {
   entry: entries,
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
   splitting: true,
   treeshake: true,
   target: 'node20',
@@ -34,4 +39,18 @@ export default defineConfig({
   // what the schemas use, and eventemitter3 (CommonJS) no longer starts Node's CommonJS loader inside an ESM
   // import. Together that is about half the cold `import 'novacron'` time (bench/import-time.mjs).
   noExternal: ['valibot', 'eventemitter3', 'croner'],
-});
+  // The CLI build writes dist/cli/ at the same time: cleaning must leave it alone.
+  clean: ['!cli/**'],
+};
+
+const cli: Options = {
+  ...library,
+  entry: cliEntry,
+  outDir: 'dist/cli',
+  format: ['esm'],
+  dts: false,
+  clean: true,
+  banner: { js: '#!/usr/bin/env node' },
+};
+
+export default defineConfig([library, cli]);

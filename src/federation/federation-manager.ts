@@ -186,7 +186,7 @@ export interface FederationManagerOptions {
 
 /** Host-supplied lookups for `fromConfig`. */
 export interface FromConfigOptions extends LoadOptions, Omit<FederationManagerOptions, 'providers' | 'policies'> {
-  /** Builds a provider from its configuration entry, by type (built in: `aws`; others as their adapters land). */
+  /** Builds a provider from its configuration entry, by type (built in: `aws`, `azure`, `gcp`, `openstack`, `memory`; a host's own types beside them). */
   readonly providerFactories?: Readonly<Record<string, (entry: ProviderEntry) => ProviderV1 | Promise<ProviderV1>>> | undefined;
   /** Resolves `credentials: { secret: name }`; the value goes to the factory only and is never stored or logged. */
   readonly secrets?: ((name: string) => unknown | Promise<unknown>) | undefined;

@@ -11,6 +11,7 @@ export type { Logger } from './logger.js';
 export { debugLogger, pinoLogger, type DebugLoggerOptions, type FieldsFirstLogger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
+export { memoryProviderOptions } from './built-in-factories.js';
 export type {
   AppliedProposal,
   ApplyPlanOptions,
@@ -47,6 +48,8 @@ export type {
 export { RecordingTrafficSwitcher, type RecordingTrafficSwitcherOptions, type TrafficSwitchContext, type TrafficSwitcher, type TrafficSwitchRecord } from './migration/traffic-switcher.js';
 export { runningByProvider, type HealthCheck, type HealthCheckContext } from './migration/health-check.js';
 export { HealthCheckFailedError, MigrationConflictError, MigrationFailedError } from './migration/migration-errors.js';
+export type { VMRef } from './migration/traffic-switcher.js';
+export type { StepStatus, StoredError } from './operations/operation-record.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
 export {
   AllCandidatesFailedError,

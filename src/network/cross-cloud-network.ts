@@ -86,7 +86,10 @@ export interface OverlayNodeDeployer {
       readonly request: { readonly constraints: readonly { readonly type: 'provider'; readonly operator: 'in'; readonly values: readonly string[] }[] };
       readonly signal?: AbortSignal | undefined;
     },
-  ): Promise<{ readonly vm: VM }>;
+  ): Promise<{
+    /** The VM created (or found again by key). */
+    readonly vm: VM;
+  }>;
 }
 
 /** Options of {@link CrossCloudNetwork.deployNode}. */

@@ -199,13 +199,16 @@ export function describeNetworkProviderConformance(name: string, factory: () => 
       if (net.capabilities.gatewayIpsFrom === 'gateway') expect(ready.publicIps.length).toBeGreaterThan(0);
       const pg = track(net, await net.createPeerGateway({ name: nameFor('pg'), ips: ['198.51.100.200'], asn: 64700, cidrs: ['192.168.0.0/24'], labels }));
       const ref = { secret: `conformance/${runId}/psk` };
-      const conn = track(
-        net,
-        await net.createVpnConnection(
-          { name: nameFor('vpn'), vpnGatewayId: gw.id, peerGatewayId: pg.id, routing: 'static', staticRoutes: ['192.168.0.0/24'], tunnels: [{ peerIp: '198.51.100.200', preSharedKey: ref }], labels },
+      const staticInput = { name: nameFor('vpn'), vpnGatewayId: gw.id, peerGatewayId: pg.id, routing: 'static' as const, staticRoutes: ['192.168.0.0/24'], tunnels: [{ peerIp: '198.51.100.200', preSharedKey: ref }], labels };
+      // A cloud without static routing on its VPN (GCP's HA VPN) says so, and gets the BGP form.
+      const made = await net.createVpnConnection(staticInput, { secrets }).catch((error: unknown) => {
+        if (!(UnsupportedError.isInstance(error) && error.capability === 'static-routing')) throw error;
+        return net.createVpnConnection(
+          { ...staticInput, name: nameFor('vpn'), routing: 'bgp', staticRoutes: undefined, tunnels: [{ peerIp: '198.51.100.200', preSharedKey: ref, insideCidr: '169.254.44.0/30', peerAsn: 64700 }] },
           { secrets },
-        ),
-      );
+        );
+      });
+      const conn = track(net, made);
       expect(conn.tunnels[0]!.preSharedKey).toEqual(ref);
       const read = await reach(net, { type: 'vpn-connection', id: conn.id }, ['available']);
       for (const shown of [conn, read]) expect(JSON.stringify(shown)).not.toContain(psk);

@@ -121,11 +121,25 @@ export interface MigrationRecord {
   /** Whether the source kept running until the cut-over. */
   readonly live: boolean;
   /** The VM moved, with what it was when the migration began. */
-  readonly source: MigrationSource & { readonly name: string; readonly region: string; readonly instanceType: string };
+  readonly source: MigrationSource & {
+    /** VM name. */
+    readonly name: string;
+    /** Its region. */
+    readonly region: string;
+    /** Its instance type. */
+    readonly instanceType: string;
+  };
   /** Where it was asked to go. */
   readonly target: MigrationTarget;
   /** The VM made at the target, once its id is known. */
-  readonly targetVm?: { readonly provider: string; readonly id: string } | undefined;
+  readonly targetVm?:
+    | {
+        /** Provider name. */
+        readonly provider: string;
+        /** VM id at that provider. */
+        readonly id: string;
+      }
+    | undefined;
   /** Every step, in the order they first started. */
   readonly steps: readonly MigrationStepRecord[];
   /** Bytes the migration moved between artifact stores (0 when the target read the export where it was). */

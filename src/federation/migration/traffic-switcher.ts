@@ -8,6 +8,14 @@
 import { throwIfAborted } from '../../provider/abort.js';
 import type { VM } from '../../provider/types.js';
 
+/** A VM by provider and id. */
+export interface VMRef {
+  /** Provider name. */
+  readonly provider: string;
+  /** VM id at that provider. */
+  readonly id: string;
+}
+
 /** What a switcher is told besides the two VMs. */
 export interface TrafficSwitchContext {
   /** The migration. */
@@ -42,9 +50,9 @@ export interface TrafficSwitchRecord {
   /** The call's token. */
   readonly token: string;
   /** Where traffic came from: provider and VM id. */
-  readonly from: { readonly provider: string; readonly id: string };
+  readonly from: VMRef;
   /** Where it went. */
-  readonly to: { readonly provider: string; readonly id: string };
+  readonly to: VMRef;
   /** When (ISO 8601, by the switcher's clock). */
   readonly at: string;
 }
@@ -87,7 +95,7 @@ export class RecordingTrafficSwitcher implements TrafficSwitcher {
   }
 
   /** Where traffic of a migration goes now, by the recorded calls; `undefined` before any switch. */
-  current(migrationId: string): { readonly provider: string; readonly id: string } | undefined {
+  current(migrationId: string): VMRef | undefined {
     const last = this.calls.filter((c) => c.migrationId === migrationId).at(-1);
     if (!last) return undefined;
     return last.action === 'switch' ? last.to : last.from;

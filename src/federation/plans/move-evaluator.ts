@@ -9,8 +9,9 @@
  * the unpinned decision's cheapest (`chosen.hourlyPrice × chosen.components.cost`). A pinned
  * decision that is refused means where the VM runs breaks a policy or constraint now.
  *
- * Decisions are cached by spec (its name aside) and by current placement, so a fleet of many VMs
- * of few shapes costs few decisions.
+ * Both decisions keep the VM's capacity type (on-demand stays on-demand, spot stays spot): a
+ * migration re-creates the same VM elsewhere. Decisions are cached by spec (its name aside) and by
+ * current placement, so a fleet of many VMs of few shapes costs few decisions.
  */
 import { canonicalJson } from '../../provider/offer-selection.js';
 import { HOURS_PER_MONTH, type ProviderKind, type VMSpec } from '../../provider/types.js';
@@ -67,9 +68,11 @@ export class MoveEvaluator {
   /** The case of one inventory record whose spec is known. */
   evaluate(record: InventoryRecord, spec: VMSpec): MoveCase {
     const strategy = this.input.strategy ?? strategyOf(record) ?? 'cost-optimized';
-    const request: PlacementRequest = { ...this.input.request, strategy };
+    // The move keeps the VM's capacity type: a migration re-creates the same VM elsewhere; turning
+    // on-demand into spot (or back) is a different decision than where it runs.
+    const request: PlacementRequest = { ...this.input.request, strategy, spot: record.spot ? 'require' : 'forbid' };
     const shape = canonicalJson({ ...spec, name: '' } as never);
-    const bestKey = `${strategy}\0${shape}`;
+    const bestKey = `${strategy}\0${record.spot}\0${shape}`;
     let best = this.best.get(bestKey);
     if (!best) {
       best = this.input.engine.decide(spec, request, { exclusions: this.input.exclusions });
@@ -77,14 +80,13 @@ export class MoveEvaluator {
     }
     if (best instanceof RefusedDecision) return { kind: 'stay', reason: 'no feasible placement under the current policies and constraints' };
     const chosen = best.chosen;
-    const pinKey = `${bestKey}\0${record.provider}\0${record.region}\0${record.instanceType}\0${record.spot}`;
+    const pinKey = `${bestKey}\0${record.provider}\0${record.region}\0${record.instanceType}`;
     let current = this.pinned.get(pinKey);
     if (!current) {
       current = this.input.engine.decide(
         { ...spec, instanceType: record.instanceType },
         {
           ...request,
-          spot: record.spot ? 'require' : 'forbid',
           constraints: [...(request.constraints ?? []), { type: 'provider', operator: 'in', values: [record.provider] }, { type: 'region', operator: 'in', values: [record.region] }],
         },
         { exclusions: this.input.exclusions },

@@ -28,7 +28,12 @@ export interface OptimizationRun {
   /** Another replica held the lease: nothing ran here. */
   readonly skipped: boolean;
   /** One plan per strategy, with what applying it did when `apply` is set. */
-  readonly plans: readonly { readonly plan: PlacementPlan; readonly applied: ApplyPlanResult | undefined }[];
+  readonly plans: readonly {
+    /** The plan of one strategy. */
+    readonly plan: PlacementPlan;
+    /** What applying it did (`undefined` unless `apply`). */
+    readonly applied: ApplyPlanResult | undefined;
+  }[];
 }
 
 /** Options of `FederationManager.startOptimization` (default: the configuration's `optimization` section). */

@@ -116,7 +116,7 @@ export class AwsNetwork implements NetworkProviderV1 {
   private readonly routes: AwsRoutes;
   private readonly queue = new PerNameQueue();
 
-  /** Use `provider.networking` of an AWS provider. */
+  /** Use `provider.networking` of an AWS provider. @internal */
   constructor(construction: AwsNetworkConstruction) {
     this.provider = construction.provider;
     const calls = new NetworkCalls(construction.api, construction.provider, construction.regions);
@@ -147,7 +147,7 @@ export class AwsNetwork implements NetworkProviderV1 {
     return `AwsNetwork ${this.provider} (${this.ctx.regions.join(', ')})`;
   }
 
-  /** A credential-free summary for `JSON.stringify`. */
+  /** A credential-free summary for `JSON.stringify`. @internal */
   toJSON(): { provider: string; kind: 'aws'; regions: readonly string[] } {
     return { provider: this.provider, kind: this.kind, regions: this.ctx.regions };
   }

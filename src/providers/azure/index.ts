@@ -43,5 +43,4 @@ export { AZURE_IMAGE_ALIASES, type AzureImageAlias, type MarketplaceImage } from
 export { resourceNamesFor, type ResourceNames } from './naming.js';
 export { NOVACRON_TAG } from './tags.js';
 export { AzureNetwork } from './network-companion.js';
-export type { AzureNetworkContext } from './network-companion.js';
 export type { AzureNetworkOptions } from './network-options.js';

@@ -84,7 +84,7 @@ export class AzureNetwork implements NetworkProviderV1 {
   private readonly routes: Routes;
   private readonly keyed = new PerNameQueue();
 
-  /** The companion of the provider `ctx` describes. */
+  /** The companion of the provider `ctx` describes. @internal */
   constructor(private readonly ctx: AzureNetworkContext) {
     this.provider = ctx.providerName;
     this.account = ctx.scope.subscriptionId;
@@ -222,7 +222,7 @@ export class AzureNetwork implements NetworkProviderV1 {
     return this.keyedCreate('route', options, (key) => this.routes.create(input, options, key));
   }
 
-  /** What `JSON.stringify` shows: the provider, account and capabilities, never a credential. */
+  /** What `JSON.stringify` shows: the provider, account and capabilities, never a credential. @internal */
   toJSON(): { provider: string; kind: 'azure'; account: string; capabilities: NetworkCapabilities } {
     return { provider: this.provider, kind: this.kind, account: this.account, capabilities: this.capabilities };
   }

@@ -17,7 +17,9 @@
  * `ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS` (no capacity in the zone), `QUOTA_EXCEEDED` ("Quota
  * 'CPUS' exceeded. Limit: 24.0 in region us-central1."; also `NVIDIA_T4_GPUS`, `PREEMPTIBLE_CPUS`),
  * `RESOURCE_NOT_FOUND`, `INVALID_FIELD_VALUE`, `UNSUPPORTED_OPERATION` ("Troubleshooting resource
- * availability errors" and "Resource quotas", cloud.google.com/compute/docs, read 2026-12). Both
+ * availability errors" and "Resource quotas", cloud.google.com/compute/docs, read 2026-12), and
+ * for an image import `INVALID_IMAGE_TAR` ("The tar archive is not a valid image.") beside the
+ * call's 400 `gcsBucketNotFound` (users' reports, read 2026-12): both name the artifact. Both
  * paths go through {@link toNovacronError}, so an error is classified the same way wherever it
  * shows. Every mapped error keeps GCE's code, the HTTP status and the operation name in `cause`.
  */
@@ -81,7 +83,9 @@ const THROTTLED = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_L
 const AUTH = new Set(['forbidden', 'insufficientPermissions', 'authError', 'unauthorized', 'ACCESS_TOKEN_EXPIRED', 'CREDENTIALS_MISSING', 'ACCESS_TOKEN_TYPE_UNSUPPORTED', 'SERVICE_DISABLED', 'accessNotConfigured', 'invalid_grant', 'invalid_client', 'PERMISSION_DENIED', 'UNAUTHENTICATED']);
 const CONFLICT = new Set(['alreadyExists', 'ALREADY_EXISTS', 'RESOURCE_ALREADY_EXISTS', 'resourceNotReady', 'RESOURCE_NOT_READY', 'conditionNotMet', 'resourceInUseByAnotherResource', 'RESOURCE_IN_USE_BY_ANOTHER_RESOURCE']);
 const NOT_FOUND = new Set(['notFound', 'RESOURCE_NOT_FOUND', 'NOT_FOUND']);
-const INVALID = new Set(['invalid', 'badRequest', 'required', 'invalidParameter', 'INVALID_FIELD_VALUE', 'INVALID_ARGUMENT', 'REQUIRED_FIELD_MISSING', 'UNSUPPORTED_OPERATION', 'invalidUsage', 'FIELD_VALUE_OUT_OF_RANGE']);
+const INVALID = new Set(['invalid', 'badRequest', 'required', 'invalidParameter', 'INVALID_FIELD_VALUE', 'INVALID_ARGUMENT', 'REQUIRED_FIELD_MISSING', 'UNSUPPORTED_OPERATION', 'invalidUsage', 'FIELD_VALUE_OUT_OF_RANGE', 'INVALID_IMAGE_TAR', 'gcsBucketNotFound']);
+/** An image import's archive is at fault (its content, or the bucket it should be in). */
+const ARCHIVE = new Set(['INVALID_IMAGE_TAR', 'gcsBucketNotFound']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
 const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -179,7 +183,7 @@ export function specFieldOf(message: string, location?: string | null): string {
   const resource = /resource '([^']+)'/.exec(text)?.[1] ?? '';
   const probe = `${field} ${resource}`.toLowerCase();
   // An image import's archive (`rawDisk.source`, a Cloud Storage URL) is the artifact's location.
-  if (/rawdisk|storage\.googleapis\.com\/|storage\.cloud\.google\.com\//.test(probe)) return 'artifact.location';
+  if (/rawdisk|storage\.googleapis\.com\/|storage\.cloud\.google\.com\/|googleapis\.com\/storage\/v1\/b\//.test(probe)) return 'artifact.location';
   if (/guestaccelerators|acceleratortypes|acceleratortype/.test(probe)) return 'gpu';
   if (/sourceimage|\/images\/|initializeparams\.source/.test(probe)) return 'image';
   if (/disksizegb/.test(probe)) return 'disk';
@@ -242,7 +246,7 @@ export function toNovacronError(error: unknown, ctx: GcpErrorContext): Error {
   if (any(CONFLICT) || status === 409 || grpc === GRPC.ALREADY_EXISTS || grpc === GRPC.ABORTED) return new ConflictError(base);
   const invalid = (): InvalidSpecError => {
     const location = entries[0]?.location;
-    return new InvalidSpecError({ provider: ctx.provider, cause, message, issues: [{ field: specFieldOf(rawMessage, location), message: said }] });
+    return new InvalidSpecError({ provider: ctx.provider, cause, message, issues: [{ field: any(ARCHIVE) ? 'artifact.location' : specFieldOf(rawMessage, location), message: said }] });
   };
   if (any(NOT_FOUND) || status === 404 || grpc === GRPC.NOT_FOUND) {
     // A create that names something missing (an image family, a machine type, a subnetwork) is bad input.

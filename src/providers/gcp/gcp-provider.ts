@@ -16,9 +16,12 @@
  *   streams it into `gs://bucket/….tar.gz` as a `disk.raw` and powers off, a check that the
  *   object exists, and cleanup of worker and image whatever happened (`image-export.ts`);
  * - `importVM` takes a `raw` artifact in Cloud Storage (`gs://bucket/object.tar.gz` holding a
- *   `disk.raw`, GCE's import format), creates an image from it (`images.insert` with
- *   `rawDisk.source`) and boots a VM from that image, its boot disk raised to the image's size
- *   (GCE refuses a smaller one).
+ *   `disk.raw`, GCE's import format), checks the object against the artifact's checksum (MD5 with
+ *   Cloud Storage's `md5Hash`, SHA-256 with the `novacron-sha256` the artifact stores record),
+ *   creates an image from it (`images.insert` with `rawDisk.source`) and boots a VM from that
+ *   image, its boot disk raised to the image's size (GCE refuses a smaller one). An archive GCE
+ *   refuses (missing, not a valid image: `INVALID_IMAGE_TAR`) is an `InvalidSpecError` naming
+ *   `artifact.location`, and the image is removed — also when the VM cannot be created.
  */
 import { randomUUID } from 'node:crypto';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
@@ -56,6 +59,9 @@ import { CUSTOM_PREMIUM, familyOf } from './machine-types.js';
 import { customShapeOf, gceInstanceToVM, terminatedCopy, type GceInstance } from './state-mapping.js';
 import { refOf, VmCreator } from './vm-creator.js';
 import { ImageExporter } from './image-export.js';
+import { GcpNetwork } from './network-companion.js';
+import { isDefinitiveRefusal } from './vm-creator.js';
+import { md5Hex, parseGsLocation, StorageObjects } from './storage-objects.js';
 
 /** Provider-wide defaults applied where a spec is silent. */
 export interface GcpProviderDefaults {
@@ -141,7 +147,7 @@ export interface GcpProviderOptions {
   readonly exportWorkerMachineType?: string | undefined;
   /** Boot image of the export worker; it needs bash, curl, python3 and the gcloud CLI (default `projects/debian-cloud/global/images/family/debian-12`). */
   readonly exportWorkerImage?: string | undefined;
-  /** Cloud Storage JSON API origin (default `https://storage.googleapis.com`). */
+  /** Cloud Storage JSON API origin (default `https://storage.googleapis.com`): `exportVM` reads the object it wrote there, `importVM` the archive's checksum, with this provider's credentials. */
   readonly storageEndpoint?: string | undefined;
 }
 
@@ -190,6 +196,8 @@ export class GcpProvider implements ProviderV1 {
   readonly capabilities: ProviderCapabilities;
   /** Where this provider publishes its events (the `events` option, or a bus of its own). */
   readonly events: EventBus;
+  /** The network companion: VPC networks, HA VPN with Cloud Router BGP, external VPN gateways, peering, routes (`network-companion.ts`). */
+  readonly networking: GcpNetwork;
 
   private readonly api: GcpApi;
   private readonly catalog: GcpCatalog;
@@ -198,6 +206,7 @@ export class GcpProvider implements ProviderV1 {
   private readonly reader: InstanceReader;
   private readonly creator: VmCreator;
   private readonly exporter: ImageExporter | undefined;
+  private readonly storage: StorageObjects;
   private readonly regionList: readonly string[];
   private readonly project: string;
   /** Deleted VMs, still reported `terminated` for a while: GCE forgets an instance the moment it is gone. */
@@ -210,7 +219,7 @@ export class GcpProvider implements ProviderV1 {
     this.name = options.name ?? `gcp-${options.region}`;
     this.project = options.project;
     const exportBucket = options.exportBucket === '' ? undefined : options.exportBucket;
-    this.capabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: false, exportFormats: exportBucket !== undefined ? ['raw'] : [], importFormats: ['raw'], vpn: false, peering: false };
+    this.capabilities = { spot: true, gpu: true, reservedPricing: true, stopStart: true, deallocate: false, exportFormats: exportBucket !== undefined ? ['raw'] : [], importFormats: ['raw'], vpn: true, peering: true };
     this.regionList = [...new Set([options.region, ...(options.regions ?? []), ...(options.zones ?? []).map(regionOfZone)])];
     this.events = options.events ?? new EventBus();
     const credentials = options.credentials;
@@ -251,15 +260,15 @@ export class GcpProvider implements ProviderV1 {
     const pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.waiter = new OperationWaiter(this.api, options.project, this.name, { pollIntervalMs, waitTimeoutMs: options.waitTimeoutMs });
     this.reader = new InstanceReader(this.api, options.project, options.pageSize ?? 500);
+    this.storage = new StorageObjects(this.api, this.name, options.storageEndpoint ?? 'https://storage.googleapis.com');
     this.exporter =
       exportBucket === undefined
         ? undefined
-        : new ImageExporter(this.api, this.waiter, {
+        : new ImageExporter(this.api, this.waiter, this.storage, {
             providerName: this.name,
             project: options.project,
             bucket: exportBucket,
             prefix: options.exportPrefix ?? 'novacron-exports/',
-            storageEndpoint: options.storageEndpoint ?? 'https://storage.googleapis.com',
             machineType: options.exportWorkerMachineType ?? 'e2-small',
             workerImage: options.exportWorkerImage ?? 'projects/debian-cloud/global/images/family/debian-12',
             network: d.network,
@@ -270,6 +279,17 @@ export class GcpProvider implements ProviderV1 {
     if (this.exporter) {
       this.exporter.onLeftBehind = (message) => this.events.publish('provider.degraded', { provider: this.name, capability: 'export', fallback: 'none', message });
     }
+    this.networking = new GcpNetwork({
+      providerName: this.name,
+      project: options.project,
+      region: options.region,
+      regions: this.regionList,
+      api: this.api,
+      transport: { endpoint: options.endpoint, keyFilename: typeof credentials === 'string' ? credentials : undefined, credentials: typeof credentials === 'object' ? credentials : undefined, authClient: options.authClient },
+      events: this.events,
+      pollIntervalMs,
+      consistencyWindowMs: options.consistencyWindowMs,
+    });
     this.creator = new VmCreator({
       providerName: this.name,
       project: options.project,
@@ -559,8 +579,9 @@ export class GcpProvider implements ProviderV1 {
    * `gcloud compute images export` does it: an image of the boot disk (`forceCreate: true`: a
    * running VM is exported as it runs, crash-consistent; stop it first for a clean file system),
    * a short-lived `e2-small` worker that streams that image into the object and powers off, a
-   * read of the object's metadata, and removal of worker and image, on failure too. Without the
-   * `exportBucket` option it is an `UnsupportedError` naming that option.
+   * read of the object's metadata, and removal of worker and image, on failure too. The artifact's
+   * `sizeBytes` and `checksum` are the object's size and MD5 as Cloud Storage reports them. Without
+   * the `exportBucket` option it is an `UnsupportedError` naming that option.
    */
   async exportVM(id: string, options: CallOptions = {}): Promise<ImageArtifact> {
     const { signal } = options;
@@ -582,7 +603,12 @@ export class GcpProvider implements ProviderV1 {
     return this.exporter.export({ ref, bootDisk, baseImage: vm.image }, signal);
   }
 
-  /** Creates an image from a `raw` artifact in Cloud Storage (`images.insert`, `rawDisk.source`) and a VM booting from it; idempotent by key like `createVM`. */
+  /**
+   * Creates an image from a `raw` artifact in Cloud Storage (`images.insert`, `rawDisk.source`)
+   * and a VM booting from it; idempotent by key like `createVM`. The object is checked against
+   * the artifact's checksum first (a `ConflictError` when it differs; a missing object is left to
+   * GCE to report). An import GCE refuses, or a VM that cannot be made of it, removes the image.
+   */
   async importVM(artifact: ImageArtifact, input: VMSpecInput | VMSpec, options: ImportVMOptions = {}): Promise<VM> {
     const spec = this.parse(input);
     throwIfAborted(options.signal);
@@ -595,6 +621,7 @@ export class GcpProvider implements ProviderV1 {
       const image = `${name}-image`;
       const sourceImage = `projects/${this.project}/global/images/${image}`;
       const ctx = { operation: 'importVM', resourceType: 'image', resourceId: sourceImage, mutating: true };
+      await this.checkArchive(artifact, options.signal);
       try {
         const [op] = await this.api.run(ctx, options.signal, ({ images }, call) =>
           images.insert({ project: this.project, requestId: requestIdFor(key, 'image'), imageResource: { name: image, rawDisk: { source }, labels: { [NOVACRON_LABEL.managed]: 'true', [NOVACRON_LABEL.provider]: encodeLabelValue(this.name) } } }, call),
@@ -602,11 +629,45 @@ export class GcpProvider implements ProviderV1 {
         const operation = op.latestResponse?.name;
         if (operation) await this.waiter.wait({ operation, ctx, signal: options.signal, timeoutMs: options.waitTimeoutMs, what: `the import of ${source}` });
       } catch (error) {
-        if (!ConflictError.isInstance(error)) throw error; // an image of this key exists: boot from it
+        if (!ConflictError.isInstance(error)) throw await this.withoutImage(image, ctx, error); // an image of this key exists: boot from it
       }
       const diskGiB = await this.readyImageDiskGiB(image, ctx, options);
-      return this.creator.create(spec, key, name, options, { artifact, sourceImage, diskGiB });
+      try {
+        return await this.creator.create(spec, key, name, options, { artifact, sourceImage, diskGiB });
+      } catch (error) {
+        throw await this.withoutImage(image, ctx, error);
+      }
     });
+  }
+
+  /** Compares the archive with the artifact's checksum, when Cloud Storage shows the object and a digest of that kind. */
+  private async checkArchive(artifact: ImageArtifact, signal: AbortSignal | undefined): Promise<void> {
+    const where = parseGsLocation(artifact.location);
+    if (!where) return;
+    const found = await this.storage.metadata(where.bucket, where.object, 'importVM', signal);
+    if (!found) return; // images.insert says, in GCE's words, what is missing
+    const have = artifact.checksum.algorithm === 'md5' ? md5Hex(found.md5Hash) : found.metadata?.['novacron-sha256'];
+    if (have !== undefined && have.toLowerCase() !== artifact.checksum.value.toLowerCase()) {
+      throw new ConflictError({ provider: this.name, message: `importVM: ${artifact.location} does not match the artifact's ${artifact.checksum.algorithm} checksum ${artifact.checksum.value} (Cloud Storage has ${have}); nothing was imported` });
+    }
+  }
+
+  /**
+   * Removes the key's image after a failure that proves the import (or its VM) did not happen,
+   * and returns the error to throw. Bounded, without the caller's signal (it may be aborted).
+   */
+  private async withoutImage(image: string, ctx: { operation: string; resourceType: string; resourceId: string }, error: unknown): Promise<unknown> {
+    if (!isDefinitiveRefusal(error) && !NotFoundError.isInstance(error)) return error;
+    try {
+      const [op] = await this.api.run({ ...ctx, operation: 'importVM.cleanup' }, undefined, ({ images }, call) => images.delete({ project: this.project, image, requestId: randomUUID() }, call));
+      const name = op.latestResponse?.name;
+      if (name) await this.waiter.wait({ operation: name, ctx, timeoutMs: 120_000, what: `the removal of the image ${image}` });
+    } catch (cleanup) {
+      if (!NotFoundError.isInstance(cleanup)) {
+        this.events.publish('provider.degraded', { provider: this.name, capability: 'import', fallback: 'none', message: `importVM could not remove its image ${image} (${cleanup instanceof Error ? cleanup.message : String(cleanup)})` });
+      }
+    }
+    return error;
   }
 
   /** Reads an imported image until it is READY (an import of the same key elsewhere may still run); its disk size, GiB. */
@@ -615,6 +676,10 @@ export class GcpProvider implements ProviderV1 {
     const deadline = Date.now() + limitMs;
     for (;;) {
       const [found] = await this.api.run({ ...ctx, mutating: false }, options.signal, ({ images }, call) => images.get({ project: this.project, image }, call));
+      if (found.status === 'FAILED') {
+        const failed = new InvalidSpecError({ provider: this.name, issues: [{ field: 'artifact.location', message: `GCE could not make an image of it (image ${ctx.resourceId} is FAILED)` }] });
+        throw await this.withoutImage(image, ctx, failed);
+      }
       if (found.status !== 'PENDING') return Number(found.diskSizeGb ?? 0);
       if (Date.now() > deadline) throw new TimeoutError({ provider: this.name, resourceId: ctx.resourceId, message: `importVM: image ${ctx.resourceId} was not READY within ${limitMs} ms` });
       await sleep(this.waiter.pollIntervalMs, options.signal);

@@ -16,9 +16,16 @@
  * 3. The worker is read until it is TERMINATED (the script's `poweroff`), bounded by
  *    `exportTimeoutMs` and the caller's signal.
  * 4. The object is read with the Cloud Storage JSON API (`GET /storage/v1/b/{bucket}/o/{object}`,
- *    the auth client's headers): absent means the script failed.
+ *    the auth client's headers; `storage-objects.ts`): absent means the script failed.
  * 5. The worker (its disks are auto-delete) and the intermediate image are deleted, on failure
  *    and on abort too.
+ *
+ * The artifact's `sizeBytes` and `checksum` are those of the object — the `.tar.gz` an import
+ * reads — as Cloud Storage reports them: `size`, and `md5Hash` as an `md5` checksum (hex). MD5
+ * because Cloud Storage computes it over every non-composite object and checks it on every read,
+ * so the artifact is verified without a second pass over the bytes (the worker's streaming
+ * upload is never composite; an object without an MD5 is refused rather than given a checksum
+ * that is not one). The SHA-256 of the guest bytes inside is `transferArtifact`'s `guestSha256`.
  */
 import { randomUUID } from 'node:crypto';
 import { sleep, throwIfAborted } from '../../provider/abort.js';
@@ -28,6 +35,7 @@ import type { GcpApi } from './gcp-api.js';
 import { NOVACRON_LABEL, encodeLabelValue } from './labels.js';
 import { instanceId, regionOfZone, type InstanceRef } from './naming.js';
 import type { OperationWaiter } from './operation-waiter.js';
+import { md5Hex, type StorageObjects } from './storage-objects.js';
 
 /** The metadata key naming the worker's destination (`gs://bucket/object.tar.gz`). */
 export const EXPORT_DESTINATION_METADATA = 'novacron-export-destination';
@@ -72,8 +80,6 @@ export interface ImageExportSettings {
   readonly bucket: string;
   /** Object name prefix (default none). */
   readonly prefix: string;
-  /** Cloud Storage origin (`https://storage.googleapis.com`). */
-  readonly storageEndpoint: string;
   /** Worker machine type (`e2-small`). */
   readonly machineType: string;
   /** Worker boot image (`projects/debian-cloud/global/images/family/debian-12`). */
@@ -98,19 +104,13 @@ export interface ExportSource {
   readonly baseImage: string | undefined;
 }
 
-/** Object metadata of the Cloud Storage JSON API (the part read here). */
-interface StorageObjectMetadata {
-  readonly size?: string;
-  readonly md5Hash?: string;
-  readonly crc32c?: string;
-}
-
 /** Runs exports of one project. */
 export class ImageExporter {
   /** Keeps what it needs. */
   constructor(
     private readonly api: GcpApi,
     private readonly waiter: OperationWaiter,
+    private readonly storage: StorageObjects,
     private readonly settings: ImageExportSettings,
   ) {}
 
@@ -152,7 +152,7 @@ export class ImageExporter {
       await this.awaitPoweroff(worker, zone, workerCtx, signal);
 
       // 4. The object.
-      const found = await this.readObject(object, signal);
+      const found = await this.storage.metadata(s.bucket, object, 'exportVM', signal);
       if (!found) {
         throw new ProviderUnavailableError({
           provider: s.providerName,
@@ -160,11 +160,19 @@ export class ImageExporter {
           message: `exportVM of ${vmId}: the export worker ${worker} powered off without writing ${location} (see its serial console output)`,
         });
       }
-      const md5 = found.md5Hash !== undefined ? Buffer.from(found.md5Hash, 'base64').toString('hex') : '';
+      const md5 = md5Hex(found.md5Hash);
+      const sizeBytes = Number(found.size);
+      if (md5 === undefined || !Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) {
+        throw new ProviderUnavailableError({
+          provider: s.providerName,
+          retryable: false,
+          message: `exportVM of ${vmId}: Cloud Storage reports ${location} without ${md5 === undefined ? 'an MD5 (a composite object?)' : 'a size'}; it cannot be an artifact`,
+        });
+      }
       return {
         format: 'raw',
         location,
-        sizeBytes: Number(found.size ?? 0),
+        sizeBytes,
         checksum: { algorithm: 'md5', value: md5 },
         sourceProvider: s.providerName,
         sourceProviderKind: 'gcp',
@@ -221,29 +229,6 @@ export class ImageExporter {
       if (Date.now() > deadline) throw new TimeoutError({ provider: s.providerName, resourceId: ctx.resourceId, message: `exportVM: the export worker ${worker} did not finish within ${s.timeoutMs} ms (it is removed)` });
       await sleep(this.waiter.pollIntervalMs, signal);
     }
-  }
-
-  /** The object's metadata, `undefined` when Cloud Storage has no such object. */
-  private async readObject(object: string, signal: AbortSignal | undefined): Promise<StorageObjectMetadata | undefined> {
-    const s = this.settings;
-    const url = `${s.storageEndpoint.replace(/\/+$/, '')}/storage/v1/b/${encodeURIComponent(s.bucket)}/o/${encodeURIComponent(object)}`;
-    const ctx = { operation: 'exportVM', resourceType: 'object', resourceId: `gs://${s.bucket}/${object}`, mutating: false };
-    return this.api.run(ctx, signal, async () => {
-      const headers = await this.api.requestHeaders(url);
-      let response: Response;
-      try {
-        response = await fetch(url, { headers, signal: AbortSignal.any([AbortSignal.timeout(this.api.callOptions().timeout), ...(signal ? [signal] : [])]) });
-      } catch (error) {
-        throw new ProviderUnavailableError({ provider: s.providerName, message: `exportVM: Cloud Storage could not be reached (${error instanceof Error ? error.message : String(error)})`, requestSent: true, cause: error });
-      }
-      if (response.status === 404) return undefined;
-      if (!response.ok) {
-        // In the shape of a google-gax error, so that the usual classification applies.
-        const text = await response.text().catch(() => '');
-        throw Object.assign(new Error(`Cloud Storage answered ${response.status} for gs://${s.bucket}/${object}: ${text.slice(0, 500)}`), { response: { status: response.status } });
-      }
-      return (await response.json()) as StorageObjectMetadata;
-    });
   }
 
   private async removeWorker(worker: string, zone: string, ctx: { operation: string; zone: string; region: string; resourceType: string; resourceId: string }): Promise<void> {

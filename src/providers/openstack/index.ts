@@ -27,7 +27,7 @@ export { OpenStackConnection, createOpenStackConnection, type OpenStackConnectio
 export type { OpenStackStateStoreLike, OpenStackStoredValue } from './create-record.js';
 export type { ArtifactBytes, ArtifactReader } from './image-transfer.js';
 export { NOVA_MICROVERSION } from './openstack-api.js';
-export { OpenStackNetwork, type OpenStackNetworkOptions } from './network-companion.js';
+export { OpenStackNetwork } from './network-companion.js';
 export { VPNAAS_MISSING, type OpenStackVpnMode } from './network-vpn.js';
 // The image table and the naming and metadata contracts with the host's own tooling and policies.
 export { OPENSTACK_IMAGE_ALIASES, type OpenStackImageAlias } from './image-aliases.js';

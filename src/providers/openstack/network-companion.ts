@@ -101,7 +101,7 @@ export class OpenStackNetwork implements NetworkProviderV1 {
   private readonly connections: NetworkVpnConnections;
   private project: string | undefined;
 
-  /** Use the provider's `networking`. */
+  /** Use the provider's `networking`. @internal */
   constructor(private readonly options: OpenStackNetworkOptions) {
     this.provider = options.provider;
     const calls = new NeutronCalls(options.api, options.pageSize ?? 100);

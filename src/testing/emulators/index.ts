@@ -153,6 +153,12 @@ export {
   type PublicImageFamily,
   type SeedInstancesOptions as GceSeedInstancesOptions,
   type StorageObjectInfo,
+  GceNetworkFabric,
+  GceNetworkViews,
+  sharedSecretHash,
+  type GceLinkedStorage,
+  type NetworkResourceKind,
+  type TunnelFarEnd,
 } from './gce/index.js';
 export {
   DEFAULT_FLAVORS as OPENSTACK_DEFAULT_FLAVORS,
@@ -272,5 +278,6 @@ export {
   type GcsResponse,
   type GcsServiceAccountCredentials,
   type GcsStoredObject,
+  type GcsObjectInfo,
 } from './gcs/index.js';
 export { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, startAzurite, type AzuriteOptions, type AzuriteStoreOptions, type RunningAzurite } from './azurite.js';

@@ -26,6 +26,11 @@ export class GceTokenIssuer {
     return token;
   }
 
+  /** Accepts a token issued elsewhere (a linked Cloud Storage emulator's), until revoked. */
+  adopt(token: string): void {
+    this.issued.add(token);
+  }
+
   /** True for a token this issuer handed out and has not revoked. */
   accepts(token: string): boolean {
     return this.issued.has(token);

@@ -8,6 +8,7 @@ import { GceError, invalidField, notFound } from './gce-error.js';
 import type { GceFaultPlan } from './gce-fault-plan.js';
 import type { GceJsonObject, GceJsonValue } from './gce-shapes.js';
 import type { GceState } from './gce-state.js';
+import type { GceNetworkState } from './network-state.js';
 
 /** An object in Cloud Storage an image import may read. */
 export interface StorageObjectInfo {
@@ -33,6 +34,8 @@ export interface GceWorld {
   readonly storageObject: (url: string) => StorageObjectInfo | undefined;
   /** The default service account's email. */
   readonly defaultServiceAccount: string;
+  /** The project's VPC networking (networks, subnetworks, VPN, routers, routes). */
+  readonly network: GceNetworkState;
 }
 
 /** One call to a handler. */

@@ -4,7 +4,9 @@
  * `apiEndpoint`, `port`, `protocol: 'http'` and the emulator's `authClient`. It serves instances
  * (insert, get, list, aggregated list, delete, start, stop, suspend, resume, reset, setLabels),
  * zone and global operations (get, list, wait), machine types, accelerator types, zones, regions,
- * public and imported images, disks and snapshots in Compute Engine's v1 JSON; runs writes as
+ * public and imported images, disks and snapshots, and VPC networking (networks and peerings,
+ * subnetworks, HA VPN and external VPN gateways, VPN tunnels, Cloud Routers, routes, region
+ * operations: `network-*.ts`) in Compute Engine's v1 JSON; runs writes as
  * operations that go PENDING → RUNNING → DONE; deduplicates writes by `requestId`; pages and
  * filters lists; keeps GCE's strictness on the insert body; and takes the kit's faults in GCE's
  * words (see `gce-fault-plan.ts`; operation names in {@link GCE_OPERATIONS}). A Cloud Billing
@@ -17,12 +19,21 @@
  * disk created from an image runs like any instance, then writes that object (sized from the
  * image) and moves STOPPING → TERMINATED, as its startup script's `poweroff` would. It stands on
  * the emulator kit and runs without vitest.
+ *
+ * Linked to a Cloud Storage emulator (the `storage` option), the bytes are real: image imports
+ * read the archive from it (a gzip'd tar holding `disk.raw`, a whole number of GB, refused in
+ * GCE's words otherwise), export workers write a real `disk.raw` tar.gz of their disk to it, and
+ * the adapter reads object metadata from it with the same token (one Google token serves both
+ * APIs). Every disk, image and snapshot carries guest bytes (a 1 GiB synthetic disk for a public
+ * image, made when first asked for), shared by what is made from one another; {@link
+ * GceEmulator.guestDiskOf} gives those of an instance's boot disk.
  */
 import type { Offer } from '../../../provider/types.js';
 import { startGcpBillingCatalogEmulator, type GcpBillingCatalogEmulator, type GcpGpuRateSeed } from '../gcp-billing-catalog.js';
 import { EmulatorBase } from '../kit/emulator-base.js';
 import { EmulatorServer } from '../kit/emulator-server.js';
 import { LifecycleClock } from '../kit/lifecycle-clock.js';
+import { GuestDiskStore, type GuestDisk } from '../kit/guest-disks.js';
 import { emulatorStats, type EmulatorStats, type RequestLogEntry } from '../kit/request-log.js';
 import { GceEmulatorAuthClient, GceTokenIssuer } from './gce-auth-client.js';
 import type { GceWorld, StorageObjectInfo } from './gce-call.js';
@@ -32,7 +43,11 @@ import type { GceInstanceStatus } from './gce-shapes.js';
 import { GceState, type InstanceRecord } from './gce-state.js';
 import { GceStateViews } from './gce-views.js';
 import { COMPUTE_BASE, MachineCatalog } from './machine-catalog.js';
+import { GceNetworkFabric } from './network-fabric.js';
+import { GceNetworkState } from './network-state.js';
+import { GceNetworkViews } from './network-views.js';
 import { OperationStore } from './operation-store.js';
+import type { GceLinkedStorage } from './storage-link.js';
 
 /** Defaults an adapter creates instances with. */
 export interface GceEmulatorDefaults {
@@ -62,9 +77,9 @@ export interface GceEmulatorProviderOptions {
   readonly authClient: GceEmulatorAuthClient;
   /** Base URL of the Cloud Billing Catalog emulator beside it. */
   readonly billingCatalogEndpoint: string;
-  /** Base URL of the Cloud Storage JSON API the emulator serves (object metadata, `GET /storage/v1/b/{bucket}/o/{object}`): this emulator's own. */
+  /** Base URL of the Cloud Storage JSON API (object metadata, `GET /storage/v1/b/{bucket}/o/{object}`): the linked Cloud Storage emulator's, else this emulator's own. */
   readonly storageEndpoint: string;
-  /** The bucket `exportVM` writes disk images to (default `novacron-exports`; the emulator holds any bucket). */
+  /** The bucket `exportVM` writes disk images to (default `novacron-exports`; created in a linked Cloud Storage emulator, any bucket without one). */
   readonly exportBucket: string;
   /** Defaults for new instances. */
   readonly defaults: GceEmulatorDefaults;
@@ -113,14 +128,26 @@ export interface GceEmulatorOptions {
   readonly quotas?: Readonly<Record<string, number>> | undefined;
   /** Bucket named in `providerOptions.exportBucket` (default `novacron-exports`). */
   readonly exportBucket?: string | undefined;
-  /** Finds Cloud Storage objects for image imports (default: those registered with `registerStorageObject`). */
+  /** Finds Cloud Storage objects for image imports (default: those registered with `registerStorageObject`); not read when `storage` is given. */
   readonly storageObject?: ((url: string) => StorageObjectInfo | undefined) | undefined;
+  /**
+   * A Cloud Storage emulator (`startGcsEmulator()`) this Compute Engine reads image archives from
+   * and export workers write to, in process; `providerOptions.storageEndpoint` is then its
+   * endpoint, the auth client's token is good there too, and the export bucket is created in it.
+   * The caller starts and closes it.
+   */
+  readonly storage?: GceLinkedStorage | undefined;
   /** Seed of the throttling PRNG. */
   readonly seed?: number | undefined;
   /** Clock, epoch ms (default `Date.now`). */
   readonly clock?: (() => number) | undefined;
   /** Offers the machine types and prices come from (default: the bundled snapshot's GCP offers). */
   readonly offers?: readonly Offer[] | undefined;
+  /**
+   * Networking shared with other emulators (projects that peer networks and whose VPN tunnels
+   * meet; see `GceNetworkFabric`); default a fabric of its own.
+   */
+  readonly networkFabric?: GceNetworkFabric | undefined;
 }
 
 /** Calls counted per operation, for N+1 checks and figures. */
@@ -162,6 +189,8 @@ interface GceEmulatorParts {
   readonly exportBucket: string;
   readonly defaults: GceEmulatorDefaults;
   readonly requests: GceRequestRecord[];
+  readonly storage: GceLinkedStorage | undefined;
+  readonly network: GceNetworkState;
 }
 
 /** GCP's GPU list price per hour, T4 (`bundled-snapshot.ts`: "T4 $0.35/h, read 2025"), scaled per region. */
@@ -213,7 +242,7 @@ export class GceEmulator extends EmulatorBase {
       protocol: 'http',
       authClient: parts.authClient,
       billingCatalogEndpoint: parts.billing.endpoint,
-      storageEndpoint: server.endpoint,
+      storageEndpoint: parts.storage?.endpoint ?? server.endpoint,
       exportBucket: parts.exportBucket,
       defaults: parts.defaults,
     };
@@ -246,9 +275,12 @@ export class GceEmulator extends EmulatorBase {
     for (const [name, limit] of Object.entries(options.quotas ?? {})) faults.quota(name, limit);
     const serviceAccount = `123456789012-compute@developer.gserviceaccount.com`;
     const operations = new OperationStore(clock, timings, serviceAccount);
-    const state = new GceState(project, new MachineCatalog(offers, zones, regionZones), clock, operations, options.requestIdRetentionMs ?? 3_600_000);
+    const storage = options.storage;
+    const state = new GceState(project, new MachineCatalog(offers, zones, regionZones), clock, operations, options.requestIdRetentionMs ?? 3_600_000, { guestDisks: new GuestDiskStore(), storage });
     const defaults: GceEmulatorDefaults = { network: options.defaults?.network ?? 'default', subnetwork: options.defaults?.subnetwork ?? 'default' };
+    const network = new GceNetworkState(project, options.networkFabric ?? new GceNetworkFabric(), clock.now, () => state.newId(), options.requestIdRetentionMs ?? 3_600_000);
     const world: GceWorld = {
+      network,
       state,
       faults,
       defaults,
@@ -277,13 +309,20 @@ export class GceEmulator extends EmulatorBase {
       return like ? [{ ...like, family: 'n1', vcpuHourly: N1_VCPU_HOURLY * multiplier, gibHourly: N1_GIB_HOURLY * multiplier, spotFraction: 0.3 }] : [];
     });
     const billing = await startGcpBillingCatalogEmulator({ families: [...families, ...n1], gpus });
-    const authClient = new GceEmulatorAuthClient({ token: issuer.issue(), projectId: project });
-    return new GceEmulator(server, { state, faults, issuer, authClient, billing, region, exportBucket: options.exportBucket ?? 'novacron-exports', defaults, requests });
+    const exportBucket = options.exportBucket ?? 'novacron-exports';
+    storage?.createBucket(exportBucket);
+    const authClient = new GceEmulatorAuthClient({ token: sharedToken(issuer, storage), projectId: project });
+    return new GceEmulator(server, { state, faults, issuer, authClient, billing, region, exportBucket, defaults, requests, storage, network });
   }
 
   /** The kit's fault plan, with GCE's failed operations. */
   override get faults(): GceFaultPlan {
     return this.parts.faults;
+  }
+
+  /** Read-only views of the project's VPC networking (networks, subnetworks, VPN gateways and tunnels, routers, routes). */
+  get networks(): GceNetworkViews {
+    return new GceNetworkViews(this.parts.state, this.parts.network);
   }
 
   /** The Cloud Billing Catalog emulator beside this one (its own faults and request log). */
@@ -298,7 +337,7 @@ export class GceEmulator extends EmulatorBase {
 
   /** A new auth client with a fresh token the emulator accepts (e.g. after {@link revokeTokens}). */
   newAuthClient(): GceEmulatorAuthClient {
-    return new GceEmulatorAuthClient({ token: this.parts.issuer.issue(), projectId: this.parts.state.project });
+    return new GceEmulatorAuthClient({ token: sharedToken(this.parts.issuer, this.parts.storage), projectId: this.parts.state.project });
   }
 
   /** Revokes every token issued so far: calls with them are 401 until a new one is used. */
@@ -306,9 +345,32 @@ export class GceEmulator extends EmulatorBase {
     this.parts.issuer.revokeAll();
   }
 
-  /** Makes a Cloud Storage object known to image imports (`rawDisk.source`) and to object reads (`/storage/v1/b/{bucket}/o/{object}`). */
+  /**
+   * Makes a Cloud Storage object known to image imports (`rawDisk.source`) and to object reads
+   * (`/storage/v1/b/{bucket}/o/{object}`): an object without bytes. Linked to a Cloud Storage
+   * emulator, write the object there instead (this throws).
+   */
   registerStorageObject(url: string, info: StorageObjectInfo): void {
+    if (this.parts.storage) throw new Error('[novacron] [gce-emulator] this emulator reads a linked Cloud Storage emulator: write the object there');
     this.parts.state.storage.set(url, { ...info, createdAt: this.parts.state.clock.now() });
+  }
+
+  /**
+   * The guest bytes of an instance's boot disk — by name (in `zone`, or the first zone that has
+   * one), numeric id, or the adapter's VM id (`projects/p/zones/z/instances/name`, or its URL).
+   * A VM imported from an archive has exactly that archive's `disk.raw`; one from a public image
+   * that image's 1 GiB synthetic disk. Read the file with `fs`, never change it.
+   */
+  async guestDiskOf(instance: string, zone?: string): Promise<GuestDisk> {
+    const { state } = this.parts;
+    state.advance();
+    const ref = /(?:^|\/)projects\/[^/]+\/zones\/([^/]+)\/instances\/([^/]+)$/.exec(instance);
+    const [inZone, name] = ref ? [ref[1], ref[2]!] : [zone, instance];
+    const found = [...state.instances.values()].find((i) => (i.name === name && (inZone === undefined || i.zone === inZone)) || i.id === instance);
+    if (!found) throw new Error(`[novacron] [gce-emulator] no instance ${instance}`);
+    const guest = state.bootGuest(found);
+    if (!guest) throw new Error(`[novacron] [gce-emulator] instance ${instance} has no guest bytes (a blank boot disk)`);
+    return guest.resolve();
   }
 
   /**
@@ -331,7 +393,7 @@ export class GceEmulator extends EmulatorBase {
       const now = state.clock.now();
       const addresses = state.newAddresses();
       const region = state.catalog.zone(zone)!.region;
-      state.disks.set(`${zone}/${name}`, { id: state.newId(), name, zone, sizeGb: 10, type: 'pd-balanced', sourceImage: state.imageUrl(image.project, image.name), architecture: 'X86_64', labels: {}, users: [state.instanceUrl(zone, name)], createdAt: now });
+      state.disks.set(`${zone}/${name}`, { id: state.newId(), name, zone, sizeGb: 10, type: 'pd-balanced', sourceImage: state.imageUrl(image.project, image.name), architecture: 'X86_64', labels: {}, users: [state.instanceUrl(zone, name)], createdAt: now, guest: image.guest });
       const record: InstanceRecord = {
         id: state.newId(),
         name,
@@ -372,10 +434,21 @@ export class GceEmulator extends EmulatorBase {
     state.schedule(found, status, []);
   }
 
-  /** Closes the emulator and the Billing Catalog emulator beside it. */
+  /** Closes the emulator and the Billing Catalog emulator beside it, and removes its guest disks (a linked Cloud Storage emulator stays). */
   override async close(): Promise<void> {
     await Promise.all([super.close(), this.parts.billing.close()]);
+    this.parts.network.fabric.unregister(this.parts.network);
+    await this.parts.state.settled();
+    await this.parts.state.guestDisks.close();
   }
+}
+
+/** A token this emulator accepts, and the linked Cloud Storage emulator too (a Google token serves both APIs). */
+function sharedToken(issuer: GceTokenIssuer, storage: GceLinkedStorage | undefined): string {
+  if (!storage) return issuer.issue();
+  const token = storage.issueToken();
+  issuer.adopt(token);
+  return token;
 }
 
 /**

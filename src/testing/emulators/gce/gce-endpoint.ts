@@ -3,8 +3,9 @@
  * from `@google-cloud/compute`'s http rules, `build/protos/protos.json`, 7.8), bearer
  * authentication before the fault plan, then per call: due changes applied, the project checked
  * (404 for another project; the public image projects answer image reads), the handler, and its
- * JSON answer or `GceError` written in GCE's error document. Beside them, Cloud Storage's object
- * metadata read (`storage-handlers.ts`), behind the same bearer authentication and faults.
+ * JSON answer or `GceError` written in GCE's error document (a network of another project of the
+ * same network fabric can be read, as a peering's other side is). Beside them, Cloud Storage's
+ * object metadata read (`storage-handlers.ts`), behind the same bearer authentication and faults.
  */
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from '../kit/emulator-request.js';
 import type { EmulatorRoute, EmulatorServerOptions } from '../kit/emulator-server.js';
@@ -17,6 +18,7 @@ import * as images from './image-disk-handlers.js';
 import * as instances from './instance-handlers.js';
 import { insertInstance } from './instance-insert.js';
 import * as operations from './operation-handlers.js';
+import { NETWORK_ROUTES } from './network-routes.js';
 import { PUBLIC_IMAGE_FAMILIES } from './public-images.js';
 import { getStorageObject } from './storage-handlers.js';
 
@@ -66,6 +68,7 @@ const ROUTES: readonly (readonly [method: string, path: string, operation: GceOp
   ['GET', `${P}/zones`, 'zones.list', catalog.listZones],
   ['GET', `${P}/regions/:region`, 'regions.get', catalog.getRegion],
   ['GET', `${P}/regions`, 'regions.list', catalog.listRegions],
+  ...NETWORK_ROUTES,
 ];
 
 const PUBLIC_PROJECTS = new Set(PUBLIC_IMAGE_FAMILIES.map((f) => f.project));
@@ -76,7 +79,7 @@ function answer(world: GceWorld, operation: string, handle: Handler): (request: 
     try {
       world.state.advance();
       const project = request.params.project ?? '';
-      if (project !== world.state.project && !(PUBLIC_READS.has(operation) && PUBLIC_PROJECTS.has(project))) throw notFound(`projects/${project}`);
+      if (project !== world.state.project && !(PUBLIC_READS.has(operation) && PUBLIC_PROJECTS.has(project)) && !(operation === 'networks.get' && world.network.fabric.project(project))) throw notFound(`projects/${project}`);
       const body = await handle(new GceCall(request, operation, world));
       return jsonResponse(200, body);
     } catch (e) {

@@ -206,6 +206,8 @@ export interface GceOperation {
   readonly name: string;
   /** Zone URL (zone operations). */
   readonly zone?: string | undefined;
+  /** Region URL (region operations). */
+  readonly region?: string | undefined;
   /** `insert`, `delete`, `start`, `stop`, `suspend`, `resume`, `reset`, `setLabels`, `createSnapshot`. */
   readonly operationType: string;
   /** URL of the resource acted on. */

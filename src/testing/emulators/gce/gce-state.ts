@@ -2,14 +2,19 @@
  * What the emulated project holds: instances, disks, images (its own and the public projects'),
  * snapshots, operations, the insert/action `requestId`s it has seen, and the clock their states
  * move on. Instance states move lazily (nothing runs on timers): every call first settles the
- * operations that are due and advances each instance's lifecycle.
+ * operations that are due and advances each instance's lifecycle. Disks, images and snapshots
+ * carry their guest bytes (`guest-disk-ref.ts`), kept in the emulator's `GuestDiskStore`.
  */
 import { createHash } from 'node:crypto';
+import { GuestDiskStore } from '../kit/guest-disks.js';
 import type { LifecycleClock, LifecycleSubject, ScheduledTransition } from '../kit/lifecycle-clock.js';
+import { finishIfReady, type ExportWorkerJob } from './export-worker.js';
+import { GuestDiskRef, PUBLIC_IMAGE_GUEST_BYTES } from './guest-disk-ref.js';
 import type { GceAcceleratorConfig, GceAccessConfig, GceAttachedDisk, GceDisk, GceImage, GceInstance, GceInstanceStatus, GceJsonObject, GceMetadataItem, GceScheduling, GceServiceAccount, GceSnapshot } from './gce-shapes.js';
 import { COMPUTE_BASE, type MachineCatalog, type MachineTypeSpec } from './machine-catalog.js';
 import type { OperationStore } from './operation-store.js';
 import { PUBLIC_IMAGE_FAMILIES, PUBLIC_IMAGE_VERSIONS } from './public-images.js';
+import type { GceLinkedStorage } from './storage-link.js';
 
 /** A network interface as stored. */
 export interface NetworkInterfaceRecord {
@@ -95,16 +100,6 @@ export interface StoredObject {
   readonly createdAt?: number | undefined;
 }
 
-/** What an export worker writes when its startup script ends. */
-export interface ExportWorkerJob {
-  /** Object URL (`https://storage.googleapis.com/bucket/object`). */
-  readonly url: string;
-  /** The object. */
-  readonly object: StoredObject;
-  /** `false` when a fault makes the worker power off without writing. */
-  readonly writes: boolean;
-}
-
 /** A disk as stored. */
 export interface DiskRecord {
   /** Numeric id. */
@@ -127,6 +122,8 @@ export interface DiskRecord {
   users: string[];
   /** Creation time. */
   readonly createdAt: number;
+  /** Its guest bytes (those of its source image); `undefined` for a blank disk. */
+  readonly guest: GuestDiskRef | undefined;
 }
 
 /** An image as stored. */
@@ -139,10 +136,10 @@ export interface ImageRecord {
   readonly name: string;
   /** Family. */
   readonly family: string | undefined;
-  /** Minimum disk size, GB. */
-  readonly diskSizeGb: number;
+  /** Minimum disk size, GB (an import's is known once its archive is read). */
+  diskSizeGb: number;
   /** Archive size, bytes. */
-  readonly archiveSizeBytes: number;
+  archiveSizeBytes: number;
   /** Architecture. */
   readonly architecture: 'X86_64' | 'ARM64';
   /** Description. */
@@ -159,6 +156,8 @@ export interface ImageRecord {
   status: string;
   /** Creation time. */
   readonly createdAt: number;
+  /** Its guest bytes; `undefined` for an image of a blank disk. */
+  readonly guest: GuestDiskRef | undefined;
 }
 
 /** A snapshot as stored. */
@@ -179,6 +178,8 @@ export interface SnapshotRecord {
   status: string;
   /** Creation time. */
   readonly createdAt: number;
+  /** Its guest bytes (the source disk's). */
+  readonly guest: GuestDiskRef | undefined;
 }
 
 /** An accepted request id: the operation it started, and when. */
@@ -186,6 +187,14 @@ interface RequestIdRecord {
   readonly operation: string;
   readonly zone: string | undefined;
   readonly at: number;
+}
+
+/** Where a project's guest bytes and Cloud Storage objects live. */
+export interface GceStateLinks {
+  /** The guest disks (default: a store of its own). */
+  readonly guestDisks?: GuestDiskStore | undefined;
+  /** The linked Cloud Storage emulator, when there is one (imports read it, export workers write it). */
+  readonly storage?: GceLinkedStorage | undefined;
 }
 
 /** Everything one emulated project holds. */
@@ -202,6 +211,11 @@ export class GceState {
   readonly storage = new Map<string, StoredObject>();
   /** Export workers by instance `zone/name`: what each writes to Cloud Storage when its script ends. */
   readonly exportWorkers = new Map<string, ExportWorkerJob>();
+  /** The guest bytes of disks, images and snapshots. */
+  readonly guestDisks: GuestDiskStore;
+  /** The linked Cloud Storage emulator, when there is one. */
+  readonly linkedStorage: GceLinkedStorage | undefined;
+  private readonly background = new Set<Promise<unknown>>();
   private readonly requestIds = new Map<string, RequestIdRecord>();
   private idCounter = 0;
   private addressCounter = 0;
@@ -218,8 +232,26 @@ export class GceState {
     readonly operations: OperationStore,
     /** How long a `requestId` is remembered, ms. */
     private readonly requestIdRetentionMs: number,
+    links: GceStateLinks = {},
   ) {
+    this.guestDisks = links.guestDisks ?? new GuestDiskStore();
+    this.linkedStorage = links.storage;
     this.seedPublicImages();
+  }
+
+  /** Keeps track of background work (an export worker's packing) until it settles. */
+  track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.background.add(settled);
+    void settled.then(() => this.background.delete(settled));
+  }
+
+  /** Resolves once the background work started so far (and any it started) has settled. */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
   }
 
   /** A fresh numeric id (uint64 as text, like GCE's). */
@@ -268,6 +300,12 @@ export class GceState {
   /** Image URL. */
   imageUrl(project: string, name: string): string {
     return `${COMPUTE_BASE}/projects/${project}/global/images/${name}`;
+  }
+
+  /** The guest bytes of an instance's boot disk (`undefined`: a blank disk, or no boot disk). */
+  bootGuest(instance: InstanceRecord): GuestDiskRef | undefined {
+    const boot = instance.disks.find((d) => d.boot);
+    return boot ? this.disks.get(boot.diskKey)?.guest : undefined;
   }
 
   /** Removes an instance; deletes its auto-delete disks and detaches the others. */
@@ -425,11 +463,13 @@ export class GceState {
     if (to === 'RUNNING') instance.lastStart = at;
     if (to === 'TERMINATED') instance.lastStop = at;
     const job = this.exportWorkers.get(`${instance.zone}/${instance.name}`);
-    // The worker's script has streamed the disk out (or failed to) and powers off.
-    if (job && to === 'STOPPING') {
+    // Without linked storage the worker's script has streamed the disk out (or failed to) when it powers off.
+    if (job && !this.linkedStorage && to === 'STOPPING') {
       this.exportWorkers.delete(`${instance.zone}/${instance.name}`);
       if (job.writes) this.storage.set(job.url, { ...job.object, createdAt: at });
     }
+    // With it, the worker powers off once it is RUNNING and its archive is whole.
+    if (job && this.linkedStorage && to === 'RUNNING') finishIfReady(this, instance);
     if (to === 'SUSPENDED') instance.lastSuspended = at;
   }
 
@@ -454,6 +494,7 @@ export class GceState {
           labels: {},
           status: 'READY',
           createdAt: created(version),
+          guest: GuestDiskRef.lazy(() => this.guestDisks.syntheticDisk(`${family.project}/${name}`, PUBLIC_IMAGE_GUEST_BYTES)),
         });
       }
     }

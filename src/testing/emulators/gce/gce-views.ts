@@ -11,7 +11,8 @@ import type { GceState } from './gce-state.js';
 /** A deeply read-only value. */
 export type GceReadonly<T> = T extends (infer U)[] ? readonly GceReadonly<U>[] : T extends object ? { readonly [K in keyof T]: GceReadonly<T[K]> } : T;
 
-function frozen<T>(value: T): GceReadonly<T> {
+/** A deeply frozen copy of `value`. @internal */
+export function frozen<T>(value: T): GceReadonly<T> {
   const copy = structuredClone(value);
   const freeze = (v: unknown): void => {
     if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;

@@ -5,14 +5,23 @@
  * tar.gz), `sourceDisk` or `sourceSnapshot` — and runs as a global operation, the image PENDING
  * until it is DONE (Compute Engine REST reference, images.insert and disks.createSnapshot, read
  * 2026-12). An image from a disk attached to a running instance needs `forceCreate=true`, as GCE
- * asks. The emulator holds no Cloud Storage: an archive must be known to its `storageObject`
- * lookup (`emu.registerStorageObject`), otherwise the operation ends with `RESOURCE_NOT_FOUND`
- * (the wording of that failure is approximate).
+ * asks. An image, a snapshot and a disk made from one another share their guest bytes.
+ *
+ * With a Cloud Storage emulator linked, a `rawDisk.source` is read from it for real
+ * (`raw-disk-import.ts`) while the operation runs — it is RUNNING as long as the reading takes —:
+ * a missing bucket is refused at once, a missing object or an archive that is no valid image
+ * fails the operation and leaves no image (GCE's words and their sources: `storage-link.ts`).
+ * Without a link an archive must be known to the `storageObject` lookup
+ * (`emu.registerStorageObject`), holds no bytes, and its image gets a synthetic guest disk.
  */
 import { GceError, alreadyExists, invalidField } from './gce-error.js';
 import { objectField, parseReference, stringField, type GceCall } from './gce-call.js';
-import type { GceDisk, GceImage, GceOperation, GceSnapshot } from './gce-shapes.js';
+import type { GceDisk, GceImage, GceJsonObject, GceOperation, GceSnapshot } from './gce-shapes.js';
 import type { DiskRecord, ImageRecord } from './gce-state.js';
+import { GuestDiskRef, PUBLIC_IMAGE_GUEST_BYTES } from './guest-disk-ref.js';
+import type { GceOperationFailure } from './operation-store.js';
+import { importRawDisk, type RawDiskImport } from './raw-disk-import.js';
+import { bucketNotFound, malformedSource, objectNotFound, storageObjectOf, unsupportedSource } from './storage-link.js';
 import { checkName } from './instance-insert.js';
 import { checkLabels } from './label-rules.js';
 import { ordered, pageOf, readListQuery } from './list-query.js';
@@ -65,6 +74,19 @@ function diskByReference(call: GceCall, value: string, field: string): DiskRecor
   return disk;
 }
 
+/** Where an image's bytes and sizes come from. */
+interface ImageSource {
+  readonly diskSizeGb: number;
+  readonly archiveSizeBytes: number;
+  readonly architecture: 'X86_64' | 'ARM64';
+  readonly sourceDisk: string | undefined;
+  readonly rawDiskSource: string | undefined;
+  readonly guest: GuestDiskRef | undefined;
+  readonly failure: GceOperationFailure | undefined;
+  /** The reading of a linked archive, which decides the operation. */
+  readonly reading?: Promise<RawDiskImport> | undefined;
+}
+
 /** `images.insert` from a raw disk archive, a disk or a snapshot. */
 export function insertImage(call: GceCall): GceOperation {
   ownProject(call);
@@ -84,57 +106,30 @@ export function insertImage(call: GceCall): GceOperation {
   if (state.images.has(`${state.project}/${name}`)) throw alreadyExists(`projects/${state.project}/global/images/${name}`);
   const architecture = (stringField(body.architecture, 'resource.architecture') ?? 'X86_64') as 'X86_64' | 'ARM64';
   if (architecture !== 'X86_64' && architecture !== 'ARM64') throw invalidField('resource.architecture', architecture, 'Must be X86_64 or ARM64.');
-  let diskSizeGb = 10;
-  let archiveSizeBytes = 0;
-  let failure: { code: string; message: string; httpStatus: number } | undefined;
-  let rawDiskSource: string | undefined;
-  let sourceDiskUrl: string | undefined;
-  let arch: 'X86_64' | 'ARM64' = architecture;
+  let source: ImageSource;
   if (rawDisk) {
-    rawDiskSource = stringField(rawDisk.source, 'resource.rawDisk.source') ?? '';
-    if (!/^https:\/\/storage\.(googleapis|cloud\.google)\.com\/[^/]+\/.+/.test(rawDiskSource)) throw invalidField('resource.rawDisk.source', rawDiskSource, 'The URL is malformed.');
-    const object = call.world.storageObject(rawDiskSource);
-    if (!object) failure = { code: 'RESOURCE_NOT_FOUND', message: `The resource '${rawDiskSource}' was not found`, httpStatus: 404 };
-    else {
-      archiveSizeBytes = object.sizeBytes;
-      diskSizeGb = object.diskSizeGb ?? Math.max(1, Math.ceil(object.sizeBytes / 1024 ** 3));
-    }
+    source = rawDiskSource(call, rawDisk, architecture);
   } else if (sourceDisk !== undefined) {
-    const disk = diskByReference(call, sourceDisk, 'resource.sourceDisk');
-    const running = disk.users.some((u) => {
-      const instance = state.instances.get(`${disk.zone}/${u.slice(u.lastIndexOf('/') + 1)}`);
-      return instance !== undefined && instance.state !== 'TERMINATED';
-    });
-    if (running && call.request.query.get('forceCreate') !== 'true') {
-      throw new GceError(400, 'resourceInUseByAnotherResource', `The disk resource 'projects/${state.project}/zones/${disk.zone}/disks/${disk.name}' is already being used by '${disk.users[0]!.replace(`${COMPUTE_BASE}/`, '')}'`);
-    }
-    diskSizeGb = disk.sizeGb;
-    archiveSizeBytes = disk.sizeGb * 1024 ** 3 / 4;
-    sourceDiskUrl = state.diskUrl(disk.zone, disk.name);
-    arch = disk.architecture as 'X86_64' | 'ARM64';
+    source = diskSource(call, sourceDisk);
   } else {
-    const snapshotName = /^global\/snapshots\/([^/]+)$/.exec(parseReference(sourceSnapshot!)?.path ?? '')?.[1];
-    const snapshot = snapshotName === undefined ? undefined : state.snapshots.get(snapshotName);
-    if (!snapshot) throw invalidField('resource.sourceSnapshot', sourceSnapshot, 'The referenced snapshot resource cannot be found.');
-    diskSizeGb = snapshot.diskSizeGb;
-    archiveSizeBytes = snapshot.diskSizeGb * 1024 ** 3 / 4;
-    arch = snapshot.architecture as 'X86_64' | 'ARM64';
+    source = snapshotSource(call, sourceSnapshot!);
   }
   const image: ImageRecord = {
     id: state.newId(),
     project: state.project,
     name,
     family,
-    diskSizeGb,
-    archiveSizeBytes,
-    architecture: arch,
+    diskSizeGb: source.diskSizeGb,
+    archiveSizeBytes: source.archiveSizeBytes,
+    architecture: source.architecture,
     description: stringField(body.description, 'resource.description'),
-    sourceDisk: sourceDiskUrl,
-    rawDiskSource,
+    sourceDisk: source.sourceDisk,
+    rawDiskSource: source.rawDiskSource,
     deprecatedBy: undefined,
     labels,
     status: 'PENDING',
     createdAt: state.clock.now(),
+    guest: source.guest,
   };
   state.images.set(`${state.project}/${name}`, image);
   const operation = state.operations.start({
@@ -145,13 +140,90 @@ export function insertImage(call: GceCall): GceOperation {
     targetId: image.id,
     pendingMs: call.world.timings.pendingMs,
     runningMs: call.world.timings.runningMs,
-    failure,
+    failure: source.failure,
+    decidedBy: source.reading?.then((read) => {
+      if (read.kind === 'failed') return read.failure;
+      image.diskSizeGb = read.diskSizeGb;
+      image.archiveSizeBytes = read.archiveSizeBytes;
+      return undefined;
+    }),
     onDone: () => (image.status = 'READY'),
     onFailed: () => state.images.delete(`${state.project}/${name}`),
   });
   const id = call.requestId();
   if (id !== undefined) state.rememberRequestId(id, operation, undefined);
   return state.operations.get(operation, state.project, undefined)!;
+}
+
+/** The image of a raw disk archive: read from linked Cloud Storage, or known to the object registry. */
+function rawDiskSource(call: GceCall, rawDisk: GceJsonObject, architecture: 'X86_64' | 'ARM64'): ImageSource {
+  const url = stringField(rawDisk.source, 'resource.rawDisk.source') ?? '';
+  const object = storageObjectOf(url);
+  if (!object) throw malformedSource(url);
+  if (!object.object.endsWith('.tar.gz')) throw unsupportedSource(url);
+  const base = { architecture, sourceDisk: undefined, rawDiskSource: url };
+  const linked = call.state.linkedStorage;
+  if (linked) {
+    if (!linked.hasBucket(object.bucket)) throw bucketNotFound(object.bucket);
+    const reading = importRawDisk(linked, call.state.guestDisks, object);
+    call.state.track(reading);
+    const guest = GuestDiskRef.lazy(async () => {
+      const read = await reading;
+      if (read.kind === 'failed') throw new Error(`[novacron] [gce-emulator] the import of ${url} failed: ${read.failure.message}`);
+      return read.disk;
+    });
+    // Sizes are known once the archive is read.
+    return { ...base, diskSizeGb: 0, archiveSizeBytes: 0, guest, failure: undefined, reading };
+  }
+  const found = call.world.storageObject(url);
+  if (!found) return { ...base, diskSizeGb: 10, archiveSizeBytes: 0, guest: undefined, failure: objectNotFound(object) };
+  // A registered object holds no bytes: its image's guest disk is synthetic, a whole GiB.
+  const guestDisks = call.state.guestDisks;
+  return {
+    ...base,
+    diskSizeGb: found.diskSizeGb ?? Math.max(1, Math.ceil(found.sizeBytes / 1024 ** 3)),
+    archiveSizeBytes: found.sizeBytes,
+    guest: GuestDiskRef.lazy(() => guestDisks.syntheticDisk(url, PUBLIC_IMAGE_GUEST_BYTES)),
+    failure: undefined,
+  };
+}
+
+/** The image of a disk (a running instance's needs `forceCreate=true`). */
+function diskSource(call: GceCall, sourceDisk: string): ImageSource {
+  const { state } = call;
+  const disk = diskByReference(call, sourceDisk, 'resource.sourceDisk');
+  const running = disk.users.some((u) => {
+    const instance = state.instances.get(`${disk.zone}/${u.slice(u.lastIndexOf('/') + 1)}`);
+    return instance !== undefined && instance.state !== 'TERMINATED';
+  });
+  if (running && call.request.query.get('forceCreate') !== 'true') {
+    throw new GceError(400, 'resourceInUseByAnotherResource', `The disk resource 'projects/${state.project}/zones/${disk.zone}/disks/${disk.name}' is already being used by '${disk.users[0]!.replace(`${COMPUTE_BASE}/`, '')}'`);
+  }
+  return {
+    diskSizeGb: disk.sizeGb,
+    archiveSizeBytes: (disk.sizeGb * 1024 ** 3) / 4,
+    architecture: disk.architecture as 'X86_64' | 'ARM64',
+    sourceDisk: state.diskUrl(disk.zone, disk.name),
+    rawDiskSource: undefined,
+    guest: disk.guest,
+    failure: undefined,
+  };
+}
+
+/** The image of a snapshot. */
+function snapshotSource(call: GceCall, sourceSnapshot: string): ImageSource {
+  const snapshotName = /^global\/snapshots\/([^/]+)$/.exec(parseReference(sourceSnapshot)?.path ?? '')?.[1];
+  const snapshot = snapshotName === undefined ? undefined : call.state.snapshots.get(snapshotName);
+  if (!snapshot) throw invalidField('resource.sourceSnapshot', sourceSnapshot, 'The referenced snapshot resource cannot be found.');
+  return {
+    diskSizeGb: snapshot.diskSizeGb,
+    archiveSizeBytes: (snapshot.diskSizeGb * 1024 ** 3) / 4,
+    architecture: snapshot.architecture as 'X86_64' | 'ARM64',
+    sourceDisk: undefined,
+    rawDiskSource: undefined,
+    guest: snapshot.guest,
+    failure: undefined,
+  };
 }
 
 /** `images.delete`. */
@@ -208,7 +280,7 @@ export function createSnapshot(call: GceCall): GceOperation {
   const body = call.body();
   const name = checkName(stringField(body.name, 'resource.name'), 'resource.name');
   if (state.snapshots.has(name)) throw alreadyExists(`projects/${state.project}/global/snapshots/${name}`);
-  const snapshot = { id: state.newId(), name, sourceDisk: state.diskUrl(zone, disk.name), diskSizeGb: disk.sizeGb, architecture: disk.architecture, labels: checkLabels(body.labels, 'resource.labels'), status: 'CREATING', createdAt: state.clock.now() };
+  const snapshot = { id: state.newId(), name, sourceDisk: state.diskUrl(zone, disk.name), diskSizeGb: disk.sizeGb, architecture: disk.architecture, labels: checkLabels(body.labels, 'resource.labels'), status: 'CREATING', createdAt: state.clock.now(), guest: disk.guest };
   state.snapshots.set(name, snapshot);
   const operation = state.operations.start({
     project: state.project,

@@ -7,6 +7,9 @@ export { GceFaultPlan, type GceQuotaName } from './gce-fault-plan.js';
 export { GCE_OPERATIONS, type GceOperationName } from './gce-operations.js';
 export type { GceOperationFailure } from './operation-store.js';
 export { GceStateViews, type GceReadonly } from './gce-views.js';
+export { GceNetworkFabric, type TunnelFarEnd } from './network-fabric.js';
+export { GceNetworkViews } from './network-views.js';
+export { sharedSecretHash, type NetworkResourceKind } from './network-state.js';
 export { PUBLIC_IMAGE_FAMILIES, type PublicImageFamily } from './public-images.js';
 export type {
   GceAcceleratorConfig,
@@ -29,3 +32,4 @@ export type {
   GceServiceAccount,
   GceSnapshot,
 } from './gce-shapes.js';
+export type { GceLinkedStorage } from './storage-link.js';

@@ -16,7 +16,8 @@
 import { GceError, alreadyExists, invalidField } from './gce-error.js';
 import { arrayField, booleanField, integerField, objectField, parseReference, stringField, type GceCall } from './gce-call.js';
 import type { GceAcceleratorConfig, GceAccessConfig, GceJsonObject, GceMetadataItem, GceOperation, GceScheduling, GceServiceAccount } from './gce-shapes.js';
-import type { AttachmentRecord, DiskRecord, ExportWorkerJob, GceState, ImageRecord, InstanceRecord, NetworkInterfaceRecord } from './gce-state.js';
+import { startPacking, type ExportWorkerJob } from './export-worker.js';
+import type { AttachmentRecord, DiskRecord, GceState, ImageRecord, InstanceRecord, NetworkInterfaceRecord } from './gce-state.js';
 import { checkLabels } from './label-rules.js';
 import { COMPUTE_BASE, DISK_TYPES, diskTypeRefusal, type AcceleratorSpec, type MachineTypeSpec } from './machine-catalog.js';
 import type { GceOperationFailure } from './operation-store.js';
@@ -129,6 +130,7 @@ function planDisks(call: GceCall, zone: string, name: string, type: MachineTypeS
       labels: checkLabels(init.labels, `${field}.initializeParams.labels`),
       users: [],
       createdAt: call.state.clock.now(),
+      guest: image?.guest,
     };
     planned.push({ record, existingKey: undefined, attachment: { diskKey: `${zone}/${diskName}`, deviceName: stringField(disk.deviceName, `${field}.deviceName`) ?? diskName, boot, autoDelete, interface: iface } });
   });
@@ -394,7 +396,13 @@ export function insertInstance(call: GceCall): GceOperation {
   });
   const view = state.operations.view(operation)!;
   const job = failure ? undefined : exportWorkerJob(call, instance, disks);
-  if (job) {
+  if (job && state.linkedStorage) {
+    // An export worker writing to linked Cloud Storage: RUNNING as any instance, until its
+    // archive is whole and written; then it powers off (export-worker.ts).
+    state.exportWorkers.set(key, job);
+    state.schedule(instance, 'PROVISIONING', [['STAGING', view.startsAt], ['RUNNING', view.doneAt]]);
+    startPacking(state, key, job);
+  } else if (job) {
     // An export worker: RUNNING as any instance, then its startup script streams the image disk
     // out (the object appears when it is done) and powers the instance off.
     const { runningMs } = call.world.timings;
@@ -412,8 +420,9 @@ export const EXPORT_DESTINATION_KEY = 'novacron-export-destination';
 
 /**
  * The Cloud Storage write of an instance that is an export worker: its metadata names a
- * `gs://` destination and one of its non-boot disks is created from an image. The object's size
- * is that image's archive size (its disk size when unknown), its disk size the image's.
+ * `gs://` destination and one of its non-boot disks is created from an image. With linked
+ * storage it writes that disk's guest bytes; without, a registry entry whose size is the image's
+ * archive size (its disk size when unknown), its disk size the image's.
  */
 function exportWorkerJob(call: GceCall, instance: InstanceRecord, disks: readonly PlannedDisk[]): ExportWorkerJob | undefined {
   const destination = instance.metadata.find((m) => m.key === EXPORT_DESTINATION_KEY)?.value;
@@ -424,5 +433,5 @@ function exportWorkerJob(call: GceCall, instance: InstanceRecord, disks: readonl
   const image = [...call.state.images.values()].find((i) => call.state.imageUrl(i.project, i.name) === source.sourceImage);
   const diskSizeGb = image?.diskSizeGb ?? source.sizeGb;
   const sizeBytes = image && image.archiveSizeBytes > 0 ? image.archiveSizeBytes : diskSizeGb * 1024 ** 3;
-  return { url: `https://storage.googleapis.com/${m[1]}/${m[2]}`, object: { sizeBytes, diskSizeGb }, writes: !call.world.faults.takeExportWorkerFailure() };
+  return { url: `https://storage.googleapis.com/${m[1]}/${m[2]}`, object: { sizeBytes, diskSizeGb }, writes: !call.world.faults.takeExportWorkerFailure(), guest: source.guest, stopMs: call.world.timings.runningMs };
 }

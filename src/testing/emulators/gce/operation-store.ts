@@ -23,8 +23,10 @@ export interface GceOperationFailure extends GceOperationErrorItem {
 export interface GceOperationStart {
   /** Project. */
   readonly project: string;
-  /** Zone of a zone operation; global when absent. */
+  /** Zone of a zone operation; global when absent (and no region). */
   readonly zone?: string | undefined;
+  /** Region of a region operation (subnetworks, VPN gateways and tunnels, routers); global when absent (and no zone). */
+  readonly region?: string | undefined;
   /** `insert`, `stop`, ... */
   readonly type: string;
   /** The operation name for faults and logs (`instances.insert`). */
@@ -43,13 +45,23 @@ export interface GceOperationStart {
   readonly onDone?: (() => void) | undefined;
   /** Runs once at DONE with a failure. */
   readonly onFailed?: (() => void) | undefined;
+  /**
+   * Work that decides the outcome (an image import reading its archive): the operation stays
+   * RUNNING until it settles, then is DONE — no sooner than `runningMs` after it started — with
+   * the failure it gives, or none. `failure` is not read when this is given.
+   */
+  readonly decidedBy?: Promise<GceOperationFailure | undefined> | undefined;
 }
+
+/** How long an operation decided by its work may run at most: a week. */
+const HELD_MS = 7 * 24 * 3600 * 1000;
 
 interface OperationMeta {
   readonly name: string;
   readonly id: string;
   readonly kitId: string;
-  readonly start: GceOperationStart;
+  /** What it was started with (and, once its work is done, the failure that work gave). */
+  start: GceOperationStart;
 }
 
 const HTTP_PHRASES: Readonly<Record<number, string>> = { 400: 'BAD REQUEST', 403: 'FORBIDDEN', 404: 'NOT FOUND', 409: 'CONFLICT', 412: 'PRECONDITION FAILED', 429: 'TOO MANY REQUESTS', 500: 'INTERNAL SERVER ERROR', 503: 'SERVICE UNAVAILABLE' };
@@ -72,17 +84,29 @@ export class OperationStore {
 
   /** Starts an operation; returns its name. */
   start(start: GceOperationStart): string {
+    const runningMs = start.runningMs ?? this.timings.runningMs;
+    let decided = start;
     const view = this.kit.start({
       kind: start.type,
       target: start.targetLink,
       pendingMs: start.pendingMs ?? this.timings.pendingMs,
-      runningMs: start.runningMs ?? this.timings.runningMs,
-      complete: () => (start.failure ? start.onFailed?.() : start.onDone?.()),
+      runningMs: start.decidedBy ? HELD_MS : runningMs,
+      complete: () => (decided.failure ? decided.onFailed?.() : decided.onDone?.()),
     });
     const name = `operation-${this.clock.now()}-${randomBytes(7).toString('hex').slice(0, 13)}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
     const id = String(4_000_000_000_000_000_000n + BigInt(++this.counter) * 7_919n);
-    this.byName.set(name, { name, id, kitId: view.id, start });
+    const meta: OperationMeta = { name, id, kitId: view.id, start: start.decidedBy ? { ...start, failure: undefined } : start };
+    this.byName.set(name, meta);
     this.pending.add(name);
+    if (start.decidedBy) {
+      void start.decidedBy
+        .catch((error: unknown): GceOperationFailure => ({ code: 'INTERNAL_ERROR', message: `Internal error. (${error instanceof Error ? error.message : String(error)})`, httpStatus: 500 }))
+        .then((failure) => {
+          decided = { ...start, failure, decidedBy: undefined };
+          meta.start = decided;
+          this.kit.finishAt(view.id, Math.max(this.clock.now(), view.startsAt + runningMs));
+        });
+    }
     this.settleDue();
     return name;
   }
@@ -95,15 +119,15 @@ export class OperationStore {
     }
   }
 
-  /** True when the operation exists in this scope (a zone, or global with `undefined`). */
-  has(name: string, project: string, zone: string | undefined): boolean {
+  /** True when the operation exists in this scope (a zone, a region, or global with both `undefined`). */
+  has(name: string, project: string, zone: string | undefined, region?: string): boolean {
     const meta = this.byName.get(name);
-    return meta !== undefined && meta.start.project === project && meta.start.zone === zone;
+    return meta !== undefined && meta.start.project === project && meta.start.zone === zone && meta.start.region === region;
   }
 
   /** An operation rendered, `undefined` when unknown in that scope. */
-  get(name: string, project: string, zone: string | undefined): GceOperation | undefined {
-    if (!this.has(name, project, zone)) return undefined;
+  get(name: string, project: string, zone: string | undefined, region?: string): GceOperation | undefined {
+    if (!this.has(name, project, zone, region)) return undefined;
     this.settleDue();
     const meta = this.byName.get(name)!;
     return this.render(meta, this.kit.get(meta.kitId)!);
@@ -116,9 +140,9 @@ export class OperationStore {
   }
 
   /** Operations of a scope, oldest first. */
-  list(project: string, zone: string | undefined): GceOperation[] {
+  list(project: string, zone: string | undefined, region?: string): GceOperation[] {
     this.settleDue();
-    return [...this.byName.values()].filter((m) => m.start.project === project && m.start.zone === zone).map((m) => this.render(m, this.kit.get(m.kitId)!));
+    return [...this.byName.values()].filter((m) => m.start.project === project && m.start.zone === zone && m.start.region === region).map((m) => this.render(m, this.kit.get(m.kitId)!));
   }
 
   /** Every operation of every scope, oldest first. */
@@ -134,16 +158,17 @@ export class OperationStore {
   }
 
   /** Waits (real time, at most `timeoutMs`) until DONE and returns it rendered as it is then. */
-  async wait(name: string, project: string, zone: string | undefined, options: { readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<GceOperation | undefined> {
+  async wait(name: string, project: string, zone: string | undefined, options: { readonly timeoutMs: number; readonly signal?: AbortSignal | undefined; readonly region?: string | undefined }): Promise<GceOperation | undefined> {
     const meta = this.byName.get(name);
-    if (!meta || !this.has(name, project, zone)) return undefined;
+    if (!meta || !this.has(name, project, zone, options.region)) return undefined;
     await this.kit.wait(meta.kitId, { timeoutMs: options.timeoutMs, pollMs: 5, signal: options.signal });
-    return this.get(name, project, zone);
+    return this.get(name, project, zone, options.region);
   }
 
   private render(meta: OperationMeta, view: OperationView<void>): GceOperation {
     const { start } = meta;
-    const scope = start.zone === undefined ? `projects/${start.project}/global` : `projects/${start.project}/zones/${start.zone}`;
+    const scope =
+      start.zone !== undefined ? `projects/${start.project}/zones/${start.zone}` : start.region !== undefined ? `projects/${start.project}/regions/${start.region}` : `projects/${start.project}/global`;
     const done = view.status === 'DONE';
     const failure = done ? start.failure : undefined;
     return {
@@ -151,6 +176,7 @@ export class OperationStore {
       id: meta.id,
       name: meta.name,
       ...(start.zone === undefined ? {} : { zone: `${COMPUTE_BASE}/projects/${start.project}/zones/${start.zone}` }),
+      ...(start.region === undefined ? {} : { region: `${COMPUTE_BASE}/projects/${start.project}/regions/${start.region}` }),
       operationType: start.type,
       targetLink: start.targetLink,
       targetId: start.targetId,

@@ -111,6 +111,33 @@ export interface GcsStoredObject {
   readonly crc32c: string;
 }
 
+/** An object's metadata, read in process without copying its bytes (see {@link GcsEmulator.objectInfo}). */
+export interface GcsObjectInfo {
+  /** Bucket. */
+  readonly bucket: string;
+  /** Name. */
+  readonly name: string;
+  /** Size, bytes. */
+  readonly sizeBytes: number;
+  /** Generation. */
+  readonly generation: number;
+  /** Metageneration. */
+  readonly metageneration: number;
+  /** Media type. */
+  readonly contentType: string;
+  /** User metadata. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** MD5, base64. */
+  readonly md5Hash: string;
+  /** CRC32C, base64 big-endian. */
+  readonly crc32c: string;
+  /** Creation time, epoch ms. */
+  readonly timeCreated: number;
+}
+
+/** Bytes handed out per chunk by {@link GcsEmulator.readObject}. */
+const READ_CHUNK = 1024 * 1024;
+
 /** A running Cloud Storage emulator. Start one with {@link startGcsEmulator}. */
 export class GcsEmulator extends EmulatorBase {
   /** Spread into `new Storage({ ...emu.clientOptions })`. */
@@ -178,6 +205,41 @@ export class GcsEmulator extends EmulatorBase {
   object(bucket: string, name: string): GcsStoredObject | undefined {
     const o = this.state.object(bucket, name);
     return o && { name: o.name, generation: o.generation, metageneration: o.metageneration, data: Buffer.from(o.data), contentType: o.contentType, metadata: { ...o.metadata }, md5Hash: o.md5Hash, crc32c: o.crc32c };
+  }
+
+  /** True when the bucket exists. */
+  hasBucket(name: string): boolean {
+    return this.state.bucket(name) !== undefined;
+  }
+
+  /** The live object's metadata (no copy of its bytes), or `undefined`. */
+  objectInfo(bucket: string, name: string): GcsObjectInfo | undefined {
+    const o = this.state.object(bucket, name);
+    return o && { bucket, name, sizeBytes: o.data.byteLength, generation: o.generation, metageneration: o.metageneration, contentType: o.contentType, metadata: { ...o.metadata }, md5Hash: o.md5Hash, crc32c: o.crc32c, timeCreated: o.timeCreated };
+  }
+
+  /**
+   * Streams the live object's bytes in process, as another Google service reading the bucket
+   * would (Compute Engine's image import); `undefined` when there is no such object. The
+   * generation read is the one live at the call.
+   */
+  readObject(bucket: string, name: string): AsyncIterable<Uint8Array> | undefined {
+    const o = this.state.object(bucket, name);
+    if (!o) return undefined;
+    const data = o.data;
+    return (async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < data.byteLength; at += READ_CHUNK) yield data.subarray(at, Math.min(at + READ_CHUNK, data.byteLength));
+    })();
+  }
+
+  /**
+   * Writes a new generation of an object in process, as another Google service writing the
+   * bucket would (an export worker's upload); the bucket must exist. Returns its metadata.
+   */
+  putObject(bucket: string, name: string, data: Uint8Array, options: { readonly contentType?: string | undefined; readonly metadata?: Readonly<Record<string, string>> | undefined } = {}): GcsObjectInfo {
+    if (!this.state.bucket(bucket)) throw new Error(`[novacron] [gcs-emulator] no bucket ${bucket}`);
+    this.state.putObject({ bucket, name, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), contentType: options.contentType ?? 'application/octet-stream', metadata: { ...options.metadata } });
+    return this.objectInfo(bucket, name)!;
   }
 
   /** Resumable uploads still open (neither finalized nor cancelled), of `name` in `bucket` when given. */

@@ -66,7 +66,7 @@ interface OperationRecord<R> {
   readonly target: string | undefined;
   readonly createdAt: number;
   readonly startsAt: number;
-  readonly doneAt: number;
+  doneAt: number;
   readonly complete: (() => R) | undefined;
   error: OperationFailure | undefined;
   settled: boolean;
@@ -111,6 +111,17 @@ export class LongRunningOperations<R = unknown> {
     };
     this.records.set(record.id, record);
     return this.view(record);
+  }
+
+  /**
+   * Moves the end of an operation still running: work that takes as long as it takes is started
+   * with a long `runningMs` and ended here, once it is done (never before it started). No effect
+   * on an operation that is DONE or unknown.
+   */
+  finishAt(id: string, at: number): void {
+    const record = this.records.get(id);
+    if (!record || record.settled || this.clock.now() >= record.doneAt) return;
+    record.doneAt = Math.max(record.startsAt, at);
   }
 
   /** The operation now, `undefined` for an unknown id. */

@@ -119,7 +119,13 @@ export interface OpenStackEmulatorOptions {
    * and `GET /v2.0/extensions` lists `vpnaas` and `vpn-endpoint-groups`. `activationMs` (default
    * 100, emulator clock) is how long the VPN agent takes to process a new connection.
    */
-  readonly vpnaas?: boolean | { readonly activationMs?: number | undefined } | undefined;
+  readonly vpnaas?:
+    | boolean
+    | {
+        /** How long the VPN agent takes to process a new connection, ms of the emulator clock (default 100). */
+        readonly activationMs?: number | undefined;
+      }
+    | undefined;
   /** The rate card in `providerOptions` (default {@link DEFAULT_OPENSTACK_RATE_CARD} for the region). */
   readonly rateCard?: RateCard | undefined;
   /** Clock, epoch ms (default `Date.now`). */

@@ -125,7 +125,8 @@ export class OpenStackState {
     const now = this.clock.now();
     const ms = this.compute.timings.snapshotMs;
     const baseChunks = base?.data?.chunks ?? [];
-    image.pending = { savingAt: now + ms / 2, readyAt: now + ms, bytes: () => [...baseChunks, Buffer.from(server.id, 'utf8')] };
+    // A snapshot holds the guest disk as it is: nothing here writes to a guest, so the booted image's bytes.
+    image.pending = { savingAt: now + ms / 2, readyAt: now + ms, bytes: () => [...baseChunks] };
     server.snapshotUntil = now + ms;
     server.taskState = 'image_snapshot';
     return image;
