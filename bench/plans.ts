@@ -2,7 +2,10 @@
 // under 2 s and under 500 MB of heap), against a baseline measured in the same run (one placement
 // decision per VM, no sharing between VMs of one shape, timed on a 10,000-VM sample); and the
 // overhead of migrateVM's durable steps against the bare calls it makes, on memory providers.
-// Not part of `npm test`: `node --expose-gc --import tsx bench/plans.ts [vms]`.
+// The inventory is placed either on random fitting offers (`random`: nearly every VM on a placement of
+// its own, the worst case for sharing decisions) or `clustered` on 25 placements per shape, as a
+// fleet that was placed by policy tends to be.
+// Not part of `npm test`: `node --expose-gc --import tsx bench/plans.ts [vms] [random|clustered]`.
 import { FederationManager } from '../src/federation/index.js';
 import { specForStore, type InventoryRecord } from '../src/federation/inventory.js';
 import { parseVMSpec } from '../src/provider/spec-schema.js';
@@ -13,11 +16,12 @@ import { seededRandom, skyPilotScaleCatalog } from './catalog-generator.js';
 
 const VMS = Number(process.argv[2] ?? 100_000);
 const SAMPLE = Math.min(10_000, VMS);
+const MODE = process.argv[3] === 'clustered' ? 'clustered' : 'random';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const { aws, gcp, azure } = skyPilotScaleCatalog();
-console.log(`catalog: aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length} offers; inventory: ${VMS} VMs`);
+console.log(`catalog: aws ${aws.length}, gcp ${gcp.length}, azure ${azure.length} offers; inventory: ${VMS} VMs placed ${MODE === 'clustered' ? 'on 25 placements per shape' : 'on random fitting offers'}`);
 
 // The inventory: VMs of common shapes, each on a random offer that fits it (not the cheapest).
 const store = createMemoryStore();
@@ -30,7 +34,7 @@ const fitting = new Map<string, [string, Offer][]>();
 for (const [cpu, mem] of shapes) {
   const list: [string, Offer][] = [];
   for (const [name, offers] of byProvider) for (const o of offers) if (o.vcpus >= cpu && o.memoryGiB >= mem && o.vcpus <= cpu * 2 && !o.gpu && o.arch === 'x86_64') list.push([name, o]);
-  fitting.set(`${cpu}/${mem}`, list);
+  fitting.set(`${cpu}/${mem}`, MODE === 'clustered' ? Array.from({ length: 25 }, () => list[Math.floor(random() * list.length)]!) : list);
 }
 const started = Date.now();
 for (let i = 0; i < VMS; i++) {

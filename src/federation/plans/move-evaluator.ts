@@ -13,7 +13,6 @@
  * migration re-creates the same VM elsewhere. Decisions are cached by spec (its name aside) and by
  * current placement, so a fleet of many VMs of few shapes costs few decisions.
  */
-import { canonicalJson } from '../../provider/offer-selection.js';
 import { HOURS_PER_MONTH, type ProviderKind, type VMSpec } from '../../provider/types.js';
 import { RefusedDecision, type Policy, type PlacementCandidate, type PlacementDecision, type PlacementEngine, type PlacementExclusions, type PlacementRequest, type PlacementStrategy } from '../placement/index.js';
 import type { InventoryRecord } from '../inventory.js';
@@ -71,7 +70,8 @@ export class MoveEvaluator {
     // The move keeps the VM's capacity type: a migration re-creates the same VM elsewhere; turning
     // on-demand into spot (or back) is a different decision than where it runs.
     const request: PlacementRequest = { ...this.input.request, strategy, spot: record.spot ? 'require' : 'forbid' };
-    const shape = canonicalJson({ ...spec, name: '' } as never);
+    // A cache key only (a miss costs a decision, never a wrong answer): the spec as written, name aside.
+    const shape = JSON.stringify(spec, (key, value: unknown) => (key === 'name' ? undefined : value));
     const bestKey = `${strategy}\0${record.spot}\0${shape}`;
     let best = this.best.get(bestKey);
     if (!best) {

@@ -78,6 +78,8 @@ export function buildPlan(vms: readonly EvaluatedVM[], input: PlanBuildInput): P
   const proposals: MigrationProposal[] = [];
   const waveSizes: number[] = [];
   const waveGroupMoves: Map<string, number>[] = [];
+  const groupFrom = new Map<string, number>();
+  let firstOpen = 0;
   for (const p of candidates) {
     const group = p.vm.group;
     if (group !== undefined && p.to.provider !== p.vm.provider) {
@@ -92,8 +94,11 @@ export function buildPlan(vms: readonly EvaluatedVM[], input: PlanBuildInput): P
       placed.set(vmKey(p), p.to.provider);
     }
     const cap = group === undefined ? Infinity : Math.max(1, Math.floor(input.budgets.maxGroupShare * (members.get(group)?.size ?? 1)));
-    let wave = 0;
+    // Waves fill in order, so the search starts at the first with room (and, in a group, at the group's first with room).
+    while ((waveSizes[firstOpen] ?? 0) >= input.budgets.maxConcurrentMigrations) firstOpen++;
+    let wave = Math.max(firstOpen, group === undefined ? 0 : (groupFrom.get(group) ?? 0));
     while ((waveSizes[wave] ?? 0) >= input.budgets.maxConcurrentMigrations || (group !== undefined && (waveGroupMoves[wave]?.get(group) ?? 0) >= cap)) wave++;
+    if (group !== undefined && (waveGroupMoves[wave]?.get(group) ?? 0) + 1 >= cap) groupFrom.set(group, wave + 1);
     waveSizes[wave] = (waveSizes[wave] ?? 0) + 1;
     if (group !== undefined) {
       const moves = (waveGroupMoves[wave] ??= new Map());
