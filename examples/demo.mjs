@@ -3,7 +3,10 @@
 // Engine client over REST, Keystone/Nova/Glance/Neutron over HTTPS) against the local EC2, ARM,
 // Compute Engine and OpenStack emulators. Nothing leaves this machine.
 // State lives in the embedded SQLite store ./.novacron/state.db (fresh each run: the emulators are).
-// Run with `npm run demo` (it builds first).
+// Run with `npm run demo` (it builds first). `npm run demo -- --real aws` puts the AWS side on real
+// EC2 instead (credentials from the default AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or
+// AWS_PROFILE; region AWS_REGION, default us-east-1). It creates real, billed instances and deletes
+// them at the end; the capacity failure and the migration into AWS are then left out.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { CostOptimizer, createEventBus, FederationManager } from 'novacron';
@@ -16,6 +19,23 @@ import { startArmEmulator, startEc2Emulator, startGceEmulator, startOpenStackEmu
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
 const money = (n) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+const realIndex = process.argv.indexOf('--real');
+const realAws = realIndex !== -1 && process.argv[realIndex + 1] === 'aws';
+if (realIndex !== -1 && !realAws) {
+  console.error(`--real takes one cloud: aws (got ${process.argv[realIndex + 1] ?? 'nothing'})`);
+  process.exit(2);
+}
+if (realAws && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {
+  console.error('--real aws needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), and AWS_REGION');
+  process.exit(2);
+}
+const realAwsFactory = realAws
+  ? async (entry) => {
+      const { createAwsProvider } = await import('novacron/aws');
+      return createAwsProvider({ name: entry.name, region: process.env.AWS_REGION ?? 'us-east-1' });
+    }
+  : undefined;
 
 const emulator = await startEc2Emulator({ region: 'us-east-1' });
 const arm = await startArmEmulator({ location: 'westus2', locations: ['westus2'], resourceGroup: 'novacron-demo' });
@@ -72,8 +92,9 @@ try {
         'openstack-credentials': openstack.providerOptions.auth,
       })[name],
     events,
+    ...(realAwsFactory ? { providerFactories: { aws: realAwsFactory } } : {}),
   });
-  console.log(`novacron demo: ${[...manager.providers.values()].map((p) => `${p.name} (${p.kind})`).join(', ')}`);
+  console.log(`novacron demo${realAws ? ' (AWS is real EC2)' : ''}: ${[...manager.providers.values()].map((p) => `${p.name} (${p.kind})`).join(', ')}`);
 
   line('1. Where does the specification’s VirtualMachine go, and why?');
   const vmYaml = here('./virtual-machine.yaml');
@@ -95,9 +116,9 @@ try {
   const request = { strategy: 'cost-optimized', spot: 'forbid', constraints: [{ type: 'provider', operator: 'in', values: ['aws'] }] };
   const planned = await manager.place(web, { request, explain: false });
   const crowded = planned.chosen.zone ?? 'us-east-1a';
-  emulator.faults.capacity({ zone: crowded }, 0);
+  if (!realAws) emulator.faults.capacity({ zone: crowded }, 0);
   const moved = await manager.createVM(web, { request: { ...request, constraints: [...request.constraints, { type: 'zone', operator: 'in', values: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'] }] } });
-  emulator.faults.capacity({ zone: crowded }, Infinity);
+  if (!realAws) emulator.faults.capacity({ zone: crowded }, Infinity);
   console.log(`   ${moved.vm.name} landed in ${moved.vm.zone} after ${moved.attempts.length} attempts: ${moved.attempts.map((a) => `${a.zone ?? a.region}:${a.outcome}`).join(' → ')}`);
 
   line('4. A critical group spread over at least two providers (policy high-availability)');
@@ -141,7 +162,7 @@ try {
     console.log(`   ${p.vm.name.padEnd(8)} ${p.from.provider}/${p.from.instanceType} ${money(p.from.hourlyPrice)}/h → ${p.to.provider}/${p.to.instanceType} ${money(p.to.hourlyPrice)}/h  saves ${money(p.monthlySavings)}/month, one-off ${money(p.oneOffCost)}, payback ${p.paybackDays ?? 'never'} days, downtime ~${p.expectedDowntimeMinutes.toFixed(0)} min, wave ${p.wave}`);
   }
   for (const s of plan.skipped) console.log(`   ${s.name.padEnd(8)} stays: ${s.reason}`);
-  if (plan.proposals.length > 0) {
+  if (plan.proposals.length > 0 && !realAws) {
     console.log(`   migrating ${plan.proposals[0].vm.name} across clouds (export → transfer with conversion → import → verify → switch → delete source):`);
     const applied = await manager.applyPlan(plan);
     for (const r of applied.results) {
