@@ -69,40 +69,7 @@ export type { InventoryCost, InventoryDecision, InventoryRecord, ProviderFailure
 export type { Logger } from './logger.js';
 export type { ProviderRegistration, ProviderTimeouts } from './provider-registry.js';
 export type { ReconcilerHandle, ReconcilerOptions } from './reconciler.js';
-export type {
-  MigrateVMOptions,
-  MigrationArtifactStores,
-  MigrationCostEstimate,
-  MigrationDefaults,
-  MigrationPath,
-  MigrationRecord,
-  MigrationResult,
-  MigrationSource,
-  MigrationStatus,
-  MigrationStepName,
-  MigrationStepRecord,
-  MigrationTarget,
-  MigrationTransferOptions,
-  ResumedMigration,
-  ResumeMigrationsOptions,
-} from './migration/migration-types.js';
 export type { CreateGroupOptions, FederatedCreateOptions, PlaceOptions, VMRequestInput } from './request-input.js';
-export type {
-  AppliedProposal,
-  ApplyPlanOptions,
-  ApplyPlanResult,
-  MigrationProposal,
-  MigrationWindow,
-  OptimizePlacementOptions,
-  PlacementPlan,
-  PlanBudgets,
-  PlanCriteria,
-  PlannedPlacement,
-  PlanScope,
-  PlanSkip,
-  ResolvedPlanBudgets,
-} from './plans/plan-types.js';
-export type { OptimizationHandle, OptimizationRun, OptimizationScheduleOptions } from './plans/optimization-schedule.js';
 
 /** Failover behaviour. */
 export interface FailoverOptions {
