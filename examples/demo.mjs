@@ -10,11 +10,12 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { CostOptimizer, createEventBus, FederationManager } from 'novacron';
-import { createGlanceArtifactStore, createS3ArtifactStore } from 'novacron/artifacts';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { createAzureBlobArtifactStore, createGlanceArtifactStore, createS3ArtifactStore, transferArtifact } from 'novacron/artifacts';
 import { CrossCloudNetwork, createMemorySecretVault } from 'novacron/network';
 import { createPrometheusSink } from 'novacron/prometheus';
 import { createSqliteStore } from 'novacron/sqlite';
-import { startArmEmulator, startEc2Emulator, startGceEmulator, startOpenStackEmulator } from 'novacron/testing/emulators';
+import { startArmEmulator, startAzurite, startEc2Emulator, startGceEmulator, startOpenStackEmulator } from 'novacron/testing/emulators';
 
 const here = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const line = (title) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 86 - title.length))}`);
@@ -41,6 +42,7 @@ const emulator = await startEc2Emulator({ region: 'us-east-1' });
 const arm = await startArmEmulator({ location: 'westus2', locations: ['westus2'], resourceGroup: 'novacron-demo' });
 const gce = await startGceEmulator({ project: 'novacron-demo', region: 'us-central1' });
 const openstack = await startOpenStackEmulator();
+const azurite = await startAzurite();
 const events = createEventBus();
 events.on('failover.attempt-failed', (e) => console.log(`   ↪ ${e.provider} ${e.region}${e.zone ? `/${e.zone}` : ''} refused (${e.errorCode}); blocked ${e.blocked}, failing over`));
 // Migration steps as a task list: each step's line when it settles, with its time.
@@ -61,6 +63,8 @@ const { authUrl, region, auth, ca } = openstack.providerOptions;
 emulator.s3.createBucket('novacron-exports');
 const exportsBucket = createS3ArtifactStore({ ...emulator.s3.providerOptions, bucket: 'novacron-exports', name: 'aws-exports' });
 const glance = createGlanceArtifactStore({ name: 'on-prem-glance', authUrl, region, auth, ca, pollIntervalMs: 20 });
+await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('vhds').createIfNotExists();
+const azureBlob = createAzureBlobArtifactStore({ ...azurite.storeOptions('vhds'), name: 'azure-vhds', blobType: 'page' });
 
 try {
   const manager = await FederationManager.fromConfig(here('./federation.yaml'), {
@@ -170,7 +174,16 @@ try {
       console.log(`   migration ${r.status}${record ? `: ${record.status} (${record.path}), ${record.bytesMoved ?? 0} bytes moved, now ${record.targetVm?.id ?? '?'} on ${record.targetVm?.provider ?? '?'}` : r.reason ? `: ${r.reason}` : ''}`);
     }
     // The grace period is a recorded deadline (0 here): whichever process resumes after it deletes the source.
-    for (const m of await manager.resumeMigrations()) console.log(`   resumed ${m.migrationId}: ${m.status}`);
+    for (const m of await manager.resumeMigrations()) console.log(`   resumed ${m.migrationId}: ${m.outcome}`);
+    // Any export feeds any import: the moved VM's disk, exported by AWS as a stream-optimized VMDK,
+    // becomes the fixed VHD page blob Azure imports from (Azure Blob Storage is Azurite here).
+    const ledgerNow = applied.results[0]?.migrationId ? (await manager.getMigration(applied.results[0].migrationId))?.targetVm : undefined;
+    if (ledgerNow) {
+      const exported = await manager.providers.get(ledgerNow.provider).exportVM(ledgerNow.id);
+      const phases = [];
+      const vhd = await transferArtifact(exported, azureBlob, { from: [exportsBucket], format: 'vhd', key: 'ledger.vhd', onProgress: (p) => void (phases.at(-1) !== p.phase && phases.push(p.phase)) });
+      console.log(`   its disk for Azure: ${exported.format} ${exported.location} → ${phases.join(' → ')} → fixed VHD ${vhd.artifact.location} (${vhd.artifact.sizeBytes} bytes; guest SHA-256 ${vhd.guestSha256?.slice(0, 16)}…)`);
+    }
   }
 
   line('9. The WireGuard overlay: addresses, peers, and one node’s config');
@@ -210,5 +223,5 @@ try {
 
 } finally {
   await stateStore.close();
-  await Promise.all([emulator.close(), arm.close(), gce.close(), openstack.close()]);
+  await Promise.all([emulator.close(), arm.close(), gce.close(), openstack.close(), azurite.close()]);
 }

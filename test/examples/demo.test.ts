@@ -35,6 +35,8 @@ describe('npm run demo', () => {
     for (const step of ['lock', 'export', 'transfer', 'import', 'verify', 'switch', 'grace', 'delete-source', 'release-lock', 'cleanup']) expect(out).toMatch(new RegExp(`✓ ${step} +\\d+ ms`));
     expect(out).toMatch(/migration migrated: succeeded \(cross-provider\), \d+ bytes moved, now i-[0-9a-f]+ on aws-us-east/);
     expect(out).toMatch(/"ImportImage":1/); // the disk came in through VM Import from S3
+    // Any export feeds any import: AWS's VMDK becomes the fixed VHD page blob Azure imports (in Azurite).
+    expect(out).toMatch(/its disk for Azure: vmdk s3:\/\/\S+\.vmdk → download → convert → upload → verify → fixed VHD http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/vhds\/ledger\.vhd \(\d+ bytes; guest SHA-256 [0-9a-f]{16}…\)/);
     // 9. the overlay: addresses, peers and one node's rendered config, its private key masked.
     expect(out).toMatch(/aws-gw +100\.96\.0\.1\/32 +198\.51\.100\.10:51820 +routes 10\.10\.0\.0\/16/);
     expect(out).toMatch(/│ \[Interface\]\n {3}│ Address = 100\.96\.0\.1\/32/);
