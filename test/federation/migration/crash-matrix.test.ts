@@ -11,7 +11,6 @@
  * The clouds (and their shared image store) live in this process behind the HTTP bridge of
  * remote-provider.ts, so their state survives the kill; the state store is a SQLite file.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +25,9 @@ import { switchLines, trafficGoesTo } from './file-traffic-switcher.js';
 import { ImageStoreView } from './image-store-view.js';
 import type { MigrationChildConfig, MigrationChildResult } from './migration-crash-child.js';
 import { keysUnder, liveVMs } from './migration-fixtures.js';
+import { runTsxChild, type ChildRun } from '../safety/tsx-child.js';
 
 const CHILD = fileURLToPath(new URL('./migration-crash-child.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD_TIMEOUT_MS = 60_000;
 const PARALLEL_CELLS = 4;
 /** Both children of a cell are one replica restarted, so the killed one's leases are taken over at once. */
@@ -123,35 +122,8 @@ class CellClouds {
   }
 }
 
-interface ChildRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
 function runChild(config: MigrationChildConfig): Promise<ChildRun> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`migration-crash-child ran past ${CHILD_TIMEOUT_MS / 1000} s and was killed (kill ${config.kill ?? 'none'}); stderr:\n${stderr}`));
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
+  return runTsxChild(CHILD, config, { timeoutMs: CHILD_TIMEOUT_MS, describe: `migration-crash-child (kill ${config.kill ?? 'none'})` });
 }
 
 function eventsOf(run: ChildRun): string[] {

@@ -8,7 +8,6 @@
  * emulator behind the real AWS adapter, and memory providers behind the HTTP bridge of
  * remote-provider.ts. The state store is a SQLite file shared by the two children of a cell.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +20,9 @@ import { startEc2Emulator, type Ec2Emulator } from '../../../src/testing/emulato
 import { offer } from '../fixtures.js';
 import type { ChildConfig, ChildFailure, ChildProvider, ChildResult, KillPoint } from './crash-child.js';
 import { ProviderHost } from './remote-provider.js';
+import { runTsxChild, type ChildRun } from './tsx-child.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD_TIMEOUT_MS = 30_000;
 /** Cells run two at a time: each child spends most of its life starting up. */
 const PARALLEL_CELLS = 2;
@@ -130,36 +129,8 @@ class CellClouds {
   }
 }
 
-/** How a child ended. */
-interface ChildRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
 function runChild(config: ChildConfig): Promise<ChildRun> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`crash-child ran past ${CHILD_TIMEOUT_MS / 1000} s and was killed (kill point ${JSON.stringify(config.kill)}); stderr:\n${stderr}`));
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
+  return runTsxChild(CHILD, config, { timeoutMs: CHILD_TIMEOUT_MS, describe: `crash-child (kill point ${JSON.stringify(config.kill)})` });
 }
 
 function tracedPuts(run: ChildRun): TracedPut[] {
